@@ -1,0 +1,42 @@
+"""Builds the bot with its services and closes them in order; used by `python -m bot` and tests."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import aiohttp
+
+from bot.client import DEFAULT_EXTENSIONS, QiaoBot
+from bot.discord_endpoints import apply_discord_endpoints
+from bot.settings import Settings, redact_database_url
+from bot.storage import Database
+from bot.translation import build_translation_service
+
+log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def open_bot(
+    settings: Settings, *, extensions: Sequence[str] = DEFAULT_EXTENSIONS, **bot_options: Any
+) -> AsyncIterator[QiaoBot]:
+    apply_discord_endpoints(settings.discord_api_base_url, settings.discord_gateway_url)
+    db = await Database.open(settings.database_url)
+    log.info("database ready: %s (schema version %d)", redact_database_url(settings.database_url), await db.current_version())
+    try:
+        async with aiohttp.ClientSession() as session:
+            translation = build_translation_service(settings.translation, session, db)
+            try:
+                bot = QiaoBot(
+                    settings=settings, db=db, session=session, translation=translation,
+                    extensions=extensions, **bot_options,
+                )
+                async with bot:
+                    yield bot
+            finally:
+                await translation.aclose()
+    finally:
+        await db.close()
+        log.info("database closed")

@@ -1,0 +1,105 @@
+"""Per-guild configuration read on every message: cached in memory, written through."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from bot.storage import Database
+from bot.storage.schema import guild_modules, guild_settings
+
+MODULES = ("bridge", "cattax", "topics", "guidance")
+
+
+@dataclass(frozen=True)
+class GuildSettings:
+    guild_id: int
+    log_channel_id: int | None = None
+    locale: str | None = None
+
+
+class GuildConfig:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._settings: dict[int, GuildSettings] = {}
+        self._modules: dict[int, dict[str, bool]] = {}
+        self._lock = asyncio.Lock()
+
+    async def settings(self, guild_id: int) -> GuildSettings:
+        cached = self._settings.get(guild_id)
+        if cached is not None:
+            return cached
+        async with self._db.connect() as connection:
+            row = (
+                await connection.execute(sa.select(guild_settings).where(guild_settings.c.guild_id == guild_id))
+            ).first()
+        loaded = (
+            GuildSettings(guild_id, row.log_channel_id, row.locale) if row else GuildSettings(guild_id)
+        )
+        self._settings[guild_id] = loaded
+        return loaded
+
+    async def update(self, guild_id: int, **changes: object) -> GuildSettings:
+        async with self._lock:
+            updated = replace(await self.settings(guild_id), **changes)
+            values = {
+                "guild_id": guild_id,
+                "log_channel_id": updated.log_channel_id,
+                "locale": updated.locale,
+                "updated_at": datetime.now(UTC),
+            }
+            async with self._db.begin() as connection:
+                await connection.execute(self._db.upsert(guild_settings, values, ["guild_id"]))
+            self._settings[guild_id] = updated
+            return updated
+
+    async def modules(self, guild_id: int) -> dict[str, bool]:
+        cached = self._modules.get(guild_id)
+        if cached is not None:
+            return cached
+        states = dict.fromkeys(MODULES, True)
+        async with self._db.connect() as connection:
+            rows = await connection.execute(
+                sa.select(guild_modules.c.module, guild_modules.c.enabled).where(
+                    guild_modules.c.guild_id == guild_id
+                )
+            )
+            for module, enabled in rows:
+                if module in states:
+                    states[module] = bool(enabled)
+        self._modules[guild_id] = states
+        return states
+
+    async def module_enabled(self, guild_id: int, module: str) -> bool:
+        return (await self.modules(guild_id)).get(module, True)
+
+    async def set_module(self, guild_id: int, module: str, enabled: bool) -> None:
+        if module not in MODULES:
+            raise ValueError(f"unknown module {module!r}")
+        async with self._lock:
+            async with self._db.begin() as connection:
+                await connection.execute(
+                    self._db.upsert(
+                        guild_modules,
+                        {"guild_id": guild_id, "module": module, "enabled": enabled},
+                        ["guild_id", "module"],
+                    )
+                )
+            states = dict(await self.modules(guild_id))
+            states[module] = enabled
+            self._modules[guild_id] = states
+
+    async def reset(self, guild_id: int) -> None:
+        """Delete this server's core settings and module switches (back to the defaults)."""
+        async with self._lock:
+            async with self._db.begin() as connection:
+                await connection.execute(sa.delete(guild_settings).where(guild_settings.c.guild_id == guild_id))
+                await connection.execute(sa.delete(guild_modules).where(guild_modules.c.guild_id == guild_id))
+            self.forget(guild_id)
+
+    def forget(self, guild_id: int) -> None:
+        self._settings.pop(guild_id, None)
+        self._modules.pop(guild_id, None)

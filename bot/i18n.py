@@ -1,0 +1,112 @@
+"""Message catalogues: gettext `.po` files read with Babel, one per domain and Discord locale.
+
+msgids are keys (`bridge.link.done`); msgstrs use `{placeholder}` fields. English (en-US) is the
+fallback for anything missing in another locale.
+"""
+
+from __future__ import annotations
+
+import logging
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+log = logging.getLogger(__name__)
+
+FALLBACK_LOCALE = "en-US"
+SUPPORTED_LOCALES = ("en-US", "zh-CN", "zh-TW")
+DEFAULT_LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+
+_LOCALE_ALIASES = {
+    "en": "en-US",
+    "en-gb": "en-US",
+    "en-us": "en-US",
+    "zh": "zh-CN",
+    "zh-cn": "zh-CN",
+    "zh-hans": "zh-CN",
+    "zh-sg": "zh-CN",
+    "zh-tw": "zh-TW",
+    "zh-hant": "zh-TW",
+    "zh-hk": "zh-TW",
+    "zh-mo": "zh-TW",
+}
+
+
+def resolve_locale(locale: object) -> str:
+    """Map a discord.Locale, a Discord locale string or a BCP 47 tag to a supported locale."""
+    raw = str(getattr(locale, "value", locale) or "").replace("_", "-").lower()
+    if raw in _LOCALE_ALIASES:
+        return _LOCALE_ALIASES[raw]
+    if raw.startswith("zh"):
+        return "zh-CN"
+    return FALLBACK_LOCALE
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@dataclass
+class I18n:
+    catalogues: dict[str, dict[str, str]]
+
+    @classmethod
+    def load(cls, directory: Path = DEFAULT_LOCALE_DIR) -> I18n:
+        catalogues: dict[str, dict[str, str]] = {}
+        for locale in SUPPORTED_LOCALES:
+            messages: dict[str, str] = {}
+            for po_file in sorted((directory / locale / "LC_MESSAGES").glob("*.po")):
+                with po_file.open("rb") as handle:
+                    catalogue = read_po(handle, locale=locale.replace("-", "_"))
+                for message in catalogue:
+                    if message.id and message.string and not message.fuzzy:
+                        messages[str(message.id)] = str(message.string)
+            catalogues[locale] = messages
+        return cls(catalogues)
+
+    def keys(self, locale: str = FALLBACK_LOCALE) -> set[str]:
+        return set(self.catalogues.get(locale, {}))
+
+    def has(self, key: str) -> bool:
+        return key in self.catalogues.get(FALLBACK_LOCALE, {})
+
+    def template(self, key: str, locale: object = FALLBACK_LOCALE) -> str:
+        resolved = resolve_locale(locale)
+        text = self.catalogues.get(resolved, {}).get(key)
+        if text is None:
+            text = self.catalogues.get(FALLBACK_LOCALE, {}).get(key)
+        if text is None:
+            log.warning("missing message key %s", key)
+            return key
+        return text
+
+    def t(self, key: str, locale: object = FALLBACK_LOCALE, /, **fields: object) -> str:
+        template = self.template(key, locale)
+        try:
+            return template.format(**fields)
+        except (KeyError, IndexError, ValueError):
+            log.warning("message %s could not be formatted for %s", key, locale)
+            return self.template(key, FALLBACK_LOCALE).format_map(_KeepMissing(fields))
+
+    def bilingual(self, key: str, /, separator: str = " · ", **fields: object) -> str:
+        """English and Simplified Chinese together, for public messages that both sides read."""
+        english = self.t(key, "en-US", **fields)
+        chinese = self.t(key, "zh-CN", **fields)
+        if english == chinese:
+            return english
+        return f"{english}{separator}{chinese}"
+
+    def all_locales(self, key: str, **fields: object) -> dict[str, str]:
+        return {locale: self.t(key, locale, **fields) for locale in SUPPORTED_LOCALES}
+
+
+class _KeepMissing(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def iter_po_files(directory: Path = DEFAULT_LOCALE_DIR) -> Iterable[Path]:
+    return sorted(directory.glob("*/LC_MESSAGES/*.po"))

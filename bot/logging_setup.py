@@ -1,0 +1,45 @@
+"""Logs go to stdout, one line per event; tokens and webhook secrets are masked on the way out."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+
+_WEBHOOK_SECRET = re.compile(r"(/webhooks/\d+/)[A-Za-z0-9_.-]+")
+_TOKEN_LIKE = re.compile(r"[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}")
+_AUTH_HEADER = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)(bot\s+|deepl-auth-key\s+|bearer\s+)?[^'\",\s]+")
+
+
+class RedactSecrets(logging.Filter):
+    def __init__(self, secrets: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self._secrets = tuple(secret for secret in secrets if secret and len(secret) >= 6)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact(message, self._secrets)
+        if redacted != message:
+            record.msg = redacted
+            record.args = None
+        return True
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    text = _WEBHOOK_SECRET.sub(r"\1***", text)
+    text = _TOKEN_LIKE.sub("***", text)
+    return _AUTH_HEADER.sub(r"\1\2***", text)
+
+
+def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactSecrets(secrets))
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(level)
+    logging.getLogger("discord").setLevel(max(logging.getLevelName(level), logging.INFO))

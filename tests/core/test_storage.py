@@ -1,0 +1,152 @@
+"""The same storage tests on SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import sqlalchemy as sa
+
+from bot.guild_config import GuildConfig
+from bot.settings import normalise_database_url
+from bot.storage import Database, latest_version, migrations
+from bot.storage.schema import guild_settings
+from tests.conftest import POSTGRES_URL, DatabaseTarget
+
+GUILD = 111122223333444455
+
+
+async def test_guild_settings_create_read_update_delete(database: Database) -> None:
+    config = GuildConfig(database)
+    assert (await config.settings(GUILD)).log_channel_id is None
+
+    await config.update(GUILD, log_channel_id=42, locale="zh-CN")
+    fresh = GuildConfig(database)
+    stored = await fresh.settings(GUILD)
+    assert (stored.log_channel_id, stored.locale) == (42, "zh-CN")
+
+    await fresh.update(GUILD, log_channel_id=43)
+    assert (await GuildConfig(database).settings(GUILD)).log_channel_id == 43
+
+    await fresh.reset(GUILD)
+    assert (await GuildConfig(database).settings(GUILD)).log_channel_id is None
+    async with database.connect() as connection:
+        assert (await connection.execute(sa.select(sa.func.count()).select_from(guild_settings))).scalar_one() == 0
+
+
+async def test_cache_is_written_through(database: Database) -> None:
+    config = GuildConfig(database)
+    await config.settings(GUILD)
+    await config.update(GUILD, log_channel_id=7)
+    assert (await config.settings(GUILD)).log_channel_id == 7
+    assert await config.module_enabled(GUILD, "cattax") is True
+    await config.set_module(GUILD, "cattax", False)
+    assert await config.module_enabled(GUILD, "cattax") is False
+    assert await GuildConfig(database).module_enabled(GUILD, "cattax") is False
+
+
+async def test_unknown_module_is_refused(database: Database) -> None:
+    with pytest.raises(ValueError, match="unknown module"):
+        await GuildConfig(database).set_module(GUILD, "poker", True)
+
+
+async def test_migrates_an_empty_database_to_the_latest_version(database_target: DatabaseTarget) -> None:
+    db = await database_target.open()
+    try:
+        assert await db.current_version() == latest_version()
+        async with db.connect() as connection:
+            tables = await connection.run_sync(lambda sync: set(sa.inspect(sync).get_table_names()))
+        assert {"schema_version", "guild_settings", "guild_modules"} <= tables
+        assert await db.migrate() == latest_version()
+    finally:
+        await db.close()
+
+
+async def test_upgrades_a_database_from_the_first_schema_in_place(database_target: DatabaseTarget) -> None:
+    old = await database_target.open(migrate=False)
+    try:
+        assert await old.migrate(up_to=1) == 1
+        await GuildConfig(old).update(GUILD, log_channel_id=99)
+    finally:
+        await old.close()
+
+    upgraded = await database_target.open()
+    try:
+        assert await upgraded.current_version() == latest_version()
+        assert (await GuildConfig(upgraded).settings(GUILD)).log_channel_id == 99
+    finally:
+        await upgraded.close()
+
+
+async def test_a_failing_migration_leaves_the_previous_version(database_target: DatabaseTarget) -> None:
+    db = await database_target.open(migrate=False)
+
+    def broken(op) -> None:
+        op.create_table("half_done", sa.Column("id", sa.Integer, primary_key=True))
+        raise RuntimeError("boom")
+
+    try:
+        await db.migrate(up_to=1)
+        available = [*migrations.discover()[:1], migrations.Migration(2, "m0002_broken", broken)]
+        with pytest.raises(RuntimeError, match="boom"):
+            await db.migrate(available=available)
+        assert await db.current_version() == 1
+        async with db.connect() as connection:
+            has_table = await connection.run_sync(lambda sync: sa.inspect(sync).has_table("half_done"))
+        assert not has_table
+    finally:
+        await db.close()
+
+
+async def test_two_concurrent_writers_lose_nothing(database_target: DatabaseTarget) -> None:
+    first, second = await database_target.open(), await database_target.open()
+    try:
+        async def write_many(db: Database, offset: int) -> None:
+            config = GuildConfig(db)
+            for index in range(25):
+                await config.update(GUILD + offset + index * 2, log_channel_id=index)
+                await config.set_module(GUILD, "topics", bool(index % 2))
+
+        await asyncio.gather(write_many(first, 0), write_many(second, 1))
+        async with first.connect() as connection:
+            count = (await connection.execute(sa.select(sa.func.count()).select_from(guild_settings))).scalar_one()
+        assert count == 50
+    finally:
+        await first.close()
+        await second.close()
+
+
+@pytest.mark.postgres
+async def test_opens_a_heroku_style_postgres_url() -> None:
+    from tests.conftest import drop_postgres_schema, open_postgres_schema
+
+    schema = await open_postgres_schema()
+    heroku_url = POSTGRES_URL.replace("postgresql+asyncpg://", "postgres://")
+    db = await Database.open(
+        normalise_database_url(heroku_url), connect_args={"server_settings": {"search_path": schema}}
+    )
+    try:
+        assert db.dialect == "postgresql"
+        await GuildConfig(db).update(GUILD, locale="zh-TW")
+        assert (await GuildConfig(db).settings(GUILD)).locale == "zh-TW"
+    finally:
+        await db.close()
+        await drop_postgres_schema(schema)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u:p@host:5432/db", "postgresql+asyncpg://u:p@host:5432/db"),
+        ("postgresql://u@host/db?sslmode=require", "postgresql+asyncpg://u@host/db?ssl=require"),
+        ("sqlite:///data/qiao.sqlite3", "sqlite+aiosqlite:///data/qiao.sqlite3"),
+    ],
+)
+def test_database_urls_are_normalised_for_async_drivers(given: str, expected: str) -> None:
+    assert normalise_database_url(given) == expected
+
+
+@pytest.mark.parametrize("given", ["mysql://u@h/db", "not a url", "postgres://"])
+def test_unsupported_database_urls_are_refused(given: str) -> None:
+    with pytest.raises(ValueError):
+        normalise_database_url(given)
