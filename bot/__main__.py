@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from bot.logging_setup import configure_logging
 
-    configure_logging(settings.log_level, secrets=(settings.discord_token, *settings.translation.secrets()))
+    configure_logging(settings.log_level, secrets=settings.secret_values())
     try:
         if args.command == "sync":
             return asyncio.run(sync_commands(settings, args.guild or settings.sync_guild_id))

@@ -99,6 +99,19 @@ class Settings:
             raise ConfigError(problems)
         return cls(**values)
 
+    def secret_values(self) -> tuple[str, ...]:
+        """Every credential, so log output can mask them."""
+        from dataclasses import fields
+
+        from bot.translation.settings import Secret
+
+        found = [self.discord_token]
+        for item in fields(self.translation):
+            value = getattr(self.translation, item.name)
+            if isinstance(value, Secret):
+                found.append(value.reveal())
+        return tuple(secret for secret in found if secret)
+
 
 def load_dotenv_file(path: Path = Path(".env")) -> None:
     """Read `.env` into the environment without overriding variables that are already set."""

@@ -1,0 +1,68 @@
+import pytest
+
+from bot.errors import ConfigError
+from bot.settings import DISCORD_GATEWAY_URL, Settings
+
+VALID_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
+
+
+def test_defaults_need_only_a_token() -> None:
+    settings = Settings.from_env({"DISCORD_TOKEN": VALID_TOKEN})
+    assert settings.database_url.startswith("sqlite+aiosqlite:///")
+    assert settings.discord_gateway_url == DISCORD_GATEWAY_URL
+    assert settings.log_level == "INFO"
+    assert settings.translation.chain == ("google",)
+
+
+def test_missing_token_explains_how_to_get_one() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({})
+    message = str(caught.value)
+    assert "DISCORD_TOKEN is not set" in message
+    assert "developers/applications" in message
+    assert "MESSAGE CONTENT" in message and "SERVER MEMBERS" in message
+
+
+def test_malformed_token_is_refused() -> None:
+    with pytest.raises(ConfigError, match="does not look like a bot token"):
+        Settings.from_env({"DISCORD_TOKEN": "my-client-secret"})
+
+
+def test_every_bad_value_is_reported_at_once() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(
+            {
+                "DISCORD_TOKEN": VALID_TOKEN,
+                "LOG_LEVEL": "loud",
+                "DATABASE_URL": "mysql://x@y/z",
+                "DISCORD_GATEWAY_URL": "https://gateway",
+                "MESSAGE_MAP_RETENTION_DAYS": "forever",
+                "TRANSLATOR": "babelfish",
+            }
+        )
+    problems = caught.value.problems
+    assert [p.split("=")[0] for p in problems[:4]] == [
+        "DATABASE_URL", "LOG_LEVEL", "DISCORD_GATEWAY_URL", "MESSAGE_MAP_RETENTION_DAYS",
+    ]
+    assert any("babelfish" in problem for problem in problems)
+
+
+def test_secrets_are_not_in_repr() -> None:
+    settings = Settings.from_env(
+        {"DISCORD_TOKEN": VALID_TOKEN, "DATABASE_URL": "postgres://u:hunter2@db/x", "DEEPL_API_KEY": "k-123456:fx"}
+    )
+    shown = repr(settings)
+    assert VALID_TOKEN not in shown and "hunter2" not in shown and "k-123456" not in shown
+    assert set(settings.secret_values()) == {VALID_TOKEN, "k-123456:fx"}
+
+
+def test_proxy_urls_are_accepted() -> None:
+    settings = Settings.from_env(
+        {
+            "DISCORD_TOKEN": VALID_TOKEN,
+            "DISCORD_API_BASE_URL": "http://127.0.0.1:8080/api/v10/",
+            "DISCORD_GATEWAY_URL": "ws://127.0.0.1:8081/",
+        }
+    )
+    assert settings.discord_api_base_url == "http://127.0.0.1:8080/api/v10"
+    assert settings.discord_gateway_url == "ws://127.0.0.1:8081/"
