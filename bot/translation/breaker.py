@@ -1,0 +1,102 @@
+"""A circuit breaker per provider, so a failing service is skipped instead of waited on."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from enum import StrEnum
+
+from bot.translation.providers.base import FailureKind
+
+
+class BreakerState(StrEnum):
+    CLOSED = "closed"  # calls go through
+    OPEN = "open"  # calls are skipped until the cool-down ends
+    HALF_OPEN = "half_open"  # one trial call is in flight; its outcome closes or re-opens
+
+
+# Failures that no amount of retrying in the next few seconds will fix.
+_OPEN_AT_ONCE = frozenset({FailureKind.AUTH, FailureKind.QUOTA})
+# Failures about one request, not the provider's health.
+_NOT_COUNTED = frozenset({FailureKind.REJECTED})
+
+
+class CircuitBreaker:
+    """Opens after ``failure_threshold`` consecutive failures, or at once on auth/quota errors.
+
+    After the cool-down one trial call is let through (half-open). Each time the circuit opens
+    again without a success in between, the cool-down doubles, up to ``max_cooldown``. A 429 with
+    Retry-After opens the circuit at once for exactly that long.
+    """
+
+    def __init__(
+        self,
+        *,
+        failure_threshold: int = 3,
+        base_cooldown: float = 30.0,
+        max_cooldown: float = 900.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if failure_threshold < 1 or base_cooldown <= 0 or max_cooldown < base_cooldown:
+            raise ValueError("failure_threshold >= 1 and 0 < base_cooldown <= max_cooldown are required")
+        self._threshold = failure_threshold
+        self._base_cooldown = base_cooldown
+        self._max_cooldown = max_cooldown
+        self._clock = clock
+        self._consecutive_failures = 0
+        self._times_opened = 0  # since the last success; drives the back-off
+        self._open_until = 0.0
+        self._state = BreakerState.CLOSED
+
+    @property
+    def state(self) -> BreakerState:
+        return self._state
+
+    def retry_in(self) -> float:
+        """Seconds until a trial call will be allowed (0 when calls are allowed now)."""
+        if self._state is BreakerState.OPEN:
+            return max(0.0, self._open_until - self._clock())
+        return 0.0
+
+    def allow(self) -> bool:
+        """May a call go out now? A True in the open state starts the half-open trial."""
+        if self._state is BreakerState.CLOSED:
+            return True
+        if self._state is BreakerState.OPEN and self._clock() >= self._open_until:
+            self._state = BreakerState.HALF_OPEN
+            return True
+        return False
+
+    def record_success(self) -> None:
+        self._state = BreakerState.CLOSED
+        self._consecutive_failures = 0
+        self._times_opened = 0
+
+    def record_failure(self, kind: FailureKind, retry_after: float | None = None) -> None:
+        if kind in _NOT_COUNTED:
+            if self._state is BreakerState.HALF_OPEN:
+                self._state = BreakerState.CLOSED  # the provider answered, so it is up
+            return
+        self._consecutive_failures += 1
+        if (
+            self._state is BreakerState.HALF_OPEN
+            or kind in _OPEN_AT_ONCE
+            or retry_after is not None
+            or self._consecutive_failures >= self._threshold
+        ):
+            self._open(retry_after)
+
+    def release(self) -> None:
+        """The allowed call ended without an outcome (cancelled): let the next caller try."""
+        if self._state is BreakerState.HALF_OPEN:
+            self._state = BreakerState.OPEN
+            self._open_until = self._clock()
+
+    def _open(self, retry_after: float | None) -> None:
+        if retry_after is not None:
+            cooldown = retry_after  # the provider said when to come back
+        else:
+            cooldown = min(self._max_cooldown, self._base_cooldown * 2**self._times_opened)
+        self._times_opened += 1
+        self._state = BreakerState.OPEN
+        self._open_until = self._clock() + cooldown

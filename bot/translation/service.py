@@ -1,0 +1,284 @@
+"""The translation service the bridge calls: cache, single-flight, provider chain, usage."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+
+import aiohttp
+
+from bot.translation.breaker import CircuitBreaker
+from bot.translation.cache import LruCache, cache_key
+from bot.translation.chain import ChainOutcome, TranslationChain
+from bot.translation.languages import SourceLang, TargetLang, check_languages
+from bot.translation.providers import build_providers
+from bot.translation.providers.base import FailureKind, Provider, ProviderError
+from bot.translation.result import ProviderHealth, TranslationResult
+from bot.translation.settings import TranslationSettings
+from bot.translation.store import CachedTranslation, MemoryTranslationStore, TranslationStore
+from bot.translation.usage import UsageBuffer, UsageCounts, UsageStats
+
+log = logging.getLogger(__name__)
+
+NO_GUILD = 0
+CACHE_PROVIDER = "cache"
+_OUTER_WHITESPACE = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
+
+
+def needs_translation(text: str) -> bool:
+    """Only text with letters (Latin, Han, …) goes to a provider; '👍', '666' and '...' pass through."""
+    return any(char.isalpha() for char in text)
+
+
+class TranslationService:
+    """Translate message segments between English and Chinese, never raising for provider failure.
+
+    ``session`` is the bot's shared aiohttp session (not closed here). ``store`` persists the
+    cache and usage; without one they live in memory only.
+    """
+
+    def __init__(
+        self,
+        settings: TranslationSettings,
+        session: aiohttp.ClientSession | None,
+        store: TranslationStore | None = None,
+        *,
+        providers: Sequence[Provider] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        usage_flush_delay: float = 30.0,
+    ) -> None:
+        if providers is None:
+            if session is None:
+                raise ValueError("a session is needed to build HTTP providers")
+            providers = build_providers(settings, session)
+        secrets = settings.secret_values()
+        self._settings = settings
+        self._store: TranslationStore = store if store is not None else MemoryTranslationStore()
+        self._memory = LruCache(settings.cache_size)
+        self._chain = TranslationChain(
+            providers,
+            timeout=settings.timeout,
+            breaker_factory=lambda: CircuitBreaker(clock=clock),
+            redact=lambda message: _redact(message, secrets),
+        )
+        self._now = now
+        self._usage = UsageBuffer()
+        self._usage_flush_delay = usage_flush_delay
+        self._usage_flusher: asyncio.Task[None] | None = None
+        self._flights: dict[tuple[str, ...], asyncio.Task[ChainOutcome]] = {}
+        self._background: set[asyncio.Task[None]] = set()
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"<TranslationService chain={[provider.name for provider in self._chain.providers]}>"
+
+    @property
+    def chain(self) -> TranslationChain:
+        return self._chain
+
+    async def translate(
+        self,
+        text_segments: list[str],
+        source: SourceLang,
+        target: TargetLang,
+        guild_id: int | None = None,
+        glossary_salt: str = "",
+    ) -> TranslationResult:
+        check_languages(source, target)
+        if self._closed:
+            raise RuntimeError("TranslationService is closed")
+        segments = list(text_segments)
+        parts = [_OUTER_WHITESPACE.match(segment).groups() for segment in segments]  # type: ignore[union-attr]
+        keys = {index: cache_key(core, source, target, glossary_salt) for index, (_, core, _) in enumerate(parts)
+                if needs_translation(core)}
+        if not keys:
+            return TranslationResult(segments, "passthrough")
+
+        found = await self._lookup(set(keys.values()))
+        missing = sorted({key for key in keys.values() if key not in found})
+        guild = guild_id if guild_id is not None else NO_GUILD
+        provider_name = CACHE_PROVIDER
+        if missing:
+            cores = {keys[index]: parts[index][1] for index in keys}
+            outcome, led = await self._single_flight(tuple(missing), [cores[key] for key in missing], source, target)
+            if led:
+                self._record_attempts(guild, outcome)
+            if outcome.texts is None:
+                return TranslationResult(segments, None, cached=False, ok=False, failures=outcome.failures)
+            found.update(zip(missing, outcome.texts))
+            if led:
+                provider_name = outcome.provider or CACHE_PROVIDER
+        if provider_name == CACHE_PROVIDER:
+            self._record(guild, CACHE_PROVIDER, UsageCounts(cache_hits=1))
+
+        texts = [
+            f"{lead}{found[keys[index]]}{trail}" if index in keys else segments[index]
+            for index, (lead, _, trail) in enumerate(parts)
+        ]
+        cached = provider_name == CACHE_PROVIDER
+        return TranslationResult(texts, provider_name, cached=cached)
+
+    async def _lookup(self, keys: set[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for key in keys:
+            text = self._memory.get(key)
+            if text is not None:
+                found[key] = text
+        remaining = [key for key in keys if key not in found]
+        if remaining:
+            try:
+                stored = await self._store.get_translations(remaining)
+            except Exception:  # the cache is an optimisation; a database hiccup must not stop translation
+                log.exception("translation cache lookup failed")
+                stored = {}
+            for key, text in stored.items():
+                self._memory.put(key, text)
+            found.update(stored)
+        return found
+
+    async def _single_flight(
+        self, keys: tuple[str, ...], cores: list[str], source: SourceLang, target: TargetLang
+    ) -> tuple[ChainOutcome, bool]:
+        """Identical concurrent requests share one provider call. Returns (outcome, led)."""
+        task = self._flights.get(keys)
+        led = task is None
+        if task is None:
+            task = asyncio.create_task(self._translate_and_store(keys, cores, source, target))
+            self._flights[keys] = task
+            task.add_done_callback(lambda _: self._flights.pop(keys, None))
+        # shield: one impatient caller being cancelled must not cancel the call others wait on.
+        return await asyncio.shield(task), led
+
+    async def _translate_and_store(
+        self, keys: tuple[str, ...], cores: list[str], source: SourceLang, target: TargetLang
+    ) -> ChainOutcome:
+        outcome = await self._chain.translate(cores, source, target)
+        if outcome.texts is not None and outcome.provider is not None:
+            for key, text in zip(keys, outcome.texts):
+                self._memory.put(key, text)
+            created = self._now()
+            entries = [
+                CachedTranslation(key, source, target, text, outcome.provider, created)
+                for key, text in zip(keys, outcome.texts)
+            ]
+            self._in_background(self._store.put_translations(entries), "storing translations")
+        return outcome
+
+    def _record_attempts(self, guild: int, outcome: ChainOutcome) -> None:
+        for attempt in outcome.attempts:
+            if attempt.ok:
+                self._record(guild, attempt.provider, UsageCounts(characters=attempt.characters, calls=1))
+            else:
+                self._record(guild, attempt.provider, UsageCounts(failures=1))
+
+    def _record(self, guild: int, provider: str, counts: UsageCounts) -> None:
+        self._usage.add((guild, self._now().date(), provider), counts)
+        if self._usage and (self._usage_flusher is None or self._usage_flusher.done()) and not self._closed:
+            self._usage_flusher = asyncio.create_task(self._flush_usage_later())
+
+    async def _flush_usage_later(self) -> None:
+        await asyncio.sleep(self._usage_flush_delay)
+        await self.flush_usage()
+
+    async def flush_usage(self) -> None:
+        """Write buffered usage counters now (they are otherwise written every few seconds)."""
+        taken = self._usage.take()
+        if not taken:
+            return
+        try:
+            await self._store.add_usage(taken)
+        except Exception:
+            log.exception("could not store translation usage; will retry")
+            self._usage.put_back(taken)
+
+    async def usage_stats(self, guild_id: int, days: int = 1) -> UsageStats:
+        """Usage for the last ``days`` UTC days including today (1 = today, 30 = last 30 days)."""
+        if days < 1:
+            raise ValueError("days must be >= 1")
+        await self.flush_usage()
+        last_day = self._now().date()
+        first_day = last_day - timedelta(days=days - 1)
+        by_provider = await self._store.usage(guild_id, first_day, last_day)
+        return UsageStats(guild_id, first_day, last_day, by_provider)
+
+    async def prune_cache(self, max_age: timedelta) -> int:
+        """Delete stored translations older than ``max_age``; returns how many went."""
+        return await self._store.prune_translations(self._now() - max_age)
+
+    async def check_providers(self) -> list[ProviderHealth]:
+        """One short request to every provider in the chain (bypassing cache and breakers)."""
+        return list(await asyncio.gather(*(self._check(provider) for provider in self._chain.providers)))
+
+    async def _check(self, provider: Provider) -> ProviderHealth:
+        started = time.perf_counter()
+        try:
+            [answer] = await self._chain.call(provider, ["Hello, friends!"], "en", "zh-Hans")
+        except ProviderError as error:
+            message = _redact(error.message, self._settings.secret_values())
+            return ProviderHealth(provider.name, False, message, fix_hint(provider, error))
+        latency = (time.perf_counter() - started) * 1000
+        return ProviderHealth(provider.name, True, f"translated 'Hello, friends!' as {answer!r} in {latency:.0f} ms",
+                              latency_ms=latency)
+
+    def _in_background(self, coroutine, what: str) -> None:
+        async def guarded() -> None:
+            try:
+                await coroutine
+            except Exception:
+                log.exception("background task failed: %s", what)
+
+        task = asyncio.create_task(guarded())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def drain(self) -> None:
+        """Wait for in-flight translations and cache writes, then write usage (used by tests and close)."""
+        while self._flights or self._background:
+            await asyncio.gather(*self._flights.values(), *self._background, return_exceptions=True)
+        await self.flush_usage()
+
+    async def aclose(self) -> None:
+        """Finish pending writes and stop background work. The session is the caller's to close."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._usage_flusher is not None:
+            self._usage_flusher.cancel()
+            await asyncio.gather(self._usage_flusher, return_exceptions=True)
+        await self.drain()
+
+
+def fix_hint(provider: Provider, error: ProviderError) -> str:
+    info = getattr(provider, "info", None)
+    name = info.display_name if info else provider.name
+    url_env = info.url_env if info else "its URL setting"
+    credentials = " and ".join(info.credential_envs) if info and info.credential_envs else "its credentials"
+    status = f"answered {error.status}" if error.status else "failed"
+    match error.kind:
+        case FailureKind.AUTH:
+            return f"{name} {status}: check {credentials} (and {url_env})."
+        case FailureKind.QUOTA:
+            return f"{name} quota is used up: wait for it to reset, raise the plan, or put another provider first in TRANSLATOR."
+        case FailureKind.RATE_LIMITED:
+            return f"{name} is rate limiting requests: try again later or add a fallback provider to TRANSLATOR."
+        case FailureKind.TIMEOUT | FailureKind.NETWORK:
+            return f"Could not reach {name}: check {url_env}, the network, or raise TRANSLATION_TIMEOUT."
+        case FailureKind.MALFORMED | FailureKind.EMPTY:
+            return f"{name} answered something unexpected: is {url_env} pointing at a real {name} server?"
+        case FailureKind.SERVER:
+            return f"{name} has a server problem ({status}); it is usually temporary."
+        case _:
+            return f"{name} {status}: {error.message}"
+
+
+def _redact(message: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        message = message.replace(secret, "***")
+    return message
+
+

@@ -1,0 +1,153 @@
+"""Where cached translations and usage counters persist.
+
+``SqlTranslationStore`` uses the bot's database (bot.storage); ``MemoryTranslationStore`` keeps
+everything in the process, for tests and for running without a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+import sqlalchemy as sa
+
+from bot.translation.usage import UsageCounts, UsageKey
+
+if TYPE_CHECKING:
+    from bot.storage import Database
+
+
+@dataclass(frozen=True)
+class CachedTranslation:
+    key: str
+    source: str
+    target: str
+    text: str
+    provider: str
+    created_at: datetime
+
+
+class TranslationStore(Protocol):
+    async def get_translations(self, keys: Sequence[str]) -> dict[str, str]: ...
+
+    async def put_translations(self, entries: Sequence[CachedTranslation]) -> None: ...
+
+    async def add_usage(self, counts: Mapping[UsageKey, UsageCounts]) -> None: ...
+
+    async def usage(self, guild_id: int, first_day: date, last_day: date) -> dict[str, UsageCounts]:
+        """Totals per provider for the days first_day..last_day inclusive."""
+        ...
+
+    async def prune_translations(self, older_than: datetime) -> int: ...
+
+
+class MemoryTranslationStore:
+    def __init__(self) -> None:
+        self.translations: dict[str, CachedTranslation] = {}
+        self.usage_rows: dict[UsageKey, UsageCounts] = {}
+
+    async def get_translations(self, keys: Sequence[str]) -> dict[str, str]:
+        return {key: self.translations[key].text for key in keys if key in self.translations}
+
+    async def put_translations(self, entries: Sequence[CachedTranslation]) -> None:
+        for entry in entries:
+            self.translations[entry.key] = entry
+
+    async def add_usage(self, counts: Mapping[UsageKey, UsageCounts]) -> None:
+        for key, delta in counts.items():
+            self.usage_rows.setdefault(key, UsageCounts()).add(delta)
+
+    async def usage(self, guild_id: int, first_day: date, last_day: date) -> dict[str, UsageCounts]:
+        totals: dict[str, UsageCounts] = {}
+        for (row_guild, day, provider), counts in self.usage_rows.items():
+            if row_guild == guild_id and first_day <= day <= last_day:
+                totals.setdefault(provider, UsageCounts()).add(counts)
+        return totals
+
+    async def prune_translations(self, older_than: datetime) -> int:
+        old = [key for key, entry in self.translations.items() if entry.created_at < older_than]
+        for key in old:
+            del self.translations[key]
+        return len(old)
+
+
+class SqlTranslationStore:
+    # SQLite allows 999 bound parameters per statement in old builds; stay well below.
+    _KEYS_PER_QUERY = 500
+
+    def __init__(self, database: Database) -> None:
+        from bot.translation.tables import translation_cache, translation_usage
+
+        self._db = database
+        self._cache = translation_cache
+        self._usage = translation_usage
+
+    async def get_translations(self, keys: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        async with self._db.connect() as conn:
+            for start in range(0, len(keys), self._KEYS_PER_QUERY):
+                batch = list(keys[start : start + self._KEYS_PER_QUERY])
+                rows = await conn.execute(
+                    sa.select(self._cache.c.key, self._cache.c.text).where(self._cache.c.key.in_(batch))
+                )
+                found.update({row.key: row.text for row in rows})
+        return found
+
+    async def put_translations(self, entries: Sequence[CachedTranslation]) -> None:
+        async with self._db.begin() as conn:
+            for entry in entries:
+                values = {
+                    "key": entry.key, "source": entry.source, "target": entry.target,
+                    "text": entry.text, "provider": entry.provider, "created_at": entry.created_at,
+                }
+                await conn.execute(self._db.upsert(self._cache, values, ["key"]))
+
+    async def add_usage(self, counts: Mapping[UsageKey, UsageCounts]) -> None:
+        if not counts:
+            return
+        async with self._db.begin() as conn:
+            for (guild_id, day, provider), delta in counts.items():
+                await conn.execute(self._increment(conn.dialect.name, guild_id, day, provider, delta))
+
+    def _increment(self, dialect: str, guild_id: int, day: date, provider: str, delta: UsageCounts) -> Any:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        elif dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            raise RuntimeError(f"unsupported database dialect {dialect!r}")
+        table = self._usage
+        statement = insert(table).values(
+            guild_id=guild_id, day=day, provider=provider, characters=delta.characters,
+            calls=delta.calls, cache_hits=delta.cache_hits, failures=delta.failures,
+        )
+        counters = ("characters", "calls", "cache_hits", "failures")
+        return statement.on_conflict_do_update(
+            index_elements=["guild_id", "day", "provider"],
+            set_={name: table.c[name] + statement.excluded[name] for name in counters},
+        )
+
+    async def usage(self, guild_id: int, first_day: date, last_day: date) -> dict[str, UsageCounts]:
+        table = self._usage
+        query = (
+            sa.select(
+                table.c.provider,
+                sa.func.sum(table.c.characters), sa.func.sum(table.c.calls),
+                sa.func.sum(table.c.cache_hits), sa.func.sum(table.c.failures),
+            )
+            .where(table.c.guild_id == guild_id, table.c.day >= first_day, table.c.day <= last_day)
+            .group_by(table.c.provider)
+        )
+        async with self._db.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return {
+            provider: UsageCounts(int(characters or 0), int(calls or 0), int(hits or 0), int(failures or 0))
+            for provider, characters, calls, hits, failures in rows
+        }
+
+    async def prune_translations(self, older_than: datetime) -> int:
+        async with self._db.begin() as conn:
+            result = await conn.execute(sa.delete(self._cache).where(self._cache.c.created_at < older_than))
+        return result.rowcount or 0
