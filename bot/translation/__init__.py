@@ -7,7 +7,7 @@ Entry point: ``TranslationService(settings, session, store).translate(segments, 
 from bot.translation.languages import SourceLang, TargetLang
 from bot.translation.providers.base import FailureKind, Provider, ProviderError
 from bot.translation.result import ProviderFailure, ProviderHealth, TranslationResult
-from bot.translation.service import TranslationService, needs_translation
+from bot.translation.service import TranslationService, build_translation_service, check_providers, needs_translation
 from bot.translation.settings import TRANSLATION_ENV_VARS, Secret, TranslationSettings
 from bot.translation.store import MemoryTranslationStore, SqlTranslationStore, TranslationStore
 from bot.translation.usage import UsageCounts, UsageStats
@@ -16,5 +16,6 @@ __all__ = [
     "FailureKind", "MemoryTranslationStore", "Provider", "ProviderError", "ProviderFailure",
     "ProviderHealth", "Secret", "SourceLang", "SqlTranslationStore", "TRANSLATION_ENV_VARS",
     "TargetLang", "TranslationResult", "TranslationService", "TranslationSettings",
-    "TranslationStore", "UsageCounts", "UsageStats", "needs_translation",
+    "TranslationStore", "UsageCounts", "UsageStats", "build_translation_service", "check_providers",
+    "needs_translation",
 ]

@@ -42,5 +42,5 @@ class ProviderHealth:
     provider: str
     ok: bool
     detail: str  # what happened, e.g. "translated 'Hello' as '你好' in 212 ms"
-    hint: str = ""  # how to fix it, when not ok
+    fix: str = ""  # how to fix it, when not ok
     latency_ms: float | None = None

@@ -7,6 +7,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
@@ -19,8 +20,11 @@ from bot.translation.providers import build_providers
 from bot.translation.providers.base import FailureKind, Provider, ProviderError
 from bot.translation.result import ProviderHealth, TranslationResult
 from bot.translation.settings import TranslationSettings
-from bot.translation.store import CachedTranslation, MemoryTranslationStore, TranslationStore
+from bot.translation.store import CachedTranslation, MemoryTranslationStore, SqlTranslationStore, TranslationStore
 from bot.translation.usage import UsageBuffer, UsageCounts, UsageStats
+
+if TYPE_CHECKING:
+    from bot.storage import Database
 
 log = logging.getLogger(__name__)
 
@@ -282,3 +286,20 @@ def _redact(message: str, secrets: list[str]) -> str:
     return message
 
 
+
+
+def build_translation_service(
+    settings: TranslationSettings, session: aiohttp.ClientSession, database: Database | None = None
+) -> TranslationService:
+    """The service as the bot runs it: HTTP providers from settings, cache and usage in ``database``."""
+    store = SqlTranslationStore(database) if database is not None else MemoryTranslationStore()
+    return TranslationService(settings, session, store)
+
+
+async def check_providers(settings: TranslationSettings, session: aiohttp.ClientSession) -> list[ProviderHealth]:
+    """Probe every provider in TRANSLATOR once (for ``python -m bot doctor``)."""
+    service = TranslationService(settings, session)
+    try:
+        return await service.check_providers()
+    finally:
+        await service.aclose()
