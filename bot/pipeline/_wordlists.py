@@ -71,6 +71,8 @@ ENGLISH_WORDS: frozenset[str] = frozenset(
     cya gn gm sup yo wow damn nice cool thanks welcome congrats ikr rip lfg pog poggers
     um umm uh uhh er erm oi ha hun og min max sec secs hr hrs mins est pst cst utc gmt cet ton
     tons ma par pour plus non uno hai con cons pro pros per via vs etc dove gut tag bent op van
+    pokémon pokemon café cafe naïve résumé cliché fiancé fiancée déjà vu
+    comment comments mon sans sim ta
     heel wat hoe dat al hon dig din med meds bra tack den meg deg mitt til dan ama kim co ale eu
     pe cum del hay sin nada todo w l x
     """.split()

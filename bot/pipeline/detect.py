@@ -168,10 +168,14 @@ def _detect_han(text: str) -> Detection:
 
 def _detect_latin(words: list[str], text: str) -> Detection:
     english = foreign = 0
-    for word in words:
+    for position, word in enumerate(words):
         lowered = word.lower().replace("’", "'")
         if lowered in ENGLISH_WORDS:
             english += 1
+        elif word.isupper() and len(word) > 1:
+            continue  # acronyms (AI, NASA) say nothing about the language around them
+        elif position and word[0].isupper():
+            continue  # a capitalised word mid-message is most likely a name: Björk, Los Angeles
         elif lowered in _FOREIGN_WORDS or _NON_ENGLISH_LATIN_LETTER.search(lowered):
             foreign += 1
     if _SPANISH_OPENING_MARK.search(text):
@@ -180,7 +184,9 @@ def _detect_latin(words: list[str], text: str) -> Detection:
         return ENGLISH
     if foreign > english:
         return OTHER
-    if len(words) >= _MIN_WORDS_FOR_LANGDETECT and _langdetect_language(text) != "en":
+    if (foreign == english or len(words) >= _MIN_WORDS_FOR_LANGDETECT) and _langdetect_language(
+        text
+    ) not in ("en", "unknown"):
         return OTHER
     return ENGLISH
 
