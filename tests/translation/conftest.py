@@ -1,0 +1,1 @@
+from tests.translation.fixtures import *  # noqa: F401,F403
