@@ -1,0 +1,46 @@
+"""python -m tests.double --port N [--seed-file scenario.json] [--token T]"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+
+from .control import DEFAULT_SCENARIO, seed
+from .ratelimit import RateLimitConfig
+from .server import DEFAULT_TOKEN, DiscordDouble
+
+
+async def main(args: argparse.Namespace) -> None:
+    double = DiscordDouble(token=args.token, rate_limits=RateLimitConfig(enabled=not args.no_rate_limits))
+    scenario = DEFAULT_SCENARIO
+    if args.seed_file:
+        with open(args.seed_file, encoding="utf-8") as fh:
+            scenario = json.load(fh)
+    seed(double, scenario)
+    await double.start(args.host, args.port)
+    print(f"DISCORD_API_BASE_URL={double.api_base_url}", flush=True)
+    print(f"DISCORD_GATEWAY_URL={double.gateway_url}", flush=True)
+    print(f"DISCORD_TOKEN={double.token}", flush=True)
+    print(f"CONTROL_URL={double.base_url}/_double/state", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await double.stop()
+
+
+def cli() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.double", description="Run the Discord double.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--seed-file", help="scenario JSON: {\"guilds\": [{name, roles, channels, members}]}")
+    parser.add_argument("--token", default=DEFAULT_TOKEN)
+    parser.add_argument("--no-rate-limits", action="store_true")
+    asyncio.run(main(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    cli()

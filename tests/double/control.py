@@ -1,0 +1,154 @@
+"""Seeding from a scenario file and the /_double control API, for a double running as its own process."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from .rest import json_response
+from .state import Member
+
+if TYPE_CHECKING:
+    from .server import DiscordDouble
+
+DEFAULT_SCENARIO: dict[str, Any] = {
+    "guilds": [{
+        "name": "Qiao Test",
+        "roles": [{"name": "Moderator", "permissions": ["manage_guild", "manage_messages"]}],
+        "channels": [
+            {"name": "Bridge", "type": "category"},
+            {"name": "general"},
+            {"name": "english", "parent": "Bridge"},
+            {"name": "chinese", "parent": "Bridge"},
+        ],
+        "members": [
+            {"username": "alice", "display_name": "Alice", "roles": ["Moderator"]},
+            {"username": "wang", "display_name": "王伟"},
+            {"username": "closed", "display_name": "Closed DMs", "dms_open": False},
+        ],
+    }],
+}
+
+
+def seed(double: DiscordDouble, scenario: dict[str, Any]) -> None:
+    """Build guilds from a scenario: {"guilds": [{name, locale, bot_permissions, roles, channels, members}]}."""
+    for spec in scenario.get("guilds", []):
+        kwargs = {"locale": spec.get("locale", "en-US")}
+        if "bot_permissions" in spec:
+            kwargs["bot_permissions"] = spec["bot_permissions"]
+        guild = double.create_guild(spec["name"], owner=spec.get("owner"), **kwargs)
+        roles = {}
+        for role in spec.get("roles", []):
+            roles[role["name"]] = double.create_role(guild, role["name"], permissions=role.get("permissions", 0),
+                                                     mentionable=role.get("mentionable", False))
+        channels: dict[str, Any] = {}
+        for ch in spec.get("channels", []):
+            parent = channels.get(ch["parent"]) if ch.get("parent") else None
+            channels[ch["name"]] = double.create_channel(guild, ch["name"], type=ch.get("type", "text"),
+                                                         parent=parent, topic=ch.get("topic"))
+        for m in spec.get("members", []):
+            double.add_member(guild, m["username"], display_name=m.get("display_name"), nick=m.get("nick"),
+                              roles=[roles[r] for r in m.get("roles", [])], avatar=m.get("avatar"),
+                              bot=m.get("bot", False), dms_open=m.get("dms_open", True))
+
+
+def describe(double: DiscordDouble) -> dict[str, Any]:
+    world = double.world
+    return {
+        "api_base_url": double.api_base_url,
+        "gateway_url": double.gateway_url,
+        "token": double.token,
+        "application_id": str(world.application_id),
+        "bot_user_id": str(world.bot_user.id),
+        "guilds": [{
+            "id": str(g.id), "name": g.name,
+            "channels": [{"id": str(c.id), "name": c.name, "type": c.type,
+                          "parent_id": None if c.parent_id is None else str(c.parent_id)} for c in g.channels.values()],
+            "roles": [{"id": str(r.id), "name": r.name} for r in g.roles.values()],
+            "members": [{"id": str(m.id), "username": m.user.username, "display_name": m.display_name}
+                        for m in g.members.values()],
+        } for g in world.guilds.values()],
+    }
+
+
+def control_routes(double: DiscordDouble) -> list[web.RouteDef]:
+    world = double.world
+
+    def member_of(user_id: str, channel_id: int) -> Member:
+        channel = world.channels[channel_id]
+        guild = world.guild_of(channel)
+        user = world.users[int(user_id)]
+        return guild.members[user.id] if guild else Member(user, 0)
+
+    async def state(request: web.Request) -> web.Response:
+        return json_response(describe(double))
+
+    async def post_message(request: web.Request) -> web.Response:
+        body = await request.json()
+        channel = world.channels[int(body["channel_id"])]
+        reply_to = world.messages.get(int(body["reply_to"])) if body.get("reply_to") else None
+        atts = [(a["filename"], a.get("text", "").encode(), a.get("content_type")) for a in body.get("attachments", [])]
+        msg = await double.post(member_of(request.match_info["user_id"], channel.id), channel, body.get("content", ""),
+                                reply_to=reply_to, attachments=atts)
+        return json_response(world.message_payload(msg, gateway=True))
+
+    async def view(request: web.Request) -> web.Response:
+        channel = world.channels[int(request.match_info["channel_id"])]
+        as_member = request.query.get("as_member")
+        viewer = world.users[int(as_member)] if as_member else None
+        return json_response([v.as_dict() for v in double.view(channel, viewer)])
+
+    async def slash(request: web.Request) -> web.Response:
+        body = await request.json()
+        channel = world.channels[int(body["channel_id"])]
+        handle = await double.invoke_slash(member_of(request.match_info["user_id"], channel.id), body["command"],
+                                           channel=channel, options=body.get("options") or {},
+                                           locale=body.get("locale", "en-US"))
+        return json_response({"interaction_id": str(handle.id)})
+
+    async def interaction(request: web.Request) -> web.Response:
+        found = world.interactions.get(int(request.match_info["interaction_id"]))
+        if found is None:
+            return json_response({"message": "Unknown interaction"}, 404)
+        original = world.messages.get(found.original_message_id or 0)
+        return json_response({"responses": found.responses,
+                              "original": None if original is None else world.message_payload(original),
+                              "followups": [world.message_payload(world.messages[m]) for m in found.followup_ids]})
+
+    async def requests(request: web.Request) -> web.Response:
+        return json_response([{"method": r.method, "path": r.path, "route": r.route, "status": r.status,
+                               "json": r.json} for r in double.requests])
+
+    async def ratelimits(request: web.Request) -> web.Response:
+        return json_response([h.__dict__ for h in double.ratelimiter.hits])
+
+    async def faults(request: web.Request) -> web.Response:
+        body = await request.json()
+        kind = body.get("kind", "fail")
+        if kind == "fail":
+            double.faults.fail(body["route"], status=body.get("status", 500), times=body.get("times", 1))
+        elif kind == "delay":
+            double.faults.delay(body["route"], body["seconds"], times=body.get("times"))
+        else:
+            double.faults.rate_limit(body["route"], retry_after=body.get("retry_after", 0.05),
+                                     times=body.get("times", 1))
+        return web.Response(status=204)
+
+    async def drop(request: web.Request) -> web.Response:
+        body = json.loads(await request.text() or "{}")
+        await double.drop_gateway(body.get("code"))
+        return web.Response(status=204)
+
+    return [
+        web.get("/_double/state", state),
+        web.post("/_double/members/{user_id}/messages", post_message),
+        web.post("/_double/members/{user_id}/slash", slash),
+        web.get("/_double/channels/{channel_id}/view", view),
+        web.get("/_double/interactions/{interaction_id}", interaction),
+        web.get("/_double/requests", requests),
+        web.get("/_double/ratelimits", ratelimits),
+        web.post("/_double/faults", faults),
+        web.post("/_double/gateway/drop", drop),
+    ]

@@ -1,0 +1,288 @@
+"""The gateway: HELLO/IDENTIFY/READY, heartbeats, dispatch with sequence numbers, RESUME, zlib-stream."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import zlib
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import WSMsgType, web
+
+from . import permissions as P
+
+if TYPE_CHECKING:
+    from .server import DiscordDouble
+
+log = logging.getLogger(__name__)
+
+DISPATCH, HEARTBEAT, IDENTIFY, RESUME, REQUEST_MEMBERS = 0, 1, 2, 6, 8
+RECONNECT, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 7, 9, 10, 11
+
+GUILDS = 1 << 0
+GUILD_MEMBERS = 1 << 1
+GUILD_WEBHOOKS = 1 << 5
+GUILD_MESSAGES = 1 << 9
+GUILD_MESSAGE_REACTIONS = 1 << 10
+DIRECT_MESSAGES = 1 << 12
+DIRECT_MESSAGE_REACTIONS = 1 << 13
+MESSAGE_CONTENT = 1 << 15
+
+_GUILD_INTENT = {
+    "GUILD_CREATE": GUILDS,
+    "GUILD_UPDATE": GUILDS,
+    "GUILD_ROLE_CREATE": GUILDS,
+    "GUILD_ROLE_UPDATE": GUILDS,
+    "GUILD_ROLE_DELETE": GUILDS,
+    "CHANNEL_CREATE": GUILDS,
+    "CHANNEL_UPDATE": GUILDS,
+    "CHANNEL_DELETE": GUILDS,
+    "THREAD_CREATE": GUILDS,
+    "THREAD_UPDATE": GUILDS,
+    "THREAD_DELETE": GUILDS,
+    "THREAD_MEMBERS_UPDATE": GUILDS,
+    "GUILD_MEMBER_ADD": GUILD_MEMBERS,
+    "GUILD_MEMBER_UPDATE": GUILD_MEMBERS,
+    "GUILD_MEMBER_REMOVE": GUILD_MEMBERS,
+    "WEBHOOKS_UPDATE": GUILD_WEBHOOKS,
+    "MESSAGE_CREATE": GUILD_MESSAGES,
+    "MESSAGE_UPDATE": GUILD_MESSAGES,
+    "MESSAGE_DELETE": GUILD_MESSAGES,
+    "MESSAGE_DELETE_BULK": GUILD_MESSAGES,
+    "MESSAGE_REACTION_ADD": GUILD_MESSAGE_REACTIONS,
+    "MESSAGE_REACTION_REMOVE": GUILD_MESSAGE_REACTIONS,
+}
+_DM_INTENT = {
+    "MESSAGE_CREATE": DIRECT_MESSAGES,
+    "MESSAGE_UPDATE": DIRECT_MESSAGES,
+    "MESSAGE_DELETE": DIRECT_MESSAGES,
+    "MESSAGE_REACTION_ADD": DIRECT_MESSAGE_REACTIONS,
+    "MESSAGE_REACTION_REMOVE": DIRECT_MESSAGE_REACTIONS,
+}
+_CONTENT_KEYS = ("content", "embeds", "attachments", "components", "poll")
+
+
+@dataclass(eq=False)
+class Connection:
+    ws: web.WebSocketResponse
+    request: web.Request
+    compress: bool
+    queue: asyncio.Queue[dict[str, Any] | None] = field(default_factory=asyncio.Queue)
+    compressor: Any = None
+    session: Session | None = None
+
+    def __post_init__(self) -> None:
+        if self.compress:
+            self.compressor = zlib.compressobj()
+
+    async def send(self, frame: dict[str, Any]) -> None:
+        text = json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+        if self.compress:
+            data = self.compressor.compress(text.encode()) + self.compressor.flush(zlib.Z_SYNC_FLUSH)
+            await self.ws.send_bytes(data)
+        else:
+            await self.ws.send_str(text)
+
+
+@dataclass(eq=False)
+class Session:
+    id: str
+    intents: int
+    seq: int = 0
+    buffer: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=5000))
+    connection: Connection | None = None
+    identify: dict[str, Any] = field(default_factory=dict)
+
+
+class Gateway:
+    def __init__(self, double: DiscordDouble, *, compress: bool | None = None, heartbeat_interval: int = 41250):
+        self.double = double
+        self.compress = compress
+        self.heartbeat_interval = heartbeat_interval
+        self.sessions: dict[str, Session] = {}
+        self.connections: set[Connection] = set()
+        self.received: list[dict[str, Any]] = []
+        self.connects = 0
+        self.resumes = 0
+
+    @property
+    def session(self) -> Session | None:
+        return next(reversed(self.sessions.values()), None)
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
+        await ws.prepare(request)
+        self.connects += 1
+        asked = request.query.get("compress") == "zlib-stream"
+        compress = asked if self.compress is None else (self.compress and asked)
+        conn = Connection(ws=ws, request=request, compress=compress)
+        self.connections.add(conn)
+        writer = asyncio.create_task(self._writer(conn))
+        try:
+            await conn.queue.put({"op": HELLO, "s": None, "t": None, "d": {"heartbeat_interval": self.heartbeat_interval, "_trace": ['["gateway-double",{}]']}})
+            async for msg in ws:
+                if msg.type is not WSMsgType.TEXT:
+                    continue
+                payload = json.loads(msg.data)
+                self.received.append(payload)
+                await self._on_payload(conn, payload)
+        finally:
+            self.connections.discard(conn)
+            if conn.session is not None and conn.session.connection is conn:
+                conn.session.connection = None
+            conn.queue.put_nowait(None)
+            await writer
+        return ws
+
+    async def _writer(self, conn: Connection) -> None:
+        while (frame := await conn.queue.get()) is not None:
+            if conn.ws.closed:
+                continue
+            try:
+                await conn.send(frame)
+            except (ConnectionError, RuntimeError):
+                log.debug("gateway frame lost on a closing socket", exc_info=True)
+
+    async def _on_payload(self, conn: Connection, payload: dict[str, Any]) -> None:
+        op, data = payload.get("op"), payload.get("d")
+        if op == HEARTBEAT:
+            await conn.queue.put({"op": HEARTBEAT_ACK, "s": None, "t": None, "d": None})
+        elif op == IDENTIFY:
+            await self._identify(conn, data)
+        elif op == RESUME:
+            await self._resume(conn, data)
+        elif op == REQUEST_MEMBERS and conn.session is not None:
+            self._members_chunk(conn.session, data)
+
+    async def _identify(self, conn: Connection, data: dict[str, Any]) -> None:
+        if data.get("token") != self.double.token:
+            await conn.ws.close(code=4004, message=b"Authentication failed.")
+            return
+        session = Session(id=secrets.token_hex(16), intents=int(data.get("intents", 0)), identify=data)
+        session.connection = conn
+        conn.session = session
+        self.sessions[session.id] = session
+        world = self.double.world
+        guilds = [g for g in world.guilds.values() if world.bot_user.id in g.members]
+        ready = {
+            "v": 10,
+            "user": {**world.bot_user.to_dict(), "verified": True, "mfa_enabled": False, "flags": 0, "email": None},
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+            "session_id": session.id,
+            "session_type": "normal",
+            "resume_gateway_url": self.double.gateway_url,
+            "shard": [0, 1],
+            "application": {"id": str(world.application_id), "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+            "presences": [],
+            "guild_join_requests": [],
+            "geo_ordered_rtc_regions": [],
+            "user_settings": {},
+            "_trace": ['["gateway-double",{}]'],
+        }
+        self._send(session, "READY", ready)
+        for guild in guilds:
+            self._send(session, "GUILD_CREATE", self.double.world.guild_create_payload(guild))
+
+    async def _resume(self, conn: Connection, data: dict[str, Any]) -> None:
+        session = self.sessions.get(data.get("session_id", ""))
+        if session is None or data.get("token") != self.double.token:
+            await conn.queue.put({"op": INVALID_SESSION, "s": None, "t": None, "d": False})
+            return
+        self.resumes += 1
+        old = session.connection
+        session.connection = conn
+        conn.session = session
+        if old is not None:
+            old.queue.put_nowait(None)
+        since = int(data.get("seq") or 0)
+        for frame in session.buffer:
+            if frame["s"] > since:
+                conn.queue.put_nowait(frame)
+        self._send(session, "RESUMED", {"_trace": ['["gateway-double",{}]']})
+
+    def _members_chunk(self, session: Session, data: dict[str, Any]) -> None:
+        guild = self.double.world.guilds.get(int(data["guild_id"]))
+        if guild is None:
+            return
+        members = list(guild.members.values())
+        if data.get("user_ids"):
+            wanted = {int(u) for u in data["user_ids"]}
+            members = [m for m in members if m.user.id in wanted]
+        elif data.get("query"):
+            members = [m for m in members if m.user.username.lower().startswith(data["query"].lower())]
+        limit = data.get("limit") or 0
+        if limit:
+            members = members[:limit]
+        chunk = {
+            "guild_id": str(guild.id),
+            "members": [m.to_dict() for m in members],
+            "chunk_index": 0,
+            "chunk_count": 1,
+            "not_found": [],
+        }
+        if data.get("nonce") is not None:
+            chunk["nonce"] = data["nonce"]
+        self._send(session, "GUILD_MEMBERS_CHUNK", chunk)
+
+    def _send(self, session: Session, event: str, data: dict[str, Any]) -> None:
+        session.seq += 1
+        frame = {"op": DISPATCH, "s": session.seq, "t": event, "d": data}
+        session.buffer.append(frame)
+        if session.connection is not None:
+            session.connection.queue.put_nowait(frame)
+
+    def dispatch(self, event: str, data: dict[str, Any], *, guild_id: int | None = None, channel_id: int | None = None) -> None:
+        """Send an event to every session whose intents and permissions let it see the event."""
+        world = self.double.world
+        for session in self.sessions.values():
+            if event == "INTERACTION_CREATE":
+                self._send(session, event, data)
+                continue
+            intent = _GUILD_INTENT.get(event, 0) if guild_id else _DM_INTENT.get(event, 0)
+            if intent and not session.intents & intent:
+                continue
+            payload = data
+            if event.startswith("MESSAGE_") and guild_id and channel_id:
+                if not world.bot_can(world.channels[channel_id], P.VIEW_CHANNEL):
+                    continue
+            if event in ("MESSAGE_CREATE", "MESSAGE_UPDATE") and not session.intents & MESSAGE_CONTENT:
+                payload = _without_content(data, world.bot_user.id, is_dm=guild_id is None)
+            self._send(session, event, payload)
+
+    async def drop(self, code: int | None = None) -> None:
+        """Drop every live connection: no close frame when code is None, else close with that code."""
+        for conn in list(self.connections):
+            if code is None:
+                transport = conn.request.transport
+                if transport is not None:
+                    transport.abort()
+            else:
+                await conn.ws.close(code=code, message=b"dropped by the double")
+
+    async def reconnect(self) -> None:
+        """Ask clients to reconnect (op 7), as Discord does before maintenance."""
+        for conn in list(self.connections):
+            await conn.queue.put({"op": RECONNECT, "s": None, "t": None, "d": None})
+
+    async def close(self) -> None:
+        for conn in list(self.connections):
+            await conn.ws.close(code=1001, message=b"double stopping")
+
+
+def _without_content(data: dict[str, Any], bot_id: int, *, is_dm: bool) -> dict[str, Any]:
+    author = data.get("author", {})
+    mentioned = any(m.get("id") == str(bot_id) for m in data.get("mentions", []))
+    if is_dm or mentioned or author.get("id") == str(bot_id):
+        return data
+    blanked = dict(data)
+    for key in _CONTENT_KEYS:
+        if key in blanked:
+            blanked[key] = "" if key == "content" else ([] if key != "poll" else None)
+    blanked.pop("poll", None)
+    return blanked
