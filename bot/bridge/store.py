@@ -1,0 +1,281 @@
+"""Bridges and the original↔copy map in the database; bridges cached in memory, written through."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from bot.bridge.models import Bridge, BridgeChannel, BridgeKind, ChannelLanguage, CopyRecord, Script
+from bot.bridge.tables import bridge_channels, bridges, relayed_messages
+from bot.storage import Database
+
+
+class BridgeStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._bridges: dict[int, Bridge] = {}
+        self._by_channel: dict[int, int] = {}
+        self._loaded = False
+        self._lock = asyncio.Lock()
+
+    # -- bridges -------------------------------------------------------------------------------
+
+    async def load(self) -> None:
+        """Read every bridge once; afterwards reads come from memory."""
+        async with self._db.connect() as connection:
+            bridge_rows = (await connection.execute(sa.select(bridges))).all()
+            channel_rows = (await connection.execute(sa.select(bridge_channels).order_by(bridge_channels.c.created_at, bridge_channels.c.channel_id))).all()
+        channels: dict[int, list[BridgeChannel]] = {}
+        for row in channel_rows:
+            channels.setdefault(row.bridge_id, []).append(_channel_from_row(row))
+        self._bridges = {
+            row.id: Bridge(row.id, row.guild_id, row.kind, tuple(channels.get(row.id, ()))) for row in bridge_rows
+        }
+        self._reindex()
+        self._loaded = True
+
+    async def _ensure_loaded(self) -> None:
+        if not self._loaded:
+            async with self._lock:
+                if not self._loaded:
+                    await self.load()
+
+    def _reindex(self) -> None:
+        self._by_channel = {
+            channel.channel_id: bridge.id for bridge in self._bridges.values() for channel in bridge.channels
+        }
+
+    def bridge_of_cached(self, channel_id: int) -> Bridge | None:
+        """The bridge a channel belongs to, from memory only (call `load()` first)."""
+        bridge_id = self._by_channel.get(channel_id)
+        return self._bridges.get(bridge_id) if bridge_id is not None else None
+
+    async def bridge_of(self, channel_id: int) -> Bridge | None:
+        await self._ensure_loaded()
+        return self.bridge_of_cached(channel_id)
+
+    async def guild_bridges(self, guild_id: int) -> list[Bridge]:
+        await self._ensure_loaded()
+        return sorted((b for b in self._bridges.values() if b.guild_id == guild_id), key=lambda b: b.id)
+
+    def all_channels(self) -> Iterable[BridgeChannel]:
+        for bridge in self._bridges.values():
+            yield from bridge.channels
+
+    async def create_bridge(self, guild_id: int, kind: BridgeKind, channels: list[dict]) -> Bridge:
+        """Create a bridge with channels given as dicts of BridgeChannel fields (no bridge_id)."""
+        await self._ensure_loaded()
+        async with self._lock:
+            now = datetime.now(UTC)
+            async with self._db.begin() as connection:
+                result = await connection.execute(
+                    sa.insert(bridges).values(guild_id=guild_id, kind=kind, created_at=now).returning(bridges.c.id)
+                )
+                bridge_id = result.scalar_one()
+                members = tuple(BridgeChannel(bridge_id=bridge_id, guild_id=guild_id, **spec) for spec in channels)
+                for channel in members:
+                    await connection.execute(sa.insert(bridge_channels).values(**_channel_values(channel, now)))
+            bridge = Bridge(bridge_id, guild_id, kind, members)
+            self._bridges[bridge_id] = bridge
+            self._reindex()
+            return bridge
+
+    async def add_channel(
+        self, bridge_id: int, channel_id: int, language: ChannelLanguage, *, script: Script = "simplified",
+        show_label: bool = True, parent_id: int | None = None,
+    ) -> Bridge:
+        await self._ensure_loaded()
+        async with self._lock:
+            bridge = self._bridges[bridge_id]
+            channel = BridgeChannel(channel_id, bridge_id, bridge.guild_id, language, script, show_label, parent_id)
+            async with self._db.begin() as connection:
+                await connection.execute(sa.insert(bridge_channels).values(**_channel_values(channel, datetime.now(UTC))))
+            updated = replace(bridge, channels=bridge.channels + (channel,))
+            self._bridges[bridge_id] = updated
+            self._reindex()
+            return updated
+
+    async def update_channel(self, channel_id: int, **changes: object) -> BridgeChannel:
+        await self._ensure_loaded()
+        async with self._lock:
+            bridge = self.bridge_of_cached(channel_id)
+            if bridge is None:
+                raise KeyError(channel_id)
+            current = bridge.channel(channel_id)
+            updated = replace(current, **changes)
+            async with self._db.begin() as connection:
+                await connection.execute(
+                    sa.update(bridge_channels)
+                    .where(bridge_channels.c.channel_id == channel_id)
+                    .values(language=updated.language, script=updated.script, show_label=updated.show_label)
+                )
+            self._bridges[bridge.id] = replace(
+                bridge, channels=tuple(updated if c.channel_id == channel_id else c for c in bridge.channels)
+            )
+            return updated
+
+    async def remove_channel(self, channel_id: int) -> Bridge | None:
+        """Take a channel out of its bridge; a bridge left with nothing to bridge is deleted.
+
+        Returns the bridge as it was before, or None when the channel was in none.
+        """
+        await self._ensure_loaded()
+        async with self._lock:
+            bridge = self.bridge_of_cached(channel_id)
+            if bridge is None:
+                return None
+            remaining = tuple(c for c in bridge.channels if c.channel_id != channel_id)
+            keep = bridge.kind == "mixed" and bool(remaining) or len(remaining) >= 2
+            async with self._db.begin() as connection:
+                await connection.execute(sa.delete(bridge_channels).where(bridge_channels.c.channel_id == channel_id))
+                if not keep:
+                    await connection.execute(sa.delete(bridge_channels).where(bridge_channels.c.bridge_id == bridge.id))
+                    await connection.execute(sa.delete(bridges).where(bridges.c.id == bridge.id))
+            if keep:
+                self._bridges[bridge.id] = replace(bridge, channels=remaining)
+            else:
+                del self._bridges[bridge.id]
+            self._reindex()
+            return bridge
+
+    # -- original <-> copy map -------------------------------------------------------------
+
+    async def record_copies(self, records: list[CopyRecord]) -> None:
+        if not records:
+            return
+        now = datetime.now(UTC)
+        async with self._db.begin() as connection:
+            await connection.execute(
+                sa.insert(relayed_messages), [dict(_record_values(record), created_at=now) for record in records]
+            )
+
+    async def copies_of(self, original_message_id: int) -> list[CopyRecord]:
+        async with self._db.connect() as connection:
+            rows = await connection.execute(
+                sa.select(relayed_messages)
+                .where(relayed_messages.c.original_message_id == original_message_id)
+                .order_by(relayed_messages.c.copy_channel_id, relayed_messages.c.part)
+            )
+            return [_record_from_row(row) for row in rows]
+
+    async def copies_of_many(self, original_message_ids: list[int]) -> list[CopyRecord]:
+        if not original_message_ids:
+            return []
+        async with self._db.connect() as connection:
+            rows = await connection.execute(
+                sa.select(relayed_messages)
+                .where(relayed_messages.c.original_message_id.in_(original_message_ids))
+                .order_by(relayed_messages.c.copy_channel_id, relayed_messages.c.part)
+            )
+            return [_record_from_row(row) for row in rows]
+
+    async def copy(self, copy_message_id: int) -> CopyRecord | None:
+        async with self._db.connect() as connection:
+            row = (
+                await connection.execute(
+                    sa.select(relayed_messages).where(relayed_messages.c.copy_message_id == copy_message_id)
+                )
+            ).first()
+        return _record_from_row(row) if row else None
+
+    async def replace_copies(self, original_message_id: int, copy_channel_id: int, records: list[CopyRecord]) -> None:
+        """After an edit: the copies in one channel are now exactly `records`."""
+        now = datetime.now(UTC)
+        async with self._db.begin() as connection:
+            await connection.execute(
+                sa.delete(relayed_messages).where(
+                    relayed_messages.c.original_message_id == original_message_id,
+                    relayed_messages.c.copy_channel_id == copy_channel_id,
+                )
+            )
+            if records:
+                await connection.execute(
+                    sa.insert(relayed_messages), [dict(_record_values(r), created_at=now) for r in records]
+                )
+
+    async def forget_originals(self, original_message_ids: list[int]) -> None:
+        if not original_message_ids:
+            return
+        async with self._db.begin() as connection:
+            await connection.execute(
+                sa.delete(relayed_messages).where(relayed_messages.c.original_message_id.in_(original_message_ids))
+            )
+
+    async def forget_copies(self, copy_message_ids: list[int]) -> None:
+        if not copy_message_ids:
+            return
+        async with self._db.begin() as connection:
+            await connection.execute(
+                sa.delete(relayed_messages).where(relayed_messages.c.copy_message_id.in_(copy_message_ids))
+            )
+
+    async def forget_channel_copies(self, channel_id: int) -> None:
+        async with self._db.begin() as connection:
+            await connection.execute(sa.delete(relayed_messages).where(relayed_messages.c.copy_channel_id == channel_id))
+
+    async def prune(self, older_than_days: int, *, now: datetime | None = None) -> int:
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=older_than_days)
+        async with self._db.begin() as connection:
+            result = await connection.execute(sa.delete(relayed_messages).where(relayed_messages.c.created_at < cutoff))
+        return result.rowcount or 0
+
+
+def _channel_values(channel: BridgeChannel, now: datetime) -> dict:
+    return {
+        "channel_id": channel.channel_id,
+        "bridge_id": channel.bridge_id,
+        "guild_id": channel.guild_id,
+        "language": channel.language,
+        "script": channel.script,
+        "show_label": channel.show_label,
+        "parent_id": channel.parent_id,
+        "created_at": now,
+    }
+
+
+def _channel_from_row(row) -> BridgeChannel:
+    return BridgeChannel(
+        channel_id=row.channel_id,
+        bridge_id=row.bridge_id,
+        guild_id=row.guild_id,
+        language=row.language,
+        script=row.script,
+        show_label=bool(row.show_label),
+        parent_id=row.parent_id,
+    )
+
+
+def _record_values(record: CopyRecord) -> dict:
+    return {
+        "copy_message_id": record.copy_message_id,
+        "copy_channel_id": record.copy_channel_id,
+        "webhook_id": record.webhook_id,
+        "original_message_id": record.original_message_id,
+        "original_channel_id": record.original_channel_id,
+        "guild_id": record.guild_id,
+        "author_id": record.author_id,
+        "part": record.part,
+        "target_language": record.target_language,
+        "source_hash": record.source_hash,
+        "needs_translation": record.needs_translation,
+    }
+
+
+def _record_from_row(row) -> CopyRecord:
+    return CopyRecord(
+        original_message_id=row.original_message_id,
+        original_channel_id=row.original_channel_id,
+        guild_id=row.guild_id,
+        author_id=row.author_id,
+        copy_message_id=row.copy_message_id,
+        copy_channel_id=row.copy_channel_id,
+        webhook_id=row.webhook_id,
+        part=row.part,
+        target_language=row.target_language,
+        source_hash=row.source_hash,
+        needs_translation=bool(row.needs_translation),
+    )

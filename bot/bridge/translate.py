@@ -1,0 +1,38 @@
+"""Translate one message's text: protect markup (code, URLs, mentions), translate prose, reassemble."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+
+@dataclass(frozen=True, slots=True)
+class TranslatedText:
+    ok: bool
+    text: str
+    provider: str | None = None
+    error: str = ""
+
+
+class TextTranslator(Protocol):
+    async def translate(self, text: str, source: str, target: str, guild_id: int) -> TranslatedText: ...
+
+
+class MessageTranslator:
+    """Adapter from a message text to `TranslationService.translate(segments, ...)`."""
+
+    def __init__(self, service) -> None:
+        self._service = service
+
+    async def translate(self, text: str, source: str, target: str, guild_id: int) -> TranslatedText:
+        from bot.pipeline.markup import protect  # noqa: PLC0415 (lands with the pipeline)
+
+        protected = protect(text)
+        segments = list(protected.segments)
+        if not segments:
+            return TranslatedText(True, text, "passthrough")
+        result = await self._service.translate(segments, source, target, guild_id)
+        if not result.ok:
+            return TranslatedText(False, text, None, result.error)
+        return TranslatedText(True, protected.reassemble(result.texts), result.provider)

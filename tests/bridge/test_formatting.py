@@ -1,0 +1,63 @@
+"""The text of a copy: webhook names, mentions, reply lines, attachments, labels."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.bridge.formatting import (
+    attachment_lines,
+    compose,
+    excerpt,
+    neutralise_mass_mentions,
+    reply_line,
+    subtext,
+    webhook_username,
+)
+from bot.bridge.models import Attachment, Sticker
+
+
+def test_webhook_username_hides_forbidden_words_case_insensitively() -> None:
+    name = webhook_username("Discord fan Clyde")
+    assert "discord" not in name.lower() and "clyde" not in name.lower()
+    assert name.replace("\u200b", "") == "Discord fan Clyde"
+
+
+@given(st.text())
+def test_webhook_username_is_always_acceptable(raw: str) -> None:
+    name = webhook_username(raw)
+    assert 1 <= len(name) <= 80
+    assert "discord" not in name.lower() and "clyde" not in name.lower()
+    assert name.strip() == name
+
+
+def test_mass_mentions_cannot_ping() -> None:
+    text = neutralise_mass_mentions("hi @everyone and @here, mail me@here.com")
+    assert "@everyone" not in text and "@here," not in text
+    assert "@\u200beveryone" in text
+
+
+def test_reply_line_names_author_quotes_and_links() -> None:
+    line = reply_line("Mei_li", "first line\nsecond line", "https://discord.com/channels/1/2/3")
+    assert line == "> ↩ **Mei\\_li**: first line second line https://discord.com/channels/1/2/3"
+
+
+def test_excerpt_is_short_and_flattens_code() -> None:
+    text = excerpt("```py\nprint(1)\n``` " + "word " * 100)
+    assert len(text) <= 90 and text.endswith("…") and "```" not in text
+
+
+def test_attachments_and_stickers_become_lines() -> None:
+    lines = attachment_lines(
+        [Attachment("https://cdn/a.png", "a.png"), Attachment("https://cdn/SPOILER_b.png", "SPOILER_b.png", True)],
+        [Sticker(5, "wave", "https://media/stickers/5.png"), Sticker(6, "lottie")],
+    )
+    assert lines == ["https://cdn/a.png", "||https://cdn/SPOILER_b.png ||", "https://media/stickers/5.png", "[lottie]"]
+
+
+def test_compose_puts_header_first_and_footer_last() -> None:
+    [text] = compose("你好", header="> ↩ **A**: hi x", attachments=["https://cdn/a.png"], footer=subtext("🌐 mt"))
+    assert text == "> ↩ **A**: hi x\n你好\nhttps://cdn/a.png\n-# 🌐 mt"
+
+
+def test_compose_of_nothing_is_no_message() -> None:
+    assert compose("") == []
+    assert subtext("", "") == ""

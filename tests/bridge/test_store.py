@@ -1,0 +1,58 @@
+"""Bridges and the original↔copy map on SQLite and PostgreSQL."""
+
+from datetime import UTC, datetime, timedelta
+
+from bot.bridge.models import CopyRecord
+from bot.bridge.store import BridgeStore
+from bot.storage import Database
+
+GUILD = 42
+
+
+def record(original: int, copy: int, channel: int, part: int = 0) -> CopyRecord:
+    return CopyRecord(original, 10, GUILD, 5, copy, channel, 900, part, "zh-Hans", "h", False)
+
+
+async def test_bridges_survive_a_new_store_on_the_same_database(database: Database) -> None:
+    store = BridgeStore(database)
+    bridge = await store.create_bridge(GUILD, "linked", [{"channel_id": 10, "language": "en"}, {"channel_id": 20, "language": "zh"}])
+    await store.add_channel(bridge.id, 30, "zh", script="traditional")
+    await store.update_channel(10, show_label=False)
+
+    fresh = BridgeStore(database)
+    loaded = await fresh.bridge_of(30)
+    assert [(c.channel_id, c.language, c.script, c.show_label) for c in loaded.channels] == [
+        (10, "en", "simplified", False), (20, "zh", "simplified", True), (30, "zh", "traditional", True),
+    ]
+    assert [b.id for b in await fresh.guild_bridges(GUILD)] == [bridge.id]
+
+
+async def test_removing_a_channel_keeps_a_bridge_of_two_and_deletes_a_bridge_of_one(database: Database) -> None:
+    store = BridgeStore(database)
+    bridge = await store.create_bridge(GUILD, "linked", [{"channel_id": c, "language": l} for c, l in ((1, "en"), (2, "zh"), (3, "zh"))])
+    await store.remove_channel(3)
+    assert (await store.bridge_of(1)).id == bridge.id
+    await store.remove_channel(2)
+    assert await store.bridge_of(1) is None
+    assert await BridgeStore(database).guild_bridges(GUILD) == []
+
+
+async def test_copy_map_records_finds_replaces_and_forgets(database: Database) -> None:
+    store = BridgeStore(database)
+    await store.record_copies([record(1, 101, 20), record(1, 102, 20, part=1), record(1, 103, 30)])
+    assert [r.copy_message_id for r in await store.copies_of(1)] == [101, 102, 103]
+    assert (await store.copy(103)).original_message_id == 1
+
+    await store.replace_copies(1, 20, [record(1, 101, 20)])
+    assert [r.copy_message_id for r in await store.copies_of(1)] == [101, 103]
+    await store.forget_copies([103])
+    await store.forget_originals([1])
+    assert await store.copies_of(1) == []
+
+
+async def test_prune_drops_only_old_rows(database: Database) -> None:
+    store = BridgeStore(database)
+    await store.record_copies([record(1, 101, 20)])
+    assert await store.prune(30) == 0
+    assert await store.prune(30, now=datetime.now(UTC) + timedelta(days=31)) == 1
+    assert await store.copies_of(1) == []
