@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import secrets
+import traceback
 import zlib
 from collections import deque
 from dataclasses import dataclass, field
@@ -129,7 +130,11 @@ class Gateway:
                     continue
                 payload = json.loads(msg.data)
                 self.received.append(payload)
-                await self._on_payload(conn, payload)
+                try:
+                    await self._on_payload(conn, payload)
+                except Exception:
+                    self.double.server_errors.append(traceback.format_exc())
+                    raise
         finally:
             self.connections.discard(conn)
             if conn.session is not None and conn.session.connection is conn:

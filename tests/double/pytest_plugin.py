@@ -17,3 +17,4 @@ async def discord_double() -> AsyncIterator[DiscordDouble]:
         yield double
     finally:
         await double.stop()
+    assert not double.server_errors, "the Discord double crashed while answering:\n" + "\n".join(double.server_errors)

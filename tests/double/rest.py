@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import time
+import traceback
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from .server import DiscordDouble
 
 API = "/api/v10"
+PAYLOAD = web.RequestKey("payload", object)
+FILES = web.RequestKey("files", list)
 JSON = "application/json"
 VIA = "1.1 google"
 
@@ -88,12 +91,19 @@ class Rest:
         resource = request.match_info.route.resource
         template = resource.canonical.removeprefix(API) if resource is not None else request.path
         path = request.path.removeprefix(API)
-        payload, files = await self._read_body(request)
-        request["payload"], request["files"] = payload, files
+        try:
+            payload, files = await self._read_body(request)
+        except ValueError:
+            return json_response({"message": "400: Bad Request", "code": 0}, 400)
+        request[PAYLOAD], request[FILES] = payload, files
         record = RecordedRequest(request.method, path, template, dict(request.query), payload,
                                  [{k: v for k, v in f.items() if k != "data"} for f in files], at=time.time())
         self.double.requests.append(record)
-        response = await self._answer(request, handler, template, path)
+        try:
+            response = await self._answer(request, handler, template, path)
+        except Exception:
+            self.double.server_errors.append(traceback.format_exc())
+            response = json_response({"message": "500: Internal Server Error", "code": 0}, 500)
         response.headers.setdefault("Via", VIA)
         record.status = response.status
         return response
@@ -176,10 +186,7 @@ class Rest:
         raw = await request.read()
         if not raw:
             return None, []
-        try:
-            return json.loads(raw), []
-        except ValueError:
-            raise web.HTTPBadRequest(text='{"message": "400: Bad Request", "code": 0}', content_type=JSON) from None
+        return json.loads(raw), []
 
     def routes(self) -> list[web.RouteDef]:
         r = []
@@ -271,7 +278,7 @@ class Rest:
         return msg
 
     def payload(self, request: web.Request) -> dict[str, Any]:
-        payload = request["payload"]
+        payload = request[PAYLOAD]
         return payload if isinstance(payload, dict) else {}
 
     # ---- users, application, gateway ---------------------------------------------------------
@@ -518,7 +525,7 @@ class Rest:
 
     async def send_message(self, request: web.Request):
         channel = self.channel(request)
-        body, files = self.payload(request), request["files"]
+        body, files = self.payload(request), request[FILES]
         if channel.type == DM:
             recipient = channel.recipients[0]
             if recipient.bot or not recipient.dms_open:
@@ -563,7 +570,7 @@ class Rest:
             if set(body) - {"flags"}:
                 raise E.not_author()
             self.world.require(channel, P.MANAGE_MESSAGES)
-        return self.world.message_payload(self._apply_edit(msg, body, request["files"]))
+        return self.world.message_payload(self._apply_edit(msg, body, request[FILES]))
 
     def _apply_edit(self, msg: Message, body: dict[str, Any], files: list[dict[str, Any]]) -> Message:
         if "content" in body and body["content"] is not None and len(body["content"]) > 2000:
@@ -744,7 +751,7 @@ class Rest:
         if request.match_info["webhook_id"] == str(self.world.application_id):
             return await self.followup(request)
         webhook = self.webhook(request)
-        body, files = self.payload(request), request["files"]
+        body, files = self.payload(request), request[FILES]
         channel = self._webhook_channel(request, webhook)
         if channel.type == FORUM and not body.get("thread_name"):
             raise E.DiscordError(400, 220001, "Webhooks posted to forum channels must have a thread_name or thread_id")
@@ -783,7 +790,7 @@ class Rest:
     @no_auth
     async def edit_webhook_message(self, request: web.Request):
         msg = self._webhook_message(request)
-        return self.world.message_payload(self._apply_edit(msg, self.payload(request), request["files"]))
+        return self.world.message_payload(self._apply_edit(msg, self.payload(request), request[FILES]))
 
     @no_auth
     async def delete_webhook_message(self, request: web.Request):
@@ -813,7 +820,7 @@ class Rest:
             raise E.unknown("interaction")
         if interaction.responses:
             raise E.already_acknowledged()
-        body, files = self.payload(request), request["files"]
+        body, files = self.payload(request), request[FILES]
         kind = int(body.get("type") or 0)
         data = body.get("data") or {}
         channel = self.world.channels[interaction.channel_id]
@@ -861,7 +868,7 @@ class Rest:
         interaction = self.interaction(request)
         if not interaction.responses:
             raise E.unknown("Webhook")
-        body, files = self.payload(request), request["files"]
+        body, files = self.payload(request), request[FILES]
         self.world.validate_message(content=body.get("content"), embeds=body.get("embeds"), files=len(files),
                                     stickers=None, components=body.get("components"), poll=body.get("poll"))
         original = self.world.messages.get(interaction.original_message_id or 0)
@@ -914,7 +921,7 @@ class Rest:
 
     async def put_commands(self, request: web.Request):
         scope = self._command_scope(request)
-        body = request["payload"] or []
+        body = request[PAYLOAD] or []
         existing = {(c["name"], c["type"]): c for c in self.world.commands.get(scope, [])}
         names = [(c["name"], int(c.get("type", 1))) for c in body]
         if len(names) != len(set(names)):

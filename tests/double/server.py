@@ -37,6 +37,7 @@ class DiscordDouble:
         self.requests: list[RecordedRequest] = []
         self.events: list[tuple[str, dict[str, Any]]] = []
         self.command_syncs: list[tuple[int | None, Any]] = []
+        self.server_errors: list[str] = []
         self.host = "127.0.0.1"
         self.port = 0
         self._runner: web.AppRunner | None = None
