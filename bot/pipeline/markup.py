@@ -30,8 +30,10 @@ from bot.pipeline.patterns import (
 _OPENING_BRACKETS = "⟦[［【〖{｛"
 _CLOSING_BRACKETS = "⟧]］】〗}｝"
 _PLACEHOLDER_LOOKALIKE = rf"[{re.escape(_OPENING_BRACKETS)}]\s*\d+\s*[{re.escape(_CLOSING_BRACKETS)}]"
+# Also accepts a placeholder that lost one of its ⟦ ⟧ brackets.
 _PLACEHOLDER_IN_TRANSLATION = re.compile(
     rf"[{re.escape(_OPENING_BRACKETS)}]\s*(\d+)\s*[{re.escape(_CLOSING_BRACKETS)}]"
+    r"|⟦\s*(\d+)|(\d+)\s*⟧"
 )
 _STRAY_PLACEHOLDER_BRACKET = re.compile("[⟦⟧]")
 
@@ -53,9 +55,8 @@ _MARKDOWN_MARKER = (
     r"|(?<![^\W_])_+|_+(?![^\W_])"  # underscores, but not inside snake_case words
 )
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
-_HAS_WORD = re.compile(r"[^\W_]")
+_HAS_WORD = re.compile(r"[^\W\d_]")
 _LATIN_EDGE = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
-_RUN_OF_SPACES = re.compile(r"[ \t]{2,}")
 
 
 def _placeholder(number: int) -> str:
@@ -234,19 +235,22 @@ def _restore_tokens(translated: str, tokens: Mapping[int, str]) -> str:
     restored: set[int] = set()
     position = 0
     for match in _PLACEHOLDER_IN_TRANSLATION.finditer(translated):
-        pieces.append(_clean_prose(translated[position : match.start()]))
-        number = int(match.group(1))  # int() reads full-width digits too
+        if match.start() < position:
+            continue
+        before = translated[position : match.start()]
+        pieces.append(_STRAY_PLACEHOLDER_BRACKET.sub("", before))
+        number = int(next(filter(None, match.groups())))  # int() reads full-width digits too
+        position = match.end()
         if number in tokens and number not in restored:
             restored.add(number)
             pieces.append(tokens[number])
-        position = match.end()
-    pieces.append(_clean_prose(translated[position:]))
+        elif not before or before[-1] in " \t":
+            # An invented or repeated placeholder goes, with the spaces that set it apart.
+            while position < len(translated) and translated[position] in " \t":
+                position += 1
+    pieces.append(_STRAY_PLACEHOLDER_BRACKET.sub("", translated[position:]))
     missing = [tokens[number] for number in sorted(tokens) if number not in restored]
     text = "".join(pieces).strip()
     if missing:
         text = " ".join([text, *missing]) if text else " ".join(missing)
     return text
-
-
-def _clean_prose(text: str) -> str:
-    return _RUN_OF_SPACES.sub(" ", _STRAY_PLACEHOLDER_BRACKET.sub("", text))
