@@ -359,6 +359,10 @@ class TopicService:
                 )
             )
 
+    async def _round_for_tests(self, topic: Topic) -> tuple[int, set[str]]:
+        async with self.db.connect() as connection:
+            return await self._round(connection, topic.id)
+
     async def _round(self, connection, topic_id: int) -> tuple[int, set[str]]:
         current_round = (
             await connection.execute(
