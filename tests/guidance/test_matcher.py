@@ -62,6 +62,14 @@ def test_finds_pinyin_with_or_without_tones(entry_ids, message):
     "我的房间只有8平方米",
     "AI时代革命性的产品",
     "我用A4纸打印",
+    "这是平台独家内容",
+    "收藏独特的邮票",
+    "学习大大提高了效率",
+    "我学习包子的做法",
+    "他主张展开调查",
+    "四周庭院很安静",
+    "实验室泄漏了氨气",
+    "大陆四大银行",
 ])
 def test_leaves_ordinary_sentences_alone(entry_ids, message):
     assert entry_ids(message) == []
