@@ -128,12 +128,13 @@ class RelayEngine:
 
     # -- entry points -----------------------------------------------------------------------
 
-    def relay(self, original: OriginalMessage, bridge: Bridge | None = None) -> int:
+    def relay(self, original: OriginalMessage, bridge: Bridge | None = None, *, source_channel_id: int | None = None) -> int:
         """Queue the copies of a new message; returns how many copies were queued."""
         bridge = bridge or self.store.bridge_of_cached(original.channel_id)
         if bridge is None or original.is_empty:
             return 0
-        plans = plan_copies(bridge, original.channel_id, detect_language(original.content))
+        source = source_channel_id or original.channel_id
+        plans = plan_copies(bridge, source, detect_language(original.content))
         for plan in plans:
             self._submit_copy(original, plan)
         if plans:
@@ -143,7 +144,7 @@ class RelayEngine:
     def relay_into(self, original: OriginalMessage, channel: BridgeChannel) -> int:
         """Queue copies as if `original` were posted in `channel` (e.g. an unregistered mixed thread)."""
         bridge = Bridge(channel.bridge_id, channel.guild_id, "mixed" if channel.language == "mixed" else "linked", (channel,))
-        return self.relay(original, bridge)
+        return self.relay(original, bridge, source_channel_id=channel.channel_id)
 
     async def edit(self, original: OriginalMessage) -> int:
         """Mirror an edit to the copies; returns how many channels were touched."""

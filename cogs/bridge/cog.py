@@ -1,0 +1,297 @@
+"""`/bridge` commands and the gateway listeners that feed the relay engine."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands, tasks
+
+from bot.bridge.models import Bridge, BridgeChannel
+from bot.bridge.relay import RelayEngine
+from bot.bridge.translate import MessageTranslator
+from bot.checks import UserFacingError, moderator_only, requires_module
+from cogs.bridge.service import BridgeRelay, ModeratorProblems, build_labels
+from cogs.bridge.snapshot import snapshot
+
+log = logging.getLogger(__name__)
+
+# Heroku kills 30 s after SIGTERM: leave time for the gateway and database to close.
+DRAIN_SECONDS = 20.0
+PRUNE_EVERY_HOURS = 6
+
+SCRIPT_CHOICES = [
+    app_commands.Choice(name=_("Simplified", key="commands.bridge.choice.simplified"), value="simplified"),
+    app_commands.Choice(name=_("Traditional", key="commands.bridge.choice.traditional"), value="traditional"),
+]
+LABEL_CHOICES = [
+    app_commands.Choice(name=_("shown", key="commands.bridge.choice.shown"), value="shown"),
+    app_commands.Choice(name=_("hidden", key="commands.bridge.choice.hidden"), value="hidden"),
+]
+NEEDED_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, manage_webhooks=True)
+
+
+@app_commands.default_permissions(manage_guild=True)
+@app_commands.guild_only()
+class BridgeCog(
+    commands.GroupCog,
+    group_name=_("bridge", key="commands.bridge.name"),
+    group_description=_("Relay translated copies between English and Chinese channels", key="commands.bridge.description"),
+):
+    def __init__(self, bot) -> None:
+        self.bot = bot
+        self.relay = BridgeRelay(bot)
+        self.problems = ModeratorProblems(bot, self.relay)
+        self.engine = RelayEngine(
+            self.relay.store, MessageTranslator(bot.translation), self.relay.sender, build_labels(bot.i18n), self.problems,
+        )
+        self.relay.attach(self.engine)
+
+    async def cog_load(self) -> None:
+        await self.relay.store.load()
+        self.bot.bridge_relay = self.relay
+        self.prune_message_map.start()
+
+    async def cog_unload(self) -> None:
+        self.prune_message_map.cancel()
+        if getattr(self.bot, "bridge_relay", None) is self.relay:
+            self.bot.bridge_relay = None
+        if not await self.engine.drain(DRAIN_SECONDS):
+            log.warning("bridge: %d relays still waiting after %.0f s; dropping them", self.engine.pipelines.total_backlog, DRAIN_SECONDS)
+        await self.engine.close()
+
+    @tasks.loop(hours=PRUNE_EVERY_HOURS)
+    async def prune_message_map(self) -> None:
+        removed = await self.relay.store.prune(self.bot.settings.message_map_retention_days)
+        if removed:
+            log.info("bridge: pruned %d old message-map rows", removed)
+
+    @prune_message_map.error
+    async def _prune_failed(self, error: BaseException) -> None:
+        log.error("bridge: pruning the message map failed", exc_info=error)
+
+    # -- listeners --------------------------------------------------------------------------
+
+    async def _bridge_enabled(self, guild_id: int) -> bool:
+        return await self.bot.guild_config.module_enabled(guild_id, "bridge")
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if not self.bot.accepting_work or not self.relay.is_bridged(message.channel.id):
+            return
+        if not self.relay.should_relay(message) or not await self._bridge_enabled(message.guild.id):
+            return
+        self.engine.relay(snapshot(message))
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        if not self.bot.accepting_work or not self.relay.is_bridged(payload.channel_id):
+            return
+        message = payload.message
+        if not self.relay.should_relay(message) or not await self._bridge_enabled(message.guild.id):
+            return
+        await self.engine.edit(snapshot(message))
+
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        if self.relay.is_bridged(payload.channel_id):
+            await self.engine.delete([payload.message_id], payload.channel_id)
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        if self.relay.is_bridged(payload.channel_id):
+            await self.engine.delete(sorted(payload.message_ids), payload.channel_id)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        await self._channel_gone(channel.guild, channel.id)
+
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        guild = self.bot.get_guild(payload.guild_id)
+        if guild is not None:
+            await self._channel_gone(guild, payload.thread_id)
+
+    async def _channel_gone(self, guild: discord.Guild, channel_id: int) -> None:
+        if not self.relay.is_bridged(channel_id):
+            return
+        await self.relay.unregister(channel_id)
+        await self.bot.moderator_notices.notify_once(
+            guild, f"bridge.deleted.{channel_id}", "bridge.notice.channel_deleted", channel_id=channel_id
+        )
+
+    # -- commands ---------------------------------------------------------------------------
+
+    @app_commands.command(name="link", description=_("Link an English and a Chinese channel (or add a channel to an existing bridge)", key="commands.bridge.link.description"))
+    @app_commands.describe(
+        english=_("The English channel", key="commands.bridge.param.english"),
+        chinese=_("The Chinese channel", key="commands.bridge.param.chinese"),
+        script=_("Chinese script for translations into this channel", key="commands.bridge.param.script"),
+    )
+    @app_commands.choices(script=SCRIPT_CHOICES)
+    @moderator_only()
+    @requires_module("bridge")
+    async def link(
+        self, interaction: discord.Interaction, english: discord.TextChannel, chinese: discord.TextChannel,
+        script: app_commands.Choice[str] | None = None,
+    ) -> None:
+        if english.id == chinese.id:
+            raise UserFacingError("bridge.error.same_channel")
+        for channel in (english, chinese):
+            self._check_usable(interaction, channel)
+        store = self.relay.store
+        english_bridge, chinese_bridge = await store.bridge_of(english.id), await store.bridge_of(chinese.id)
+        chosen_script = script.value if script else "simplified"
+        locale = interaction.locale
+        if english_bridge is None and chinese_bridge is None:
+            await store.create_bridge(interaction.guild_id, "linked", [
+                {"channel_id": english.id, "language": "en"},
+                {"channel_id": chinese.id, "language": "zh", "script": chosen_script},
+            ])
+            text = self.bot.i18n.t("bridge.link.created", locale, english=english.mention, chinese=chinese.mention)
+        elif english_bridge is not None and chinese_bridge is not None:
+            if english_bridge.id == chinese_bridge.id:
+                raise UserFacingError("bridge.error.already_linked", english=english.mention, chinese=chinese.mention)
+            raise UserFacingError("bridge.error.already_bridged", channel=chinese.mention)
+        else:
+            existing, new, new_language = (
+                (english, chinese, "zh") if english_bridge is not None else (chinese, english, "en")
+            )
+            bridge: Bridge = english_bridge or chinese_bridge
+            member = bridge.channel(existing.id)
+            wanted_existing_language = "en" if new_language == "zh" else "zh"
+            if bridge.kind != "linked" or member.language != wanted_existing_language:
+                raise UserFacingError("bridge.error.already_bridged", channel=existing.mention)
+            await store.add_channel(bridge.id, new.id, new_language, script=chosen_script)
+            text = self.bot.i18n.t(
+                "bridge.link.added", locale, channel=new.mention, existing=existing.mention,
+                language=self.bot.i18n.t(f"bridge.language.{new_language}", locale),
+            )
+        text += self._permission_warnings(interaction, english, chinese)
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="mixed", description=_("Make one channel bilingual: translations appear under each message", key="commands.bridge.mixed.description"))
+    @app_commands.describe(
+        channel=_("The channel", key="commands.bridge.param.channel"),
+        script=_("Chinese script for translations into this channel", key="commands.bridge.param.script"),
+    )
+    @app_commands.choices(script=SCRIPT_CHOICES)
+    @moderator_only()
+    @requires_module("bridge")
+    async def mixed(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | discord.Thread,
+        script: app_commands.Choice[str] | None = None,
+    ) -> None:
+        self._check_usable(interaction, channel)
+        if await self.relay.store.bridge_of(channel.id) is not None:
+            raise UserFacingError("bridge.error.already_bridged", channel=channel.mention)
+        await self.relay.register_mixed(channel, script=script.value if script else "simplified")
+        text = self.bot.i18n.t("bridge.mixed.done", interaction.locale, channel=channel.mention)
+        text += self._permission_warnings(interaction, channel)
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="unlink", description=_("Take a channel out of its bridge", key="commands.bridge.unlink.description"))
+    @app_commands.describe(channel=_("The channel", key="commands.bridge.param.channel"))
+    @moderator_only()
+    @requires_module("bridge")
+    async def unlink(self, interaction: discord.Interaction, channel: discord.TextChannel | discord.Thread) -> None:
+        bridge = await self.relay.store.bridge_of(channel.id)
+        if bridge is None or bridge.guild_id != interaction.guild_id:
+            raise UserFacingError("bridge.error.not_bridged", channel=channel.mention)
+        await self.relay.unregister(channel.id)
+        await interaction.response.send_message(
+            self.bot.i18n.t("bridge.unlink.done", interaction.locale, channel=channel.mention), ephemeral=True
+        )
+
+    @app_commands.command(name="list", description=_("Show this server's bridges and their health", key="commands.bridge.list.description"))
+    @moderator_only()
+    @requires_module("bridge")
+    async def list_bridges(self, interaction: discord.Interaction) -> None:
+        i18n, locale = self.bot.i18n, interaction.locale
+        bridges = await self.relay.store.guild_bridges(interaction.guild_id)
+        if not bridges:
+            await interaction.response.send_message(i18n.t("bridge.list.empty", locale), ephemeral=True)
+            return
+        lines: list[str] = []
+        for number, bridge in enumerate(bridges, start=1):
+            lines.append(i18n.t("bridge.list.bridge", locale, number=number, kind=i18n.t(f"bridge.kind.{bridge.kind}", locale)))
+            for channel in bridge.channels:
+                lines.append(i18n.t(
+                    "bridge.list.channel", locale, channel=f"<#{channel.channel_id}>",
+                    language=i18n.t(f"bridge.language.{channel.language}", locale),
+                    script=i18n.t(f"bridge.script.{channel.script}", locale),
+                    label=i18n.t("bridge.label_state.shown" if channel.show_label else "bridge.label_state.hidden", locale),
+                    health=self._health(interaction, channel),
+                ))
+        await interaction.response.send_message("\n".join(lines)[:2000], ephemeral=True)
+
+    @app_commands.command(name="settings", description=_("Change a bridged channel's Chinese script or translation label", key="commands.bridge.settings.description"))
+    @app_commands.describe(
+        channel=_("The channel", key="commands.bridge.param.channel"),
+        script=_("Chinese script for translations into this channel", key="commands.bridge.param.script"),
+        label=_("Show the machine-translation label on copies", key="commands.bridge.param.label"),
+    )
+    @app_commands.choices(script=SCRIPT_CHOICES, label=LABEL_CHOICES)
+    @moderator_only()
+    @requires_module("bridge")
+    async def settings(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | discord.Thread,
+        script: app_commands.Choice[str] | None = None, label: app_commands.Choice[str] | None = None,
+    ) -> None:
+        bridge = await self.relay.store.bridge_of(channel.id)
+        if bridge is None or bridge.guild_id != interaction.guild_id:
+            raise UserFacingError("bridge.error.not_bridged", channel=channel.mention)
+        changes: dict[str, object] = {}
+        if script is not None:
+            changes["script"] = script.value
+        if label is not None:
+            changes["show_label"] = label.value == "shown"
+        updated = await self.relay.store.update_channel(channel.id, **changes) if changes else bridge.channel(channel.id)
+        i18n, locale = self.bot.i18n, interaction.locale
+        await interaction.response.send_message(i18n.t(
+            "bridge.settings.done", locale, channel=channel.mention,
+            script=i18n.t(f"bridge.script.{updated.script}", locale),
+            label=i18n.t("bridge.label_state.shown" if updated.show_label else "bridge.label_state.hidden", locale),
+        ), ephemeral=True)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _check_usable(self, interaction: discord.Interaction, channel: discord.abc.GuildChannel) -> None:
+        if not isinstance(channel, (discord.TextChannel, discord.Thread)):
+            raise UserFacingError("bridge.error.not_text", channel=channel.mention)
+        me = interaction.guild.me
+        if me is not None and not channel.permissions_for(me).view_channel:
+            raise UserFacingError("bridge.error.cannot_see", channel=channel.mention)
+
+    def _permission_warnings(self, interaction: discord.Interaction, *channels) -> str:
+        me = interaction.guild.me
+        if me is None:
+            return ""
+        warnings = []
+        for channel in channels:
+            webhook_channel = channel.parent if isinstance(channel, discord.Thread) and channel.parent else channel
+            if not NEEDED_PERMISSIONS.is_subset(webhook_channel.permissions_for(me)):
+                warnings.append(self.bot.i18n.t("bridge.link.missing_permissions", interaction.locale, channel=channel.mention))
+        return "".join("\n" + warning for warning in warnings)
+
+    def _health(self, interaction: discord.Interaction, channel: BridgeChannel) -> str:
+        i18n, locale = self.bot.i18n, interaction.locale
+        parts = []
+        guild_channel = interaction.guild.get_channel_or_thread(channel.channel_id)
+        me = interaction.guild.me
+        webhook_channel = guild_channel.parent if isinstance(guild_channel, discord.Thread) else guild_channel
+        if channel.channel_id in self.engine.stats.forbidden or (
+            webhook_channel is not None and me is not None
+            and not NEEDED_PERMISSIONS.is_subset(webhook_channel.permissions_for(me))
+        ):
+            parts.append(i18n.t("bridge.health.forbidden", locale))
+        backlog = self.engine.backlog(channel.channel_id)
+        if backlog:
+            parts.append(i18n.t("bridge.health.backlog", locale, count=backlog))
+        pending = self.engine.pending_translations(channel.channel_id)
+        if pending:
+            parts.append(i18n.t("bridge.health.pending", locale, count=pending))
+        return ", ".join(parts) or i18n.t("bridge.health.ok", locale)

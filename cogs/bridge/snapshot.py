@@ -1,0 +1,38 @@
+"""discord.Message -> OriginalMessage: the Discord-free snapshot the relay engine works from."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.bridge.models import Attachment, OriginalMessage, RepliedMessage, Sticker
+
+RELAYED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+
+
+def snapshot(message: discord.Message) -> OriginalMessage:
+    author = message.author
+    reference = message.reference
+    replied: RepliedMessage | None = None
+    reply_to_id: int | None = None
+    if message.type is discord.MessageType.reply and reference is not None and reference.message_id:
+        reply_to_id = reference.message_id
+        resolved = reference.resolved
+        if isinstance(resolved, discord.Message):
+            replied = RepliedMessage(
+                resolved.id, resolved.channel.id, resolved.author.display_name, resolved.content, resolved.webhook_id
+            )
+    return OriginalMessage(
+        message_id=message.id,
+        channel_id=message.channel.id,
+        guild_id=message.guild.id if message.guild else 0,
+        author_id=author.id,
+        author_name=author.display_name,
+        avatar_url=author.display_avatar.url,
+        content=message.content,
+        attachments=tuple(Attachment(a.url, a.filename, a.is_spoiler()) for a in message.attachments),
+        stickers=tuple(
+            Sticker(s.id, s.name, None if s.format is discord.StickerFormatType.lottie else s.url) for s in message.stickers
+        ),
+        reply_to=replied,
+        reply_to_id=reply_to_id,
+    )
