@@ -210,32 +210,44 @@ def _list_candidates(lines: list[str]) -> list[tuple[int, str, str]]:
     return candidates
 
 
-def _csv_candidates(lines: list[str], delimiter: str) -> tuple[str | None, list[tuple[int, str, str]]]:
+def _csv_candidates(
+    lines: list[str], delimiter: str
+) -> tuple[str | None, list[tuple[int, str, str]]]:
     numbered = [(n, line) for n, line in enumerate(lines, start=1) if _is_content(line)]
-    text = "\n".join(line for _, line in numbered)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    # Quoted cells may span lines; the line numbers then drift, which only affects the report.
+    rows = list(csv.reader(io.StringIO("\n".join(line for _, line in numbered)), delimiter=delimiter))
+    # Quoted cells may span lines; line numbers then drift, which only affects the report.
     numbers = [n for n, _ in numbered]
     header = [_header_name(cell) for cell in rows[0]] if rows else []
-    term_index = next((header.index(name) for name in TERM_COLUMNS if name in header), None)
-    has_header = term_index is not None or any(cell in OTHER_COLUMNS + CATEGORY_COLUMNS for cell in header)
-    if has_header and term_index is None:
-        term_index = next(i for i, cell in enumerate(header) if cell not in OTHER_COLUMNS + CATEGORY_COLUMNS) \
-            if any(cell not in OTHER_COLUMNS + CATEGORY_COLUMNS for cell in header) else 0
-    term_index = term_index or 0
-    category_index = next((header.index(name) for name in CATEGORY_COLUMNS if name in header), None) \
-        if has_header else None
+    term_index, category_index = _pick_columns(header)
+    has_header = term_index is not None
+    if not has_header:
+        term_index, category_index = 0, None
 
     candidates = []
-    for position, row in enumerate(rows[1:] if has_header else rows, start=1 if has_header else 0):
+    for position in range(1 if has_header else 0, len(rows)):
+        row = rows[position]
         if not row:
             continue
-        number = numbers[position] if position < len(numbers) else numbers[-1]
+        number = numbers[min(position, len(numbers) - 1)]
         term = row[term_index].strip() if term_index < len(row) else ""
-        category = row[category_index].strip() if category_index is not None and category_index < len(row) else ""
+        category = ""
+        if category_index is not None and category_index < len(row):
+            category = row[category_index].strip()
         candidates.append((number, term, category))
-    term_column = rows[0][term_index].strip() if has_header else None
+    term_column = rows[0][term_index].strip().lstrip("\ufeff") if has_header else None
     return term_column, candidates
+
+
+def _pick_columns(header: list[str]) -> tuple[int | None, int | None]:
+    """(term column, category column) from a header row, or (None, None) if it is data."""
+    known = set(TERM_COLUMNS + CATEGORY_COLUMNS + OTHER_COLUMNS)
+    if not any(cell in known for cell in header):
+        return None, None
+    term_index = next((header.index(name) for name in TERM_COLUMNS if name in header), None)
+    if term_index is None:  # a header without a term column we know: first unknown column
+        term_index = next((i for i, cell in enumerate(header) if cell not in known), 0)
+    category_index = next((header.index(name) for name in CATEGORY_COLUMNS if name in header), None)
+    return term_index, category_index
 
 
 def _header_name(cell: str) -> str:
