@@ -104,7 +104,7 @@ class TranslationService:
             return TranslationResult(segments, "passthrough")
 
         found = await self._lookup(set(keys.values()))
-        missing = sorted({key for key in keys.values() if key not in found})
+        missing = [key for key in dict.fromkeys(keys.values()) if key not in found]  # message order, no duplicates
         guild = guild_id if guild_id is not None else NO_GUILD
         provider_name = CACHE_PROVIDER
         if missing:

@@ -221,3 +221,12 @@ async def test_unknown_language_is_a_programming_error(http_session, fake_google
     with pytest.raises(ValueError):
         await service.translate(["hi"], "en", "fr")  # type: ignore[arg-type]
     await service.aclose()
+
+
+async def test_repeated_segments_are_sent_once_in_message_order(http_session, fake_deepl, fake_dictionary) -> None:
+    (a_en, a_zh), (b_en, b_zh) = sample_pairs(fake_dictionary, 2)
+    service = make_service(http_session, fake_deepl)
+    result = await service.translate([b_en, a_en, b_en], "en", "zh-Hans")
+    assert result.texts == [b_zh, a_zh, b_zh]
+    assert fake_deepl.requests[0].json()["text"] == [b_en, a_en]
+    await service.aclose()
