@@ -105,3 +105,19 @@ async def test_bad_token_is_refused(discord_double: DiscordDouble) -> None:
         async with run_client(make_bot(), discord_double, token="wrong"):
             pass
     assert discord_double.requests[-1].status == 401
+
+
+async def test_resume_after_close_code_4000(discord_double: DiscordDouble, world) -> None:
+    guild, channel, alice = world
+    seen: list[str] = []
+    bot = make_bot()
+
+    @bot.listen()
+    async def on_message(message: discord.Message) -> None:
+        seen.append(message.content)
+
+    async with run_client(bot, discord_double):
+        await discord_double.drop_gateway(4000)
+        await discord_double.post(alice, channel, "during reconnect")
+        await discord_double.wait_for(lambda: discord_double.gateway.resumes == 1 and seen)
+    assert seen == ["during reconnect"]

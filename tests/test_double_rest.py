@@ -261,3 +261,16 @@ async def test_attachments_round_trip(discord_double: DiscordDouble, world) -> N
         reply = await discord_double.wait_for_message(channel, lambda v: v.is_bot)
     assert got == [b"hello file"]
     assert reply.attachments[0]["filename"] == "copy.txt" and reply.attachments[0]["size"] == 10
+
+
+async def test_webhook_post_in_thread_and_edit_it(discord_double: DiscordDouble, world) -> None:
+    guild, channel, alice = world
+    starter = await discord_double.post(alice, channel, "topic")
+    thread = await discord_double.create_thread(alice, channel, "topic thread", message=starter)
+    async with run_client(make_bot(), discord_double) as bot:
+        webhook = await bot.get_channel(channel.id).create_webhook(name="relay")
+        sent = await webhook.send("first", username="Alice (EN)", thread=discord.Object(thread.id), wait=True)
+        await webhook.edit_message(sent.id, content="second", thread=discord.Object(thread.id))
+    view = discord_double.view(thread)
+    assert [(v.author, v.content, v.edited) for v in view] == [("Alice (EN)", "second", True)]
+    assert discord_double.requests_to("POST", "/webhooks/*")[-1].query["thread_id"] == str(thread.id)
