@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.translation.chain import TranslationChain
-from bot.translation.languages import to_simplified, to_traditional
+from bot.translation.languages import to_traditional
 from bot.translation.providers.base import FailureKind, ProviderError
-from tests.translation.fake_servers import Fault, FakeDictionary, FakeProviderServer
+from tests.translation.fake_servers import Fault
 from tests.translation.helpers import provider_for, sample_pairs
 
 
