@@ -4,7 +4,7 @@ Usage: python -m bench.pipeline [--messages N] [--sqlite]
 
 Stages: protect (bot.pipeline.markup) -> translate (TranslationService: cache keys, lookup,
 chain, OpenCC script fix, usage counting; the provider itself answers instantly) -> reassemble
--> split (bot.pipeline.split, when that module exists; otherwise reported as "not available").
+-> split (bot.pipeline.split.split_message, Discord's 2000-character limit).
 Messages are Tatoeba English and Chinese sentences (../shared/data/pairs/cmn-eng.tsv), every
 third one wrapped in Discord markup (a mention, **bold**, a custom emoji and a URL).
 Translate is measured twice: a cache miss (first sight of the text) and a cache hit.
@@ -31,9 +31,9 @@ try:
 except ImportError:  # the markup module is optional for this benchmark
     protect = None
 
-try:  # hook: the message splitter (Discord's 2000-character limit) is being written
-    from bot.pipeline.split import split_message  # type: ignore[import-not-found]
-except ImportError:
+try:
+    from bot.pipeline.split import split_message
+except ImportError:  # the splitter is optional for this benchmark
     split_message = None
 
 
