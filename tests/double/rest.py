@@ -22,7 +22,6 @@ from .state import (
     FORUM,
     LOADING,
     PRIVATE_THREAD,
-    PUBLIC_THREAD,
     TEXT,
     Channel,
     Guild,

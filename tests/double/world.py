@@ -12,7 +12,6 @@ from .state import (
     CATEGORY,
     DM,
     EPHEMERAL,
-    PRIVATE_THREAD,
     PUBLIC_THREAD,
     SUPPRESS_NOTIFICATIONS,
     TEXT,
@@ -526,5 +525,3 @@ def validate_webhook_name(name: str | None, *, field: str) -> None:
     if lowered in ("everyone", "here"):
         raise E.invalid_form(E.field_error(field, "USERNAME_INVALID", "Username is invalid"))
 
-
-__all__ = ["World", "emoji_key", "validate_webhook_name", "PRIVATE_THREAD"]
