@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.bridge.models import Attachment, Sticker
+from bot.pipeline.split import split_message
 
 MESSAGE_LIMIT = 2000
 WEBHOOK_NAME_LIMIT = 80
@@ -101,8 +102,6 @@ def compose(
     reserve = len(footer) + 1 if footer else 0
     if len(main) + reserve <= limit:
         return ["\n".join(part for part in (main, footer) if part)]
-    from bot.pipeline.split import split_message  # noqa: PLC0415 (lands with the pipeline)
-
     pieces = split_message(main, limit=limit - reserve) if main else [""]
     if footer:
         pieces[-1] = "\n".join(part for part in (pieces[-1], footer) if part)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.pipeline.markup import protect
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +28,8 @@ class MessageTranslator:
         self._service = service
 
     async def translate(self, text: str, source: str, target: str, guild_id: int) -> TranslatedText:
-        from bot.pipeline.markup import protect  # noqa: PLC0415 (lands with the pipeline)
-
         protected = protect(text)
-        segments = list(protected.segments)
+        segments = list(protected.prose_segments)
         if not segments:
             return TranslatedText(True, text, "passthrough")
         result = await self._service.translate(segments, source, target, guild_id)
