@@ -120,23 +120,32 @@ def _is_regional_indicator(character: str) -> bool:
     return "\U0001f1e6" <= character <= "\U0001f1ff"
 
 
+def _clusters(text: str) -> list[str]:
+    """Approximate user-perceived characters: an emoji ZWJ sequence, a flag, a letter and its accents."""
+    clusters: list[str] = []
+    for character in text:
+        continues = clusters and (
+            _joins_to_previous(character)
+            or clusters[-1].endswith("\u200d")
+            or (_is_regional_indicator(character) and len(clusters[-1]) == 1 and _is_regional_indicator(clusters[-1]))
+        )
+        if continues:
+            clusters[-1] += character
+        else:
+            clusters.append(character)
+    return clusters
+
+
 def cut_name(name: str, length: int) -> str:
-    """The first `length` code points of `name`, backed off so no emoji, flag or accent is split."""
-    if length >= len(name):
-        return name
-    end = max(length, 0)
-    # Back off to the start of the grapheme that the cut would split.
-    while 0 < end < len(name) and _joins_to_previous(name[end]):
-        end -= 1
-    cut = name[:end]
-    while cut and cut[-1] == "\u200d":
-        cut = cut[:-1]
-    trailing_indicators = 0
-    while trailing_indicators < len(cut) and _is_regional_indicator(cut[-1 - trailing_indicators]):
-        trailing_indicators += 1
-    if trailing_indicators % 2:  # a flag is two regional indicators; half of one shows as a letter box
-        cut = cut[:-1]
-    return cut.rstrip()
+    """At most `length` code points of `name`, cut between characters so no emoji, flag or accent is split."""
+    kept: list[str] = []
+    used = 0
+    for cluster in _clusters(name):
+        if used + len(cluster) > length:
+            break
+        kept.append(cluster)
+        used += len(cluster)
+    return "".join(kept).rstrip()
 
 
 def fit_title(render: Callable[[str], str], name: str, limit: int = THREAD_TITLE_LIMIT) -> str:
@@ -156,9 +165,10 @@ def fit_title(render: Callable[[str], str], name: str, limit: int = THREAD_TITLE
         else:
             high = middle - 1
     if utf16_length(best) > limit:  # the template itself is too long: cut the text, not the name
-        best = cut_name(best, limit - 1) + "…"
-        while utf16_length(best) > limit:
-            best = cut_name(best[:-1], len(best) - 2) + "…"
+        keep = limit - 1
+        while utf16_length(cut_name(best, keep) + "…") > limit:
+            keep -= 1
+        best = cut_name(best, keep) + "…"
     return best
 
 
@@ -250,3 +260,40 @@ class NudgeCooldown:
             return False
         self._last[(channel_id, author_id)] = now
         return True
+
+
+def emoji_problem(raw: str, server_emoji_ids: Iterable[int]) -> tuple[ParsedEmoji | None, str | None]:
+    """(the emoji, None) when Qiao can react with it here, else (None, the error message key)."""
+    parsed = parse_emoji(raw)
+    if parsed is None:
+        return None, "cattax.error.emoji_invalid"
+    if parsed.is_custom and parsed.custom_id not in set(server_emoji_ids):
+        return None, "cattax.error.emoji_other_server"
+    return parsed, None
+
+
+# ---- permissions -------------------------------------------------------------------------------
+
+# discord.Permissions attribute names, in the order a moderator should read them.
+ALWAYS_NEEDED = (
+    "view_channel",
+    "send_messages",
+    "read_message_history",
+    "add_reactions",
+    "create_public_threads",
+    "send_messages_in_threads",
+)
+
+
+def needed_permissions(*, grants_role: bool, removes_posts: bool) -> tuple[str, ...]:
+    """What Qiao needs in the cat-tax channel for the chosen settings."""
+    needed = list(ALWAYS_NEEDED)
+    if grants_role:
+        needed.append("manage_roles")
+    if removes_posts:
+        needed.append("manage_messages")
+    return tuple(needed)
+
+
+def missing_permissions(granted: Callable[[str], bool], needed: Iterable[str]) -> list[str]:
+    return [name for name in needed if not granted(name)]
