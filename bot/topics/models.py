@@ -23,6 +23,9 @@ class TopicDraft:
     # Set for shipped starter topics, whose prompt bank comes from locale/data/topics.json.
     starter_slug: str | None = None
 
+    def channel_topic(self) -> str:
+        return channel_topic_line(self.emoji, self.name_en, self.name_zh_hans, self.description_en, self.description_zh_hans)
+
 
 @dataclass(frozen=True, slots=True)
 class Topic:
@@ -62,10 +65,7 @@ class Topic:
         return f"{self.name_en} · {self.name_zh_hans}"
 
     def channel_topic(self) -> str:
-        """The channel's topic line, read by both sides (Discord allows 1,024 characters)."""
-        head = f"{self.emoji} {self.bilingual_name()}"
-        description = " · ".join(part for part in (self.description_en, self.description_zh_hans) if part)
-        return (f"{head} — {description}" if description else head)[:1024]
+        return channel_topic_line(self.emoji, self.name_en, self.name_zh_hans, self.description_en, self.description_zh_hans)
 
     @property
     def scheduled(self) -> bool:
@@ -87,6 +87,13 @@ class BankPrompt:
 class TopicActivity:
     messages_this_week: int = 0
     last_message_at: datetime | None = None
+
+
+def channel_topic_line(emoji: str, name_en: str, name_zh: str, description_en: str, description_zh: str) -> str:
+    """The channel's topic line, read by both sides (Discord allows 1,024 characters)."""
+    head = f"{emoji} {name_en} · {name_zh}"
+    description = " · ".join(part for part in (description_en, description_zh) if part)
+    return (f"{head} — {description}" if description else head)[:1024]
 
 
 def _lang(locale: object) -> str:

@@ -1,0 +1,86 @@
+"""The real bot (bot.app.open_bot with cogs.topics) against the Discord double, on a temp SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import open_bot
+from bot.settings import Settings
+from tests.double import Channel, DiscordDouble, Guild, InteractionHandle, Member, run_client
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Server:
+    double: DiscordDouble
+    bot: object
+    guild: Guild
+    general: Channel
+    moderator: Member
+    alice: Member
+    bob: Member
+    clock: Clock
+
+    @property
+    def cog(self):
+        return self.bot.get_cog("Topics")
+
+    @property
+    def service(self):
+        return self.cog.service
+
+    async def run(self, member: Member, command: str, *, locale: str = "en-US", **options) -> InteractionHandle:
+        handle = await self.double.invoke_slash(
+            member, f"topics {command}", channel=self.general, options=options, locale=locale
+        )
+        await handle.wait_text(timeout=10)
+        return handle
+
+    async def autocomplete(self, member: Member, command: str, typed: str, *, locale: str = "en-US") -> list[dict]:
+        handle = await self.double.invoke_autocomplete(
+            member, f"topics {command}", channel=self.general, options={"topic": typed}, focused="topic", locale=locale
+        )
+        await handle.wait_response()
+        return handle.choices
+
+    def channel_named(self, prefix: str) -> Channel:
+        return next(c for c in self.guild.channels.values() if c.name and c.name.startswith(prefix))
+
+    def rooms(self) -> list[Channel]:
+        category = next(c for c in self.guild.channels.values() if c.type == 4 and c.name == "Topics · 话题")
+        return [c for c in self.guild.channels.values() if c.parent_id == category.id]
+
+
+@pytest.fixture
+async def server(discord_double: DiscordDouble, tmp_path: Path) -> AsyncIterator[Server]:
+    guild = discord_double.create_guild("RedNote Refugees")
+    general = discord_double.create_channel(guild, "general")
+    guild.system_channel_id = general.id
+    mods = discord_double.create_role(guild, "Moderators", permissions=["manage_guild"])
+    moderator = discord_double.add_member(guild, "mod", display_name="Mod", roles=[mods])
+    alice = discord_double.add_member(guild, "alice", display_name="Alice")
+    bob = discord_double.add_member(guild, "xiaoming", display_name="小明")
+    settings = Settings(
+        discord_token=discord_double.token,
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'qiao.sqlite3'}",
+        discord_api_base_url=discord_double.api_base_url,
+        discord_gateway_url=discord_double.gateway_url,
+    )
+    clock = Clock(datetime(2025, 1, 15, 12, 0, tzinfo=UTC))
+    async with open_bot(settings, extensions=["cogs.topics"], guild_ready_timeout=0.05) as bot:
+        async with run_client(bot, discord_double):
+            await bot.tree.sync()
+            bot.get_cog("Topics").service.clock = clock
+            yield Server(discord_double, bot, guild, general, moderator, alice, bob, clock)
