@@ -14,9 +14,9 @@ import pytest
 from bot.storage import Database
 
 
+pytest_plugins = ["tests.double.pytest_plugin"]
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-if (REPO_ROOT / "tests" / "double" / "pytest_plugin.py").exists():
-    pytest_plugins = ["tests.double.pytest_plugin"]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 RUNNING_IN_CI = os.environ.get("CI", "").lower() == "true"

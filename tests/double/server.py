@@ -20,7 +20,8 @@ from .views import MessageView
 from .world import World
 
 CHANNEL_TYPES = {"text": TEXT, "category": CATEGORY, "announcement": 5, "forum": FORUM}
-DEFAULT_TOKEN = "double.bot.token"
+# Shaped like a real token (id.timestamp.hmac) so the bot's own token check accepts it.
+DEFAULT_TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GdOubl.ZG91YmxlLWJvdC10b2tlbi1mb3ItdGVzdHM"
 
 
 class DiscordDouble:
