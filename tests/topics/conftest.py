@@ -67,7 +67,6 @@ class Server:
 async def server(discord_double: DiscordDouble, tmp_path: Path) -> AsyncIterator[Server]:
     guild = discord_double.create_guild("RedNote Refugees")
     general = discord_double.create_channel(guild, "general")
-    guild.system_channel_id = general.id
     mods = discord_double.create_role(guild, "Moderators", permissions=["manage_guild"])
     moderator = discord_double.add_member(guild, "mod", display_name="Mod", roles=[mods])
     alice = discord_double.add_member(guild, "alice", display_name="Alice")
