@@ -5,20 +5,24 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 import discord
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot.guild_config import GuildConfig
 from bot.i18n import I18n
 from bot.moderator_notices import ModeratorNotices
+from bot.pipeline.detect import warm_up as warm_up_detection
 from bot.settings import Settings
 from bot.storage import Database
 from bot.tree import CatalogueTranslator, QiaoTree
 
 log = logging.getLogger(__name__)
+
+TRANSLATION_CACHE_MAX_AGE = timedelta(days=30)
 
 DEFAULT_EXTENSIONS: tuple[str, ...] = (
     "cogs.admin",
@@ -65,6 +69,8 @@ class QiaoBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogueTranslator(self.i18n))
+        await asyncio.to_thread(warm_up_detection)
+        self.prune_translation_cache.start()
         for extension in self.initial_extensions:
             try:
                 await self.load_extension(extension)
@@ -82,8 +88,19 @@ class QiaoBot(commands.Bot):
         self._closing.set()
         self.accepting_work = False
         log.info("shutting down: draining in-flight work")
+        self.prune_translation_cache.cancel()
         await super().close()
         log.info("gateway and Discord HTTP closed")
+
+    @tasks.loop(hours=6)
+    async def prune_translation_cache(self) -> None:
+        removed = await self.translation.prune_cache(TRANSLATION_CACHE_MAX_AGE)
+        if removed:
+            log.info("pruned %d cached translations older than %s", removed, TRANSLATION_CACHE_MAX_AGE)
+
+    @prune_translation_cache.error
+    async def _prune_failed(self, error: BaseException) -> None:
+        log.error("pruning the translation cache failed", exc_info=error)
 
     @property
     def is_shutting_down(self) -> bool:
