@@ -95,6 +95,10 @@ class Topics(
 
     async def _run_scheduler(self) -> None:
         await self.bot.wait_until_ready()
+        try:
+            await self.make_rooms_bilingual()
+        except Exception:
+            log.exception("could not make the topic rooms bilingual at startup")
         while True:
             try:
                 await self.service.run_due()
@@ -166,17 +170,25 @@ class Topics(
         await self._make_bilingual(channel)
         return channel
 
-    async def _make_bilingual(self, channel: discord.TextChannel) -> None:
-        """Register the room as a mixed bridge channel, so every message gets its translation under it.
+    async def _make_bilingual(self, channel: discord.TextChannel) -> bool:
+        """Register the room as a mixed bridge channel: the bridge then posts every message's
+        translation right under it and mirrors edits and deletes, as in any mixed channel."""
+        relay = getattr(self.bot, "bridge_relay", None)
+        if relay is None:
+            log.warning("bridge not loaded: room #%s (%s) is not bilingual until it is", channel.name, channel.id)
+            return False
+        await relay.register_mixed(channel)
+        return True
 
-        Integration point with the bridge (issue #3): its cog offers `register_mixed_channel`.
-        """
-        bridge = self.bot.get_cog("Bridge")
-        register = getattr(bridge, "register_mixed_channel", None)
-        if register is None:
-            log.warning("bridge not loaded: room #%s (%s) is not bilingual yet", channel.name, channel.id)
-            return
-        await register(channel)
+    async def make_rooms_bilingual(self) -> None:
+        """Catch up rooms created while the bridge was not loaded (registering is idempotent)."""
+        for guild in self.bot.guilds:
+            for _topic, channel in await self._open_rooms(guild):
+                try:
+                    if not await self._make_bilingual(channel):
+                        return
+                except Exception:
+                    log.exception("could not make room %s bilingual", channel.id)
 
     # ---- moderators --------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -64,22 +65,38 @@ class Server:
 
 
 @pytest.fixture
-async def server(discord_double: DiscordDouble, tmp_path: Path) -> AsyncIterator[Server]:
+def extensions() -> tuple[str, ...]:
+    """What the bot loads; a test module overrides this to add the bridge."""
+    return ("cogs.topics",)
+
+
+@pytest.fixture
+def environment() -> dict[str, str]:
+    return {}
+
+
+@pytest.fixture
+async def server(
+    discord_double: DiscordDouble, tmp_path: Path, extensions: tuple[str, ...], environment: dict[str, str]
+) -> AsyncIterator[Server]:
+    discord_double.ratelimiter.config.enabled = False
     guild = discord_double.create_guild("RedNote Refugees")
     general = discord_double.create_channel(guild, "general")
     mods = discord_double.create_role(guild, "Moderators", permissions=["manage_guild"])
     moderator = discord_double.add_member(guild, "mod", display_name="Mod", roles=[mods])
     alice = discord_double.add_member(guild, "alice", display_name="Alice")
     bob = discord_double.add_member(guild, "xiaoming", display_name="小明")
-    settings = Settings(
+    settings = dataclasses.replace(
+        Settings.from_env(environment, require_token=False),
         discord_token=discord_double.token,
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'qiao.sqlite3'}",
         discord_api_base_url=discord_double.api_base_url,
         discord_gateway_url=discord_double.gateway_url,
     )
     clock = Clock(datetime(2025, 1, 15, 12, 0, tzinfo=UTC))
-    async with open_bot(settings, extensions=["cogs.topics"], guild_ready_timeout=0.05) as bot:
+    async with open_bot(settings, extensions=extensions, guild_ready_timeout=0.05) as bot:
         async with run_client(bot, discord_double):
+            assert not bot.failed_extensions, bot.failed_extensions
             await bot.tree.sync()
             bot.get_cog("Topics").service.clock = clock
             yield Server(discord_double, bot, guild, general, moderator, alice, bob, clock)
