@@ -198,6 +198,7 @@ class RelayEngine:
             task.cancel()
         await asyncio.gather(*self._fill_ins, return_exceptions=True)
         await self.pipelines.cancel()
+        await self.store.close()
 
     def backlog(self, channel_id: int) -> int:
         return self.pipelines.backlog(channel_id)

@@ -14,6 +14,9 @@ from bot.bridge.tables import bridge_channels, bridges, relayed_messages
 from bot.storage import Database
 
 
+WRITE_DELAY = 0.05
+
+
 class BridgeStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -21,6 +24,10 @@ class BridgeStore:
         self._by_channel: dict[int, int] = {}
         self._loaded = False
         self._lock = asyncio.Lock()
+        # Copy records are written in batches: one transaction per message would cap relays/s.
+        self._unwritten: list[CopyRecord] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._flush_lock = asyncio.Lock()
 
     # -- bridges -------------------------------------------------------------------------------
 
@@ -145,15 +152,36 @@ class BridgeStore:
     # -- original <-> copy map -------------------------------------------------------------
 
     async def record_copies(self, records: list[CopyRecord]) -> None:
+        """Remember copies; written within `WRITE_DELAY` seconds, and before any map lookup."""
         if not records:
             return
-        now = datetime.now(UTC)
-        async with self._db.begin() as connection:
-            await connection.execute(
-                sa.insert(relayed_messages), [dict(_record_values(record), created_at=now) for record in records]
-            )
+        self._unwritten.extend(records)
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_soon(), name="bridge-copy-map-writer")
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(WRITE_DELAY)
+        await self.flush()
+
+    async def flush(self) -> None:
+        async with self._flush_lock:
+            if not self._unwritten:
+                return
+            batch, self._unwritten = self._unwritten, []
+            now = datetime.now(UTC)
+            async with self._db.begin() as connection:
+                await connection.execute(
+                    sa.insert(relayed_messages), [dict(_record_values(record), created_at=now) for record in batch]
+                )
+
+    async def close(self) -> None:
+        if self._flusher is not None and not self._flusher.done():
+            self._flusher.cancel()
+            await asyncio.gather(self._flusher, return_exceptions=True)
+        await self.flush()
 
     async def copies_of(self, original_message_id: int) -> list[CopyRecord]:
+        await self.flush()
         async with self._db.connect() as connection:
             rows = await connection.execute(
                 sa.select(relayed_messages)
@@ -165,6 +193,7 @@ class BridgeStore:
     async def copies_of_many(self, original_message_ids: list[int]) -> list[CopyRecord]:
         if not original_message_ids:
             return []
+        await self.flush()
         async with self._db.connect() as connection:
             rows = await connection.execute(
                 sa.select(relayed_messages)
@@ -174,6 +203,7 @@ class BridgeStore:
             return [_record_from_row(row) for row in rows]
 
     async def copy(self, copy_message_id: int) -> CopyRecord | None:
+        await self.flush()
         async with self._db.connect() as connection:
             row = (
                 await connection.execute(
@@ -184,6 +214,7 @@ class BridgeStore:
 
     async def replace_copies(self, original_message_id: int, copy_channel_id: int, records: list[CopyRecord]) -> None:
         """After an edit: the copies in one channel are now exactly `records`."""
+        await self.flush()
         now = datetime.now(UTC)
         async with self._db.begin() as connection:
             await connection.execute(
@@ -200,6 +231,7 @@ class BridgeStore:
     async def forget_originals(self, original_message_ids: list[int]) -> None:
         if not original_message_ids:
             return
+        await self.flush()
         async with self._db.begin() as connection:
             await connection.execute(
                 sa.delete(relayed_messages).where(relayed_messages.c.original_message_id.in_(original_message_ids))
@@ -208,16 +240,19 @@ class BridgeStore:
     async def forget_copies(self, copy_message_ids: list[int]) -> None:
         if not copy_message_ids:
             return
+        await self.flush()
         async with self._db.begin() as connection:
             await connection.execute(
                 sa.delete(relayed_messages).where(relayed_messages.c.copy_message_id.in_(copy_message_ids))
             )
 
     async def forget_channel_copies(self, channel_id: int) -> None:
+        await self.flush()
         async with self._db.begin() as connection:
             await connection.execute(sa.delete(relayed_messages).where(relayed_messages.c.copy_channel_id == channel_id))
 
     async def prune(self, older_than_days: int, *, now: datetime | None = None) -> int:
+        await self.flush()
         cutoff = (now or datetime.now(UTC)) - timedelta(days=older_than_days)
         async with self._db.begin() as connection:
             result = await connection.execute(sa.delete(relayed_messages).where(relayed_messages.c.created_at < cutoff))
