@@ -178,3 +178,15 @@ async def _wait_for_activity(server, slug: str) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError("the message was not counted")
+
+
+async def test_seed_gives_a_room_whose_channel_was_deleted_a_new_channel(server):
+    await server.run(server.moderator, "seed")
+    old = server.channel_named("groceries")
+    server.double.world.delete_channel(old)
+    await asyncio.sleep(0.05)
+    handle = await server.run(server.moderator, "seed")
+    assert "1 created" in handle.response_text
+    new = server.channel_named("groceries")
+    assert new.id != old.id
+    assert (await server.service.resolve(server.guild.id, "groceries")).channel_id == new.id
