@@ -99,7 +99,7 @@ class Topics(
             await self.make_rooms_bilingual()
         except Exception:
             log.exception("could not make the topic rooms bilingual at startup")
-        while True:
+        while self.bot.accepting_work:
             try:
                 await self.service.run_due()
             except Exception:
@@ -134,7 +134,7 @@ class Topics(
     def room(self, guild: discord.Guild, topic: Topic) -> discord.TextChannel:
         channel = guild.get_channel(topic.channel_id) if topic.channel_id else None
         if not isinstance(channel, discord.TextChannel):
-            raise UserFacingError("topics.error.room_gone", topic=topic.name_en)
+            raise UserFacingError("topics.error.room_gone", topic=topic.bilingual_name())
         return channel
 
     async def topic_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -479,7 +479,7 @@ class Topics(
     async def post_prompt_in_room(self, topic: Topic, prompt: BankPrompt) -> bool:
         """The scheduler's poster: nobody is there to answer, so problems go to moderators once."""
         guild = self.bot.get_guild(topic.guild_id)
-        if guild is None:
+        if guild is None or not await self.bot.guild_config.module_enabled(guild.id, "topics"):
             return False
         channel = guild.get_channel(topic.channel_id) if topic.channel_id else None
         if not isinstance(channel, discord.TextChannel):

@@ -140,3 +140,10 @@ async def test_a_scheduled_prompt_the_bot_cannot_post_tells_moderators_once(serv
     assert len(notices) == 1
     assert f"<#{groceries.id}>" in notices[0] and "Send Messages" in notices[0]
     assert prompts_in(server, groceries) == []
+
+
+async def test_no_scheduled_prompts_while_the_module_is_off(server):
+    groceries = await schedule_groceries(server)
+    await server.bot.guild_config.set_module(server.guild.id, "topics", False)
+    await server.service.run_due(FIRST_SLOT + timedelta(seconds=20))
+    assert prompts_in(server, groceries) == []

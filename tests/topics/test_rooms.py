@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.double import permissions as P
 from bot.topics_data import load_starter_topics
+from tests.double import permissions as P
 
 STARTERS = load_starter_topics()
 
