@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterator
-from datetime import datetime
 
 import discord
 from discord import app_commands

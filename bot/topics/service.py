@@ -359,7 +359,8 @@ class TopicService:
                 )
             )
 
-    async def _round_for_tests(self, topic: Topic) -> tuple[int, set[str]]:
+    async def current_round(self, topic: Topic) -> tuple[int, set[str]]:
+        """The rotation round in progress and the prompt keys already used in it."""
         async with self.db.connect() as connection:
             return await self._round(connection, topic.id)
 

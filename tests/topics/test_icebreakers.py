@@ -6,7 +6,6 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.topics import TopicService
-from tests.double import permissions as P
 
 HEADING = "💬 **Icebreaker · 破冰话题**"
 FIRST_SLOT = datetime(2025, 1, 15, 14, 0, tzinfo=UTC)  # 09:00 in New York; the clock starts at 07:00

@@ -46,7 +46,7 @@ async def test_prompt_in_a_room_the_bot_cannot_post_in_is_explained(server):
     handle = await server.run(server.moderator, "prompt", topic="groceries")
     assert f"Qiao cannot post in <#{groceries.id}>" in handle.response_text
     topic = await server.service.resolve(server.guild.id, "groceries")
-    _round, used = await server.service._round_for_tests(topic)
+    _round, used = await server.service.current_round(topic)
     assert used == set()
 
 

@@ -162,7 +162,7 @@ async def test_a_prompt_that_could_not_be_posted_stays_in_the_round(database, cl
     topic = await _groceries(failing)
     result = await failing.post_prompt(topic)
     assert not result.posted
-    _round, used = await failing._round_for_tests(topic)
+    _round, used = await failing.current_round(topic)
     assert used == set()
 
 
