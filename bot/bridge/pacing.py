@@ -1,0 +1,128 @@
+"""Sender-side pacing per destination channel, so the bridge never leans on Discord's 429s (#6).
+
+discord.py waits out a 429 by itself, which hides a growing backlog inside the library; pacing
+*before* each webhook call keeps the backlog visible to the bridge, which can then coalesce it.
+
+Discord-free and clock-injectable: `Pacer(limits, clock=...)`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True, slots=True)
+class WindowLimit:
+    """At most `limit` requests in any `seconds`-long window."""
+
+    limit: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class PacingLimits:
+    """Discord's observed webhook limits, plus how the bridge spends them.
+
+    `burst` posts may go back to back; beyond that sends are smoothed to the channel's rate, so a
+    surge never spends a whole minute's budget in its first seconds and then stalls for the rest.
+    """
+
+    per_webhook: WindowLimit = WindowLimit(5, 2.0)
+    per_channel: WindowLimit = WindowLimit(30, 60.0)
+    burst: int = 5
+    # Coalesce when posting the backlog one message per post would keep the last one waiting longer.
+    target_lag: float = 4.0
+    # Our clock starts a window when a request leaves; Discord's when it arrives.
+    safety_fraction: float = 0.03
+    safety_seconds: float = 0.02
+
+    def scaled(self, factor: float) -> PacingLimits:
+        """The same limits with every duration multiplied by `factor` (tests run the double faster)."""
+        return replace(
+            self,
+            per_webhook=WindowLimit(self.per_webhook.limit, self.per_webhook.seconds * factor),
+            per_channel=WindowLimit(self.per_channel.limit, self.per_channel.seconds * factor),
+            target_lag=self.target_lag * factor,
+        )
+
+    @property
+    def smoothing_rate(self) -> float:
+        # Burst plus a window's worth of refills stays within the channel's window.
+        return max(self.per_channel.limit - self.burst, 1) / self.padded(self.per_channel)
+
+    def padded(self, window: WindowLimit) -> float:
+        return window.seconds * (1 + self.safety_fraction) + self.safety_seconds
+
+
+class Pacer:
+    """When the next webhook post to one channel may leave, and how long a backlog would take."""
+
+    def __init__(self, limits: PacingLimits | None = None, *, clock: Clock = time.monotonic) -> None:
+        self.limits = limits or PacingLimits()
+        self.clock = clock
+        keep = max(self.limits.per_webhook.limit, self.limits.per_channel.limit)
+        self._sent: deque[float] = deque(maxlen=keep)
+        self._tokens = float(self.limits.burst)
+        self._tokens_at = clock()
+        self._blocked_until = 0.0
+
+    def next_send_at(self, count: int = 1) -> float:
+        """The time at which the `count`-th post from now may leave (1 = the next post)."""
+        sent = list(self._sent)
+        tokens, tokens_at = self._tokens, self._tokens_at
+        at = max(self.clock(), self._blocked_until)
+        for _ in range(max(count, 1)):
+            at = self._earliest(at, sent, tokens, tokens_at)
+            tokens = min(self.limits.burst, tokens + (at - tokens_at) * self.limits.smoothing_rate) - 1
+            tokens_at = at
+            sent.append(at)
+        return at
+
+    def delay(self, count: int = 1) -> float:
+        return max(0.0, self.next_send_at(count) - self.clock())
+
+    def record_send(self) -> None:
+        now = self.clock()
+        self._tokens = min(self.limits.burst, self._tokens + (now - self._tokens_at) * self.limits.smoothing_rate) - 1
+        self._tokens_at = now
+        self._sent.append(now)
+
+    def block_for(self, seconds: float) -> None:
+        """Discord said so (a 429's retry_after, or Remaining 0 with Reset-After): wait that long."""
+        self._blocked_until = max(self._blocked_until, self.clock() + max(seconds, 0.0))
+
+    def _earliest(self, at: float, sent: list[float], tokens: float, tokens_at: float) -> float:
+        limits = self.limits
+        for window in (limits.per_webhook, limits.per_channel):
+            if len(sent) >= window.limit:
+                at = max(at, sent[-window.limit] + limits.padded(window))
+        available = min(limits.burst, tokens + (at - tokens_at) * limits.smoothing_rate)
+        if available < 1:
+            at += (1 - available) / limits.smoothing_rate
+        return at
+
+
+class SlidingWindowLimiter:
+    """Per-key "at most N per window" for people (e.g. the Translate menu, 10 per minute)."""
+
+    def __init__(self, limit: int, seconds: float, *, clock: Clock = time.monotonic) -> None:
+        self.limit = limit
+        self.seconds = seconds
+        self.clock = clock
+        self._hits: dict[int, deque[float]] = {}
+
+    def try_acquire(self, key: int) -> float:
+        """0 when allowed (and counted); otherwise the seconds until the next use is allowed."""
+        now = self.clock()
+        hits = self._hits.setdefault(key, deque())
+        while hits and hits[0] <= now - self.seconds:
+            hits.popleft()
+        if len(hits) >= self.limit:
+            return hits[0] + self.seconds - now
+        hits.append(now)
+        return 0.0
