@@ -100,7 +100,7 @@ class Topics(
             log.exception("could not make the topic rooms bilingual at startup")
         while self.bot.accepting_work:
             try:
-                await self.service.run_due()
+                await self.service.run_due(guild_ids={guild.id for guild in self.bot.guilds})
             except Exception:
                 log.exception("icebreaker scheduler pass failed; trying again in %ss", SCHEDULER_INTERVAL_SECONDS)
             await asyncio.sleep(SCHEDULER_INTERVAL_SECONDS)

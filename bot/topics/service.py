@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -218,8 +218,11 @@ class TopicService:
     async def clear_schedule(self, topic: Topic) -> Topic:
         return await self._update(topic.id, schedule_hour=None, schedule_timezone=None, next_prompt_at=None)
 
-    async def run_due(self, now: datetime | None = None) -> list[DuePrompt]:
+    async def run_due(self, now: datetime | None = None, *, guild_ids: Collection[int] | None = None) -> list[DuePrompt]:
         """Claim every slot that has come due and post its prompt; what the scheduler loop calls.
+
+        `guild_ids` limits this to the servers this process (shard) serves, so a shard never
+        claims a slot it could not post.
 
         Claiming is one transaction: the slot row is inserted (a second insert of the same
         (topic, slot) does nothing) and `next_prompt_at` moves on only if it still holds the slot
@@ -239,6 +242,8 @@ class TopicService:
             ).all()
         results = []
         for row in rows:
+            if guild_ids is not None and row.guild_id not in guild_ids:
+                continue
             topic = _topic(row)
             try:
                 results.append(await self._run_slot(topic, now))

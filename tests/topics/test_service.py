@@ -192,3 +192,11 @@ async def test_topic_for_channel_follows_new_rooms(service):
     assert await service.topic_for_channel(500) is None
     topic = await _groceries(service, channel_id=500)
     assert await service.topic_for_channel(500) == topic
+
+
+async def test_run_due_leaves_other_shards_servers_alone(service, database, poster):
+    topic = await service.set_schedule(await _groceries(service), 9, "UTC")
+    due = topic.next_prompt_at + timedelta(seconds=5)
+    assert await service.run_due(due, guild_ids={GUILD + 1}) == []
+    [posted] = await service.run_due(due, guild_ids={GUILD})
+    assert posted.posted
