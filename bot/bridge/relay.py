@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -113,7 +113,10 @@ class RelayEngine:
         problems: ProblemReporter,
         *,
         fill_in_delays: Sequence[float] = DEFAULT_FILL_IN_DELAYS,
+        on_translated: Callable[[OriginalMessage, str], None] | None = None,
     ) -> None:
+        # Told about every successful translation (the guidance cog reads the translated text).
+        self.on_translated = on_translated
         self.store = store
         self.translator = translator
         self.sender = sender
@@ -241,6 +244,8 @@ class RelayEngine:
             result = await self.translator.translate(body, plan.source_language, plan.translate_to, original.guild_id)
             translated = result.ok
             body = result.text
+            if translated and self.on_translated is not None:
+                self.on_translated(original, body)
         elif plan.convert_script == "zh-Hant":
             body = to_traditional(body)
         elif plan.convert_script == "zh-Hans":

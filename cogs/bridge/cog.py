@@ -47,6 +47,7 @@ class BridgeCog(
         self.problems = ModeratorProblems(bot, self.relay)
         self.engine = RelayEngine(
             self.relay.store, MessageTranslator(bot.translation), self.relay.sender, build_labels(bot.i18n), self.problems,
+            on_translated=lambda original, text: bot.dispatch("qiao_relay_translated", original, text),
         )
         self.relay.attach(self.engine)
 
