@@ -1,0 +1,7 @@
+"""Censorship-keyword guidance (issue #9): the `/guidance` commands and the message listener."""
+
+from cogs.guidance.cog import Guidance
+
+
+async def setup(bot) -> None:
+    await bot.add_cog(Guidance(bot))
