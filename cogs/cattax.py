@@ -41,7 +41,8 @@ log = logging.getLogger(__name__)
 
 MODULE = "cattax"
 WEEK = timedelta(days=7)
-THREAD_ALREADY_EXISTS = 160004  # Discord's error code when someone opened the thread first
+THREAD_ALREADY_EXISTS = 160004
+UNLOAD_DELETE_TIMEOUT = 5.0  # Discord's error code when someone opened the thread first
 
 # moderator_notices problem keys: one notice per server and problem.
 PROBLEM_THREADS = "cattax.create_public_threads"
@@ -87,15 +88,19 @@ class CatTax(
         self.store = CatTaxStore(bot.db)
         self.nudge_cooldown = NudgeCooldown()
         self.translator = MessageTranslator(bot.translation)
-        self._nudges_to_delete: dict[asyncio.Task[None], discord.Message] = {}
+        self._nudge_tasks: set[asyncio.Task[None]] = set()
+        self._nudges_waiting: dict[asyncio.Task[None], discord.Message] = {}  # deletion not started yet
 
     async def cog_unload(self) -> None:
-        pending = list(self._nudges_to_delete.items())
-        for task, _nudge in pending:
+        waiting = list(self._nudges_waiting.values())
+        for task in list(self._nudge_tasks):
             task.cancel()
-        await asyncio.gather(*(task for task, _ in pending), return_exceptions=True)
-        # A nudge must not outlive the bot that would have removed it: remove it now instead.
-        await asyncio.gather(*(self._delete_quietly(nudge) for _, nudge in pending), return_exceptions=True)
+        await asyncio.gather(*self._nudge_tasks, return_exceptions=True)
+        # A nudge must not outlive the bot that would have removed it, but shutdown must stay quick.
+        if waiting:
+            await asyncio.wait(
+                [asyncio.create_task(self._delete_quietly(nudge)) for nudge in waiting], timeout=UNLOAD_DELETE_TIMEOUT
+            )
 
     # ---- commands: moderators ------------------------------------------------------------------
 
@@ -455,16 +460,19 @@ class CatTax(
 
     def _delete_later(self, nudge: discord.Message, delay: float) -> None:
         task = asyncio.create_task(self._delete_after(nudge, delay), name=f"cattax-nudge-{nudge.id}")
-        self._nudges_to_delete[task] = nudge
+        self._nudge_tasks.add(task)
+        self._nudges_waiting[task] = nudge
         task.add_done_callback(self._nudge_task_done)
 
     def _nudge_task_done(self, task: asyncio.Task[None]) -> None:
-        self._nudges_to_delete.pop(task, None)
+        self._nudge_tasks.discard(task)
+        self._nudges_waiting.pop(task, None)
         if not task.cancelled() and task.exception() is not None:
             log.error("cattax: deleting a nudge failed", exc_info=task.exception())
 
     async def _delete_after(self, nudge: discord.Message, delay: float) -> None:
         await asyncio.sleep(delay)
+        self._nudges_waiting.pop(asyncio.current_task(), None)
         await self._delete_quietly(nudge)
 
     @staticmethod
