@@ -65,5 +65,6 @@ bridge_coalesced_lines = sa.Table(
     sa.Column("position", sa.Integer, nullable=False),
     sa.Column("author_name", sa.String(100), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
+    sa.Column("footer", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
 )

@@ -53,6 +53,7 @@ def upgrade(op) -> None:
         sa.Column("position", sa.Integer, nullable=False),
         sa.Column("author_name", sa.String(100), nullable=False),
         sa.Column("text", sa.Text, nullable=False),
+        sa.Column("footer", sa.Text, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_bridge_coalesced_lines_copy_message_id", "bridge_coalesced_lines", ["copy_message_id"])

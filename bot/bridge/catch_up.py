@@ -1,0 +1,85 @@
+"""Catch-up after downtime (#6): which messages posted while the bot was away get relayed, late.
+
+Planning is pure (snowflakes, marks, sets); the cog reads channel history with `after=` and
+hands the chosen messages to the relay engine in order, marked late.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from bot.bridge.extras_tables import bridge_high_water
+from bot.storage import Database
+
+DISCORD_EPOCH_MS = 1420070400000
+
+
+def snowflake_at(moment: datetime) -> int:
+    """The smallest snowflake of `moment` (for `after=` queries)."""
+    return max(int(moment.timestamp() * 1000) - DISCORD_EPOCH_MS, 0) << 22
+
+
+def snowflake_time_ms(snowflake: int) -> int:
+    return (snowflake >> 22) + DISCORD_EPOCH_MS
+
+
+def catch_up_after(now: datetime, window_minutes: int, high_water: int | None, linked_at: datetime | None) -> int:
+    """Relay messages with ids above this: never older than the window, nor than the link itself,
+    nor at or below the last original already relayed from the channel."""
+    floor = snowflake_at(now - timedelta(minutes=window_minutes))
+    if linked_at is not None:
+        floor = max(floor, snowflake_at(linked_at))
+    return max(floor, high_water or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    message_id: int
+    author_id: int
+
+
+def plan_catch_up(
+    candidates: Iterable[Candidate], *, after: int, already_relayed: set[int], opted_out: Callable[[int], bool],
+) -> list[int]:
+    """Ids to relay, oldest first: newer than `after`, never relayed, authors who did not opt out."""
+    chosen = {
+        candidate.message_id for candidate in candidates
+        if candidate.message_id > after and candidate.message_id not in already_relayed and not opted_out(candidate.author_id)
+    }
+    return sorted(chosen)
+
+
+class HighWaterMarks:
+    """Per source channel, the newest original already relayed; kept in memory, flushed now and then."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._marks: dict[int, int] = {}
+        self._dirty: set[int] = set()
+
+    async def load(self) -> None:
+        async with self._db.connect() as connection:
+            rows = await connection.execute(sa.select(bridge_high_water))
+            self._marks = {row.channel_id: row.message_id for row in rows}
+
+    def get(self, channel_id: int) -> int | None:
+        return self._marks.get(channel_id)
+
+    def advance(self, channel_id: int, message_id: int) -> None:
+        if message_id > self._marks.get(channel_id, 0):
+            self._marks[channel_id] = message_id
+            self._dirty.add(channel_id)
+
+    async def flush(self) -> None:
+        dirty, self._dirty = self._dirty, set()
+        if not dirty:
+            return
+        async with self._db.begin() as connection:
+            for channel_id in sorted(dirty):
+                await connection.execute(self._db.upsert(
+                    bridge_high_water, {"channel_id": channel_id, "message_id": self._marks[channel_id]}, ["channel_id"]
+                ))

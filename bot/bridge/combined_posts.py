@@ -1,0 +1,95 @@
+"""Which originals went out inside which combined post (#6), so edits and deletes still reach them.
+
+`relayed_messages` maps one copy message to one original; a combined post carries several, so
+its lines live here, in order, with the text each line showed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from bot.bridge.extras_tables import bridge_coalesced_lines as lines_table
+from bot.storage import Database
+
+
+@dataclass(frozen=True, slots=True)
+class CombinedPostLine:
+    original_message_id: int
+    copy_channel_id: int
+    copy_message_id: int
+    webhook_id: int
+    position: int
+    author_name: str
+    text: str
+    footer: str
+
+
+class CombinedPosts:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def record(self, lines: list[CombinedPostLine]) -> None:
+        if not lines:
+            return
+        now = datetime.now(UTC)
+        async with self._db.begin() as connection:
+            await connection.execute(sa.insert(lines_table), [_values(line, now) for line in lines])
+
+    async def lines_of_originals(self, original_message_ids: list[int]) -> list[CombinedPostLine]:
+        if not original_message_ids:
+            return []
+        async with self._db.connect() as connection:
+            rows = await connection.execute(
+                sa.select(lines_table).where(lines_table.c.original_message_id.in_(original_message_ids))
+            )
+            return [_line(row) for row in rows]
+
+    async def lines_of_post(self, copy_message_id: int) -> list[CombinedPostLine]:
+        async with self._db.connect() as connection:
+            rows = await connection.execute(
+                sa.select(lines_table).where(lines_table.c.copy_message_id == copy_message_id).order_by(lines_table.c.position)
+            )
+            return [_line(row) for row in rows]
+
+    async def update_text(self, original_message_id: int, copy_channel_id: int, text: str) -> None:
+        async with self._db.begin() as connection:
+            await connection.execute(
+                sa.update(lines_table)
+                .where(lines_table.c.original_message_id == original_message_id, lines_table.c.copy_channel_id == copy_channel_id)
+                .values(text=text)
+            )
+
+    async def forget(self, original_message_id: int, copy_channel_id: int) -> None:
+        async with self._db.begin() as connection:
+            await connection.execute(
+                sa.delete(lines_table).where(
+                    lines_table.c.original_message_id == original_message_id, lines_table.c.copy_channel_id == copy_channel_id
+                )
+            )
+
+    async def relayed_among(self, original_message_ids: list[int]) -> set[int]:
+        return {line.original_message_id for line in await self.lines_of_originals(original_message_ids)}
+
+    async def prune(self, older_than_days: int) -> int:
+        cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
+        async with self._db.begin() as connection:
+            result = await connection.execute(sa.delete(lines_table).where(lines_table.c.created_at < cutoff))
+        return result.rowcount or 0
+
+
+def _values(line: CombinedPostLine, now: datetime) -> dict:
+    return {
+        "original_message_id": line.original_message_id, "copy_channel_id": line.copy_channel_id,
+        "copy_message_id": line.copy_message_id, "webhook_id": line.webhook_id, "position": line.position,
+        "author_name": line.author_name[:100], "text": line.text, "footer": line.footer, "created_at": now,
+    }
+
+
+def _line(row) -> CombinedPostLine:
+    return CombinedPostLine(
+        row.original_message_id, row.copy_channel_id, row.copy_message_id, row.webhook_id, row.position,
+        row.author_name, row.text, row.footer,
+    )

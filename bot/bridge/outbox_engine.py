@@ -1,0 +1,371 @@
+"""The relay engine with issue #6's delivery: paced outboxes, combined posts, opt-outs, late copies.
+
+`RelayEngine` (bot/bridge/relay.py) plans, translates and orders copies per destination lane;
+this subclass hands each ready copy to the destination's `Outbox` instead of posting it at
+once, so posting is paced to Discord's limits, coalesced under surges and paused (not failed)
+when the bot loses a permission. Edits and deletes wait for the copies accepted before them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from bot.bridge.catch_up import HighWaterMarks, snowflake_time_ms
+from bot.bridge.coalescing import COMBINED_USERNAME, CombinedLine, can_be_combined, render_combined
+from bot.bridge.combined_posts import CombinedPostLine, CombinedPosts
+from bot.bridge.formatting import subtext, webhook_username
+from bot.bridge.models import CopyRecord, Destination, OriginalMessage
+from bot.bridge.optout import OptOuts
+from bot.bridge.outbox import Outbox, OutboxItem, PauseDestination
+from bot.bridge.pacing import Pacer, PacingLimits
+from bot.bridge.relay import (
+    CopyGone,
+    DeliveryError,
+    DestinationForbidden,
+    DestinationGone,
+    PreparedCopy,
+    RelayEngine,
+    SentMessage,
+)
+from bot.bridge.relay_days import RelayDays
+
+log = logging.getLogger(__name__)
+
+
+class PacedSender:
+    """Waits for the destination's pacer before every new post (edits and deletes are not paced)."""
+
+    def __init__(self, inner, pacer_for: Callable[[int], Pacer]) -> None:
+        self.inner = inner
+        self._pacer_for = pacer_for
+
+    async def send(self, destination: Destination, content: str, *, username: str, avatar_url: str | None) -> SentMessage:
+        import asyncio
+
+        pacer = self._pacer_for(destination.channel_id)
+        while (delay := pacer.delay()) > 0:
+            await asyncio.sleep(delay)
+        pacer.record_send()
+        return await self.inner.send(destination, content, username=username, avatar_url=avatar_url)
+
+    async def edit(self, destination: Destination, webhook_id: int, message_id: int, content: str) -> None:
+        await self.inner.edit(destination, webhook_id, message_id, content)
+
+    async def delete(self, destination: Destination, webhook_id: int, message_id: int) -> None:
+        await self.inner.delete(destination, webhook_id, message_id)
+
+
+class OutboxRelayEngine(RelayEngine):
+    def __init__(
+        self, store, translator, sender, labels, problems, *, combined_posts: CombinedPosts, optouts: OptOuts,
+        relay_days: RelayDays, high_water: HighWaterMarks, late_marker: str, pacing: PacingLimits | None = None,
+        clock: Callable[[], float] = time.monotonic, wall_clock_ms: Callable[[], int] = lambda: int(time.time() * 1000),
+        **options,
+    ) -> None:
+        self.pacing = pacing or PacingLimits()
+        self.clock = clock
+        self.wall_clock_ms = wall_clock_ms
+        self._pacers: dict[int, Pacer] = {}
+        self.outboxes: dict[int, Outbox] = {}
+        super().__init__(store, translator, PacedSender(sender, self.pacer_for), labels, problems, **options)
+        self.combined_posts = combined_posts
+        self.optouts = optouts
+        self.relay_days = relay_days
+        self.high_water = high_water
+        self.late_marker = late_marker
+        self._late: set[int] = set()
+        self._held: dict[int, list[OriginalMessage]] = {}
+
+    # -- pacing and outboxes ---------------------------------------------------------------
+
+    def pacer_for(self, channel_id: int) -> Pacer:
+        pacer = self._pacers.get(channel_id)
+        if pacer is None:
+            pacer = self._pacers[channel_id] = Pacer(self.pacing, clock=self.clock)
+        return pacer
+
+    def outbox_for(self, channel_id: int) -> Outbox:
+        outbox = self.outboxes.get(channel_id)
+        if outbox is None:
+            outbox = self.outboxes[channel_id] = Outbox(channel_id, self.pacer_for(channel_id), self, clock=self.clock)
+        return outbox
+
+    def set_pacing(self, limits: PacingLimits) -> None:
+        self.pacing = limits
+        for pacer in self._pacers.values():
+            pacer.limits = limits
+
+    def backlog(self, channel_id: int) -> int:
+        outbox = self.outboxes.get(channel_id)
+        return super().backlog(channel_id) + (outbox.backlog if outbox else 0)
+
+    def lag(self, channel_id: int) -> float:
+        outbox = self.outboxes.get(channel_id)
+        return outbox.lag() if outbox else 0.0
+
+    def paused_channels(self) -> list[int]:
+        return [key for key, outbox in self.outboxes.items() if outbox.paused]
+
+    def resume(self, channel_id: int) -> bool:
+        outbox = self.outboxes.get(channel_id)
+        if outbox is None or not outbox.paused:
+            return False
+        self.stats.forbidden.pop(channel_id, None)
+        outbox.resume()
+        return True
+
+    async def drain(self, timeout: float) -> bool:
+        deadline = self.clock() + timeout
+        if not await super().drain(timeout):
+            return False
+        for outbox in list(self.outboxes.values()):
+            if outbox.paused:
+                continue
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                return False
+            try:
+                import asyncio
+
+                await asyncio.wait_for(outbox.wait_until_posted(), remaining)
+            except TimeoutError:
+                return False
+        return True
+
+    async def close(self) -> None:
+        for outbox in self.outboxes.values():
+            await outbox.close()
+        await super().close()
+        await self.flush_counters()
+
+    async def flush_counters(self) -> None:
+        await self.relay_days.flush()
+        await self.high_water.flush()
+
+    # -- new messages: opt-outs, holding during catch-up, late marks -----------------------
+
+    def relay(self, original: OriginalMessage, bridge=None, *, source_channel_id: int | None = None) -> int:
+        # Checked here, before anything is prepared: an opted-out message never reaches a provider.
+        if self.optouts.is_opted_out(original.author_id):
+            return 0
+        held = self._held.get(original.channel_id)
+        if held is not None and bridge is None:
+            held.append(original)
+            return 0
+        return super().relay(original, bridge, source_channel_id=source_channel_id)
+
+    def hold(self, channel_id: int) -> None:
+        """Keep live messages of a channel back while its catch-up is read, so order holds."""
+        self._held.setdefault(channel_id, [])
+
+    def release(self, channel_id: int, *, skip: set[int] = frozenset()) -> int:
+        held = self._held.pop(channel_id, [])
+        return sum(self.relay(original) for original in held if original.message_id not in skip)
+
+    def held_ids(self, channel_id: int) -> set[int]:
+        return {original.message_id for original in self._held.get(channel_id, [])}
+
+    def relay_late(self, original: OriginalMessage) -> int:
+        self._late.add(original.message_id)
+        queued = super().relay(original) if not self.optouts.is_opted_out(original.author_id) else 0
+        if not queued:
+            self._late.discard(original.message_id)
+        return queued
+
+    def _footer(self, original: OriginalMessage, plan) -> str:
+        footer = super()._footer(original, plan)
+        if original.message_id in self._late:
+            return "\n".join(part for part in (footer, self.late_marker) if part)
+        return footer
+
+    async def edit(self, original: OriginalMessage) -> int:
+        if self.optouts.is_opted_out(original.author_id):
+            return 0
+        touched = 0
+        combined = await self.combined_posts.lines_of_originals([original.message_id])
+        bridge = self.store.bridge_of_cached(original.channel_id)
+        if combined and bridge is not None:
+            from bot.bridge.planning import plan_copies
+            from bot.pipeline.detect import detect_language
+
+            plans = {plan.channel.channel_id: plan for plan in plan_copies(bridge, original.channel_id, detect_language(original.content))}
+            for line in combined:
+                plan = plans.get(line.copy_channel_id)
+                if plan is None:
+                    self.pipelines.submit(line.copy_channel_id, _nothing, self._deleter(line.copy_channel_id, [original.message_id]))
+                else:
+                    self.pipelines.submit(line.copy_channel_id, lambda plan=plan: self._prepare(original, plan), self._deliver_edit)
+                touched += 1
+        return touched + await super().edit(original)
+
+    async def delete(self, original_message_ids: list[int], channel_id: int | None = None) -> int:
+        touched = await super().delete(original_message_ids, channel_id)
+        combined = await self.combined_posts.lines_of_originals(list(original_message_ids))
+        records = await self.store.copies_of_many(list(original_message_ids))
+        already = {record.copy_channel_id for record in records}
+        for target in {line.copy_channel_id for line in combined} - already:
+            self.pipelines.submit(target, _nothing, self._deleter(target, list(original_message_ids)))
+            touched += 1
+        return touched
+
+    # -- delivering through the outbox -----------------------------------------------------
+
+    async def _deliver_new(self, prepared: PreparedCopy) -> None:
+        original, plan = prepared.original, prepared.plan
+        channel_id = plan.channel.channel_id
+        # Still "in flight" until posted, so an edit or delete meanwhile follows it (see RelayEngine.edit).
+        self._in_flight[original.message_id] = self._in_flight.get(original.message_id, 0) + 1
+        body = _without_footer(prepared.contents[0], self._footer(original, plan)) if prepared.contents else ""
+        combinable = can_be_combined(body, len(prepared.contents)) and not plan.under_original
+        line = CombinedLine(original.author_name, body) if combinable else None
+        footer = self._footer(original, plan) if combinable else ""
+        self.outbox_for(channel_id).put(OutboxItem(prepared, self.clock(), combinable, line, footer))
+
+    def combined_footer(self, items: list[OutboxItem]) -> str:
+        seen: list[str] = []
+        for item in items:
+            for line in item.footer.splitlines():
+                if line not in seen:
+                    seen.append(line)
+        return subtext(*(line.removeprefix("-# ") for line in seen))
+
+    async def post_single(self, item: OutboxItem) -> None:
+        prepared: PreparedCopy = item.payload
+        original, plan = prepared.original, prepared.plan
+        destination = Destination.of(plan.channel)
+        username = webhook_username(original.author_name)
+        records: list[CopyRecord] = []
+        try:
+            for part, content in enumerate(prepared.contents):
+                sent = await self.sender.send(destination, content, username=username, avatar_url=original.avatar_url)
+                records.append(self._record(prepared, sent, part))
+        except DeliveryError as error:
+            await self.store.record_copies(records)
+            await self._failed(destination, error, [item], posted=bool(records))
+            if records:
+                self._posted([item], len(records), destination)
+            return
+        await self.store.record_copies(records)
+        self._posted([item], len(records), destination)
+        if not prepared.translated:
+            self._schedule_fill_in(original, plan)
+
+    async def post_combined(self, items: list[OutboxItem]) -> None:
+        first: PreparedCopy = items[0].payload
+        destination = Destination.of(first.plan.channel)
+        footer = self.combined_footer(items)
+        content = render_combined([item.line for item in items], footer)
+        try:
+            sent = await self.sender.send(destination, content, username=COMBINED_USERNAME, avatar_url=None)
+        except DeliveryError as error:
+            await self._failed(destination, error, items, posted=False)
+            return
+        await self.combined_posts.record([
+            CombinedPostLine(
+                item.payload.original.message_id, destination.channel_id, sent.message_id, sent.webhook_id, position,
+                item.line.author_name, item.line.text, footer,
+            )
+            for position, item in enumerate(items)
+        ])
+        self._posted(items, 1, destination)
+
+    def _posted(self, items: list[OutboxItem], posts: int, destination: Destination) -> None:
+        now_ms = self.wall_clock_ms()
+        lags = []
+        guilds = {destination.guild_id}
+        for item in items:
+            original = item.payload.original
+            lags.append(max(now_ms - snowflake_time_ms(original.message_id), 0))
+            guilds.add(original.guild_id)
+            self.high_water.advance(original.channel_id, original.message_id)
+            self._late.discard(original.message_id)
+            self._done_in_flight(original.message_id)
+        self.stats.copies_posted += posts
+        self.stats.forbidden.pop(destination.channel_id, None)
+        self.relay_days.relayed(guilds, len(items), posts, lags)
+
+    async def _failed(self, destination: Destination, error: DeliveryError, items: list[OutboxItem], *, posted: bool) -> None:
+        await self._delivery_failed(destination, error)
+        guilds = {destination.guild_id} | {item.payload.original.guild_id for item in items}
+        self.relay_days.failed(guilds, len(items))
+        if isinstance(error, DestinationForbidden) and not posted:
+            raise PauseDestination(str(error))
+        if isinstance(error, DestinationGone):
+            outbox = self.outboxes.pop(destination.channel_id, None)
+            if outbox is not None:
+                await outbox.drop_all()
+        for item in items:
+            self._done_in_flight(item.payload.original.message_id)
+
+    def _done_in_flight(self, message_id: int) -> None:
+        left = self._in_flight.get(message_id, 1) - 1
+        if left <= 0:
+            self._in_flight.pop(message_id, None)
+        else:
+            self._in_flight[message_id] = left
+
+    # -- edits and deletes wait for the outbox, and reach combined posts -------------------
+
+    async def _deliver_edit(self, prepared: PreparedCopy) -> None:
+        channel_id = prepared.plan.channel.channel_id
+        outbox = self.outboxes.get(channel_id)
+        if outbox is not None:
+            await outbox.wait_until_posted()
+        lines = [line for line in await self.combined_posts.lines_of_originals([prepared.original.message_id])
+                 if line.copy_channel_id == channel_id]
+        if not lines:
+            await super()._deliver_edit(prepared)
+            return
+        [line] = lines
+        text = _without_footer(prepared.contents[0] if prepared.contents else "", self._footer(prepared.original, prepared.plan))
+        if text == line.text:
+            return
+        await self.combined_posts.update_text(line.original_message_id, channel_id, text)
+        await self._rerender(Destination.of(prepared.plan.channel), line)
+
+    def _deleter(self, channel_id: int, original_ids: list[int]):
+        delete_singles = super()._deleter(channel_id, original_ids)
+
+        async def delete(result: object) -> None:
+            outbox = self.outboxes.get(channel_id)
+            if outbox is not None:
+                await outbox.wait_until_posted()
+            for line in await self.combined_posts.lines_of_originals(list(original_ids)):
+                if line.copy_channel_id != channel_id:
+                    continue
+                await self.combined_posts.forget(line.original_message_id, channel_id)
+                bridge = self.store.bridge_of_cached(channel_id)
+                member = bridge.channel(channel_id) if bridge else None
+                destination = Destination.of(member) if member else Destination(0, channel_id)
+                await self._rerender(destination, line)
+            await delete_singles(result)
+
+        return delete
+
+    async def _rerender(self, destination: Destination, changed: CombinedPostLine) -> None:
+        """Edit a combined post to its current lines, or delete it when none is left."""
+        remaining = await self.combined_posts.lines_of_post(changed.copy_message_id)
+        try:
+            if not remaining:
+                await self.sender.delete(destination, changed.webhook_id, changed.copy_message_id)
+                return
+            content = render_combined([CombinedLine(line.author_name, line.text) for line in remaining], changed.footer)
+            await self.sender.edit(destination, changed.webhook_id, changed.copy_message_id, content)
+        except CopyGone:
+            pass
+        except DeliveryError as error:
+            await self._delivery_failed(destination, error)
+
+
+def _without_footer(content: str, footer: str) -> str:
+    if footer and content.endswith("\n" + footer):
+        return content[: -len(footer) - 1]
+    if footer and content == footer:
+        return ""
+    return content
+
+
+async def _nothing() -> None:
+    return None
