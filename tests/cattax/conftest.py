@@ -92,6 +92,12 @@ class CatTaxWorld:
             timeout,
         )
 
+    async def payments_become(self, count: int, timeout: float = 5.0) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while (found := await self.store.payment_count(self.guild.id)) != count:
+            assert asyncio.get_running_loop().time() < deadline, f"{found} payments, expected {count}"
+            await asyncio.sleep(0.02)
+
     async def settled(self) -> None:
         """Let the bot finish what the last event started (there is nothing to wait for otherwise)."""
         for _ in range(5):
