@@ -69,6 +69,10 @@ class BridgeStore:
         await self._ensure_loaded()
         return sorted((b for b in self._bridges.values() if b.guild_id == guild_id), key=lambda b: b.id)
 
+    async def all_bridges(self) -> list[Bridge]:
+        await self._ensure_loaded()
+        return sorted(self._bridges.values(), key=lambda b: b.id)
+
     def all_channels(self) -> Iterable[BridgeChannel]:
         for bridge in self._bridges.values():
             yield from bridge.channels

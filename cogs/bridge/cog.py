@@ -11,9 +11,8 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands, tasks
 
 from bot.bridge.models import Bridge, BridgeChannel
-from bot.bridge.relay import RelayEngine
-from bot.bridge.translate import MessageTranslator
 from bot.checks import UserFacingError, moderator_only, requires_module
+from cogs.bridge.extras import BridgeExtras, partner_channel_label
 from cogs.bridge.service import BridgeRelay, ModeratorProblems, build_labels
 from cogs.bridge.snapshot import snapshot
 
@@ -34,9 +33,11 @@ LABEL_CHOICES = [
 NEEDED_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, manage_webhooks=True)
 
 
-@app_commands.default_permissions(manage_guild=True)
+# No group-wide default permissions: /bridge optout, optin and glossary list are for everyone;
+# every moderator command carries its own `moderator_only()` check (#6).
 @app_commands.guild_only()
 class BridgeCog(
+    BridgeExtras,
     commands.GroupCog,
     group_name=_("bridge", key="commands.bridge.name"),
     group_description=_("Relay translated copies between English and Chinese channels", key="commands.bridge.description"),
@@ -45,19 +46,22 @@ class BridgeCog(
         self.bot = bot
         self.relay = BridgeRelay(bot)
         self.problems = ModeratorProblems(bot, self.relay)
-        self.engine = RelayEngine(
-            self.relay.store, MessageTranslator(bot.translation), self.relay.sender, build_labels(bot.i18n), self.problems,
+        # Issue #6: paced outboxes, coalescing, opt-outs, glossary, catch-up (cogs/bridge/extras.py).
+        self.engine = self.build_engine(
+            bot, self.relay.store, self.relay.sender, build_labels(bot.i18n), self.problems,
             on_translated=lambda original, text: bot.dispatch("qiao_relay_translated", original, text),
         )
         self.relay.attach(self.engine)
 
     async def cog_load(self) -> None:
         await self.relay.store.load()
+        await self.extras_load()
         self.bot.bridge_relay = self.relay
         self.prune_message_map.start()
 
     async def cog_unload(self) -> None:
         self.prune_message_map.cancel()
+        await self.extras_unload()
         if getattr(self.bot, "bridge_relay", None) is self.relay:
             self.bot.bridge_relay = None
         if not await self.engine.drain(DRAIN_SECONDS):
@@ -200,7 +204,8 @@ class BridgeCog(
     @requires_module("bridge")
     async def unlink(self, interaction: discord.Interaction, channel: discord.TextChannel | discord.Thread) -> None:
         bridge = await self.relay.store.bridge_of(channel.id)
-        if bridge is None or bridge.guild_id != interaction.guild_id:
+        # Either server of a cross-server bridge may take out its own channel (#6).
+        if bridge is None or bridge.channel(channel.id).guild_id != interaction.guild_id:
             raise UserFacingError("bridge.error.not_bridged", channel=channel.mention)
         await self.relay.unregister(channel.id)
         await interaction.response.send_message(
@@ -212,7 +217,10 @@ class BridgeCog(
     @requires_module("bridge")
     async def list_bridges(self, interaction: discord.Interaction) -> None:
         i18n, locale = self.bot.i18n, interaction.locale
-        bridges = await self.relay.store.guild_bridges(interaction.guild_id)
+        bridges = [
+            bridge for bridge in await self.relay.store.all_bridges()
+            if any(channel.guild_id == interaction.guild_id for channel in bridge.channels)
+        ]
         if not bridges:
             await interaction.response.send_message(i18n.t("bridge.list.empty", locale), ephemeral=True)
             return
@@ -221,7 +229,7 @@ class BridgeCog(
             lines.append(i18n.t("bridge.list.bridge", locale, number=number, kind=i18n.t(f"bridge.kind.{bridge.kind}", locale)))
             for channel in bridge.channels:
                 lines.append(i18n.t(
-                    "bridge.list.channel", locale, channel=f"<#{channel.channel_id}>",
+                    "bridge.list.channel", locale, channel=partner_channel_label(self.bot, channel.channel_id, interaction.guild_id),
                     language=i18n.t(f"bridge.language.{channel.language}", locale),
                     script=i18n.t(f"bridge.script.{channel.script}", locale),
                     label=i18n.t("bridge.label_state.shown" if channel.show_label else "bridge.label_state.hidden", locale),
@@ -292,6 +300,11 @@ class BridgeCog(
         backlog = self.engine.backlog(channel.channel_id)
         if backlog:
             parts.append(i18n.t("bridge.health.backlog", locale, count=backlog))
+        lag = self.engine.lag(channel.channel_id)
+        if lag >= 1:
+            parts.append(i18n.t("bridge.health.lag", locale, seconds=round(lag)))
+        if channel.channel_id in self.engine.paused_channels():
+            parts.append(i18n.t("bridge.health.paused", locale))
         pending = self.engine.pending_translations(channel.channel_id)
         if pending:
             parts.append(i18n.t("bridge.health.pending", locale, count=pending))

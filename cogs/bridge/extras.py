@@ -1,0 +1,404 @@
+"""Issue #6 on the `/bridge` group: cross-server invites, opt-out, glossary, stats, the Translate
+menu, catch-up after downtime and pausing/resuming destinations that lost a permission.
+
+`BridgeExtras` is mixed into `BridgeCog` (same command group); the logic lives in `bot/bridge/`
+(invites, outbox_engine, glossary, optout, catch_up, relay_days).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands, tasks
+
+import sqlalchemy as sa
+
+from bot.bridge.catch_up import Candidate, HighWaterMarks, catch_up_after, plan_catch_up
+from bot.bridge.combined_posts import CombinedPosts
+from bot.bridge.glossary import Glossaries, GlossaryTranslator
+from bot.bridge.invites import InviteBook, Refusal, refusal_for
+from bot.bridge.optout import OptOuts
+from bot.bridge.outbox_engine import OutboxRelayEngine
+from bot.bridge.pacing import SlidingWindowLimiter
+from bot.bridge.relay_days import RelayDays
+from bot.bridge.tables import bridge_channels
+from bot.checks import UserFacingError, moderator_only, requires_module
+from bot.pipeline.detect import detect_language
+from bot.translation.languages import to_simplified, to_traditional
+from cogs.bridge.snapshot import snapshot
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_CHOICES = [
+    app_commands.Choice(name=_("English", key="commands.bridge.choice.english"), value="en"),
+    app_commands.Choice(name=_("Chinese", key="commands.bridge.choice.chinese"), value="zh"),
+]
+TRANSLATE_PER_MINUTE = 10
+PROBE_PAUSED_EVERY_SECONDS = 60
+FLUSH_COUNTERS_EVERY_SECONDS = 15
+NEEDED_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, manage_webhooks=True)
+
+
+def reader_target(locale: discord.Locale | str) -> str:
+    value = getattr(locale, "value", str(locale))
+    if value == "zh-TW":
+        return "zh-Hant"
+    if value == "zh-CN":
+        return "zh-Hans"
+    return "en"
+
+
+class BridgeExtras:
+    """Mixin for BridgeCog: builds the #6 engine and services, holds the #6 commands and listeners."""
+
+    glossary_group = app_commands.Group(
+        name=_("glossary", key="commands.bridge.glossary.name"),
+        description=_("Terms kept or translated the same way every time", key="commands.bridge.glossary.description"),
+    )
+
+    def build_engine(self, bot, store, sender, labels, problems, **options) -> OutboxRelayEngine:
+        self.combined_posts = CombinedPosts(bot.db)
+        self.optouts = OptOuts(bot.db)
+        self.glossaries = Glossaries(bot.db)
+        self.relay_days = RelayDays(bot.db)
+        self.high_water = HighWaterMarks(bot.db)
+        self.invites = InviteBook(bot.db)
+        self.translate_limiter = SlidingWindowLimiter(TRANSLATE_PER_MINUTE, 60)
+        self.glossary_translator = GlossaryTranslator(bot.translation, self.glossaries)
+        self._caught_up = False
+        return OutboxRelayEngine(
+            store, self.glossary_translator, sender, labels, problems,
+            combined_posts=self.combined_posts, optouts=self.optouts, relay_days=self.relay_days,
+            high_water=self.high_water, late_marker="-# ⏱ " + bot.i18n.bilingual("bridge.label.late"), **options,
+        )
+
+    async def extras_load(self) -> None:
+        await asyncio.gather(self.optouts.load(), self.glossaries.load(), self.high_water.load())
+        self.translate_menu = app_commands.ContextMenu(
+            name=_("Translate", key="commands.bridge.translate_menu.name"), callback=self.translate_message,
+        )
+        self.bot.tree.add_command(self.translate_menu)
+        self.flush_counters.start()
+        self.probe_paused.start()
+
+    async def extras_unload(self) -> None:
+        self.flush_counters.cancel()
+        self.probe_paused.cancel()
+        self.bot.tree.remove_command(self.translate_menu.name, type=self.translate_menu.type)
+
+    @tasks.loop(seconds=FLUSH_COUNTERS_EVERY_SECONDS)
+    async def flush_counters(self) -> None:
+        await self.engine.flush_counters()
+
+    @flush_counters.error
+    async def _flush_failed(self, error: BaseException) -> None:
+        log.error("bridge: flushing relay counters failed", exc_info=error)
+
+    @tasks.loop(seconds=PROBE_PAUSED_EVERY_SECONDS)
+    async def probe_paused(self) -> None:
+        await self.resume_recovered_destinations()
+
+    @probe_paused.error
+    async def _probe_failed(self, error: BaseException) -> None:
+        log.error("bridge: probing paused channels failed", exc_info=error)
+
+    # -- paused destinations resume by themselves -------------------------------------------
+
+    async def resume_recovered_destinations(self, guild_id: int | None = None) -> int:
+        resumed = 0
+        for channel_id in self.engine.paused_channels():
+            channel = self.bot.get_channel(channel_id)
+            guild = getattr(channel, "guild", None)
+            if guild is None or (guild_id is not None and guild.id != guild_id):
+                continue
+            webhook_channel = channel.parent if isinstance(channel, discord.Thread) and channel.parent else channel
+            if guild.me is not None and NEEDED_PERMISSIONS.is_subset(webhook_channel.permissions_for(guild.me)):
+                self.bot.moderator_notices.forget(guild.id, f"bridge.forbidden.{channel_id}")
+                if self.engine.resume(channel_id):
+                    log.info("bridge: permissions back in channel=%s; flushing %d copies", channel_id, self.engine.backlog(channel_id))
+                    resumed += 1
+        return resumed
+
+    @commands.Cog.listener()
+    async def on_guild_channel_update(self, before: discord.abc.GuildChannel, after: discord.abc.GuildChannel) -> None:
+        await self.resume_recovered_destinations(after.guild.id)
+
+    @commands.Cog.listener()
+    async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
+        await self.resume_recovered_destinations(after.guild.id)
+
+    @commands.Cog.listener()
+    async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
+        if self.bot.user is not None and after.id == self.bot.user.id:
+            await self.resume_recovered_destinations(after.guild.id)
+
+    # -- catch-up after downtime -------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        if self._caught_up:
+            return
+        self._caught_up = True
+        try:
+            relayed = await self.catch_up()
+        except Exception:
+            log.exception("bridge: catch-up after start failed")
+            return
+        if relayed:
+            log.info("bridge: relayed %d messages posted while the bot was away", relayed)
+
+    async def catch_up(self) -> int:
+        window = self.bot.settings.catch_up_window_minutes
+        if window <= 0:
+            return 0
+        linked_at = await self._linked_at()
+        channels = [member for member in self.relay.store.all_channels() if self.bot.get_channel(member.channel_id)]
+        for member in channels:
+            self.engine.hold(member.channel_id)
+        relayed = 0
+        for member in channels:
+            try:
+                relayed += await self._catch_up_channel(member.channel_id, window, linked_at.get(member.channel_id))
+            except discord.HTTPException as error:
+                log.warning("bridge: cannot read history of channel=%s for catch-up: %s", member.channel_id, error)
+                self.engine.release(member.channel_id)
+        return relayed
+
+    async def _catch_up_channel(self, channel_id: int, window: int, linked_at: datetime | None) -> int:
+        channel = self.bot.get_channel(channel_id)
+        after = catch_up_after(datetime.now(UTC), window, self.high_water.get(channel_id), linked_at)
+        messages = {
+            message.id: message async for message in channel.history(limit=None, after=discord.Object(after), oldest_first=True)
+            if self.relay.should_relay(message)
+        }
+        ids = list(messages)
+        already = {record.original_message_id for record in await self.relay.store.copies_of_many(ids)}
+        already |= await self.combined_posts.relayed_among(ids)
+        held = self.engine.held_ids(channel_id)
+        planned = plan_catch_up(
+            [Candidate(message.id, message.author.id) for message in messages.values()],
+            after=after, already_relayed=already | held, opted_out=self.optouts.is_opted_out,
+        )
+        enabled = await self.bot.guild_config.module_enabled(channel.guild.id, "bridge")
+        relayed = sum(1 for message_id in planned if enabled and self.engine.relay_late(snapshot(messages[message_id])))
+        self.engine.release(channel_id)
+        return relayed
+
+    async def _linked_at(self) -> dict[int, datetime]:
+        async with self.bot.db.connect() as connection:
+            rows = await connection.execute(sa.select(bridge_channels.c.channel_id, bridge_channels.c.created_at))
+            return {row.channel_id: _aware(row.created_at) for row in rows}
+
+    # -- cross-server invites ----------------------------------------------------------------
+
+    @app_commands.command(name="invite", description=_("Get a one-time code that lets another server link a channel into this bridge", key="commands.bridge.invite.description"))
+    @app_commands.describe(
+        channel=_("The channel", key="commands.bridge.param.channel"),
+        language=_("The language of this channel", key="commands.bridge.param.language"),
+    )
+    @app_commands.choices(language=LANGUAGE_CHOICES)
+    @moderator_only()
+    @requires_module("bridge")
+    async def invite(
+        self, interaction: discord.Interaction, channel: discord.TextChannel, language: app_commands.Choice[str] | None = None,
+    ) -> None:
+        self._check_usable(interaction, channel)
+        store = self.relay.store
+        bridge = await store.bridge_of(channel.id)
+        if bridge is None:
+            if language is None:
+                raise UserFacingError("bridge.invite.error.language_needed", channel=channel.mention)
+            bridge = await store.create_bridge(interaction.guild_id, "linked", [{"channel_id": channel.id, "language": language.value}])
+        elif bridge.kind != "linked":
+            raise UserFacingError("bridge.error.already_bridged", channel=channel.mention)
+        code, expires_at = await self.invites.create(bridge.id, interaction.guild_id, channel.id, interaction.user.id)
+        await interaction.response.send_message(self.bot.i18n.t(
+            "bridge.invite.created", interaction.locale, code=code, channel=channel.mention,
+            minutes=int(self.invites.lifetime.total_seconds() // 60), expires=discord.utils.format_dt(expires_at, "R"),
+        ), ephemeral=True)
+
+    @app_commands.command(name="accept", description=_("Link a channel of this server into another server's bridge with its code", key="commands.bridge.accept.description"))
+    @app_commands.describe(
+        code=_("The code the other server's moderator gave you", key="commands.bridge.param.code"),
+        channel=_("The channel", key="commands.bridge.param.channel"),
+        language=_("The language of this channel", key="commands.bridge.param.language"),
+        script=_("Chinese script for translations into this channel", key="commands.bridge.param.script"),
+    )
+    @app_commands.choices(language=LANGUAGE_CHOICES, script=[
+        app_commands.Choice(name=_("Simplified", key="commands.bridge.choice.simplified"), value="simplified"),
+        app_commands.Choice(name=_("Traditional", key="commands.bridge.choice.traditional"), value="traditional"),
+    ])
+    @moderator_only()
+    @requires_module("bridge")
+    async def accept(
+        self, interaction: discord.Interaction, code: str, channel: discord.TextChannel, language: app_commands.Choice[str],
+        script: app_commands.Choice[str] | None = None,
+    ) -> None:
+        self._check_usable(interaction, channel)
+        store = self.relay.store
+        if await store.bridge_of(channel.id) is not None:
+            raise UserFacingError("bridge.error.already_bridged", channel=channel.mention)
+        invite = await self.invites.find(code)
+        bridge = await store.bridge_of(invite.channel_id) if invite else None
+        refusal = refusal_for(
+            invite, accepting_guild_id=interaction.guild_id, now=self.invites.clock(),
+            bridge_exists=bridge is not None and invite is not None and bridge.id == invite.bridge_id,
+        )
+        if refusal is not None:
+            raise UserFacingError(f"bridge.accept.error.{refusal.value}")
+        if not await self.invites.mark_used(code, interaction.guild_id):
+            raise UserFacingError(f"bridge.accept.error.{Refusal.USED.value}")
+        await store.add_channel(bridge.id, channel.id, language.value, script=script.value if script else "simplified")
+        # add_channel files the channel under the bridge's home server; it belongs to this one.
+        await self._own_guild(channel.id, interaction.guild_id)
+        partner = self.bot.get_channel(invite.channel_id)
+        await interaction.response.send_message(self.bot.i18n.t(
+            "bridge.accept.done", interaction.locale, channel=channel.mention,
+            partner=_partner_name(partner, invite.channel_id),
+            language=self.bot.i18n.t(f"bridge.language.{language.value}", interaction.locale),
+        ) + self._permission_warnings(interaction, channel), ephemeral=True)
+
+    async def _own_guild(self, channel_id: int, guild_id: int) -> None:
+        async with self.bot.db.begin() as connection:
+            await connection.execute(
+                sa.update(bridge_channels).where(bridge_channels.c.channel_id == channel_id).values(guild_id=guild_id)
+            )
+        await self.relay.store.load()
+
+    # -- opt-out -----------------------------------------------------------------------------
+
+    @app_commands.command(name="optout", description=_("Stop relaying your own messages", key="commands.bridge.optout.description"))
+    async def optout(self, interaction: discord.Interaction) -> None:
+        changed = await self.optouts.opt_out(interaction.user.id)
+        key = "bridge.optout.done" if changed else "bridge.optout.already"
+        await interaction.response.send_message(self.bot.i18n.t(key, interaction.locale), ephemeral=True)
+
+    @app_commands.command(name="optin", description=_("Relay your own messages again", key="commands.bridge.optin.description"))
+    async def optin(self, interaction: discord.Interaction) -> None:
+        changed = await self.optouts.opt_in(interaction.user.id)
+        key = "bridge.optin.done" if changed else "bridge.optin.already"
+        await interaction.response.send_message(self.bot.i18n.t(key, interaction.locale), ephemeral=True)
+
+    # -- glossary ----------------------------------------------------------------------------
+
+    @glossary_group.command(name="add", description=_("Add or change a glossary term", key="commands.bridge.glossary.add.description"))
+    @app_commands.describe(
+        term=_("The term as written", key="commands.bridge.param.term"),
+        translation=_("How it is always translated (the same text keeps it as is)", key="commands.bridge.param.translation"),
+    )
+    @moderator_only()
+    async def glossary_add(self, interaction: discord.Interaction, term: app_commands.Range[str, 1, 100], translation: app_commands.Range[str, 1, 100]) -> None:
+        if self.glossaries.is_full(interaction.guild_id) and term not in self.glossaries.entries(interaction.guild_id):
+            raise UserFacingError("bridge.glossary.error.full")
+        await self.glossaries.add(interaction.guild_id, term, translation)
+        await interaction.response.send_message(
+            self.bot.i18n.t("bridge.glossary.added", interaction.locale, term=term.strip(), translation=translation.strip()),
+            ephemeral=True,
+        )
+
+    @glossary_group.command(name="remove", description=_("Remove a glossary term", key="commands.bridge.glossary.remove.description"))
+    @app_commands.describe(term=_("The term as written", key="commands.bridge.param.term"))
+    @moderator_only()
+    async def glossary_remove(self, interaction: discord.Interaction, term: str) -> None:
+        if not await self.glossaries.remove(interaction.guild_id, term):
+            raise UserFacingError("bridge.glossary.error.unknown", term=term)
+        await interaction.response.send_message(self.bot.i18n.t("bridge.glossary.removed", interaction.locale, term=term), ephemeral=True)
+
+    @glossary_group.command(name="list", description=_("Show this server's glossary", key="commands.bridge.glossary.list.description"))
+    @app_commands.guild_only()
+    async def glossary_list(self, interaction: discord.Interaction) -> None:
+        entries = self.glossaries.entries(interaction.guild_id)
+        i18n, locale = self.bot.i18n, interaction.locale
+        if not entries:
+            text = i18n.t("bridge.glossary.empty", locale)
+        else:
+            lines = [i18n.t("bridge.glossary.header", locale, count=len(entries))]
+            lines += [f"• {term} → {translation}" for term, translation in sorted(entries.items(), key=lambda e: e[0].casefold())]
+            text = "\n".join(lines)[:2000]
+        await interaction.response.send_message(text, ephemeral=True)
+
+    # -- stats -------------------------------------------------------------------------------
+
+    @app_commands.command(name="stats", description=_("Translation usage and relay health for the last day and month", key="commands.bridge.stats.description"))
+    @moderator_only()
+    async def stats(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        i18n, locale, guild_id = self.bot.i18n, interaction.locale, interaction.guild_id
+        lines: list[str] = []
+        for days, key in ((1, "bridge.stats.day"), (30, "bridge.stats.month")):
+            usage = await self.bot.translation.usage_stats(guild_id, days)
+            relays = await self.relay_days.summary(guild_id, days)
+            lines.append(i18n.t(key, locale))
+            providers = [(name, counts) for name, counts in sorted(usage.by_provider.items()) if name != "cache" and (counts.calls or counts.failures)]
+            for name, counts in providers:
+                lines.append(i18n.t("bridge.stats.provider", locale, provider=name, characters=counts.characters,
+                                    calls=counts.calls, failures=counts.failures))
+            if not providers:
+                lines.append(i18n.t("bridge.stats.no_provider_calls", locale))
+            lines.append(i18n.t("bridge.stats.cache", locale, rate=f"{usage.cache_hit_rate:.0%}"))
+            lines.append(i18n.t(
+                "bridge.stats.relays", locale, relays=relays.relays, posts=relays.posts, failures=relays.failures,
+                average=f"{relays.average_lag_seconds:.1f}", maximum=f"{relays.lag_max_ms / 1000:.1f}",
+            ))
+        await interaction.followup.send("\n".join(lines)[:2000], ephemeral=True)
+
+    # -- the Translate message menu ----------------------------------------------------------
+
+    async def translate_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        i18n, locale = self.bot.i18n, interaction.locale
+        wait = self.translate_limiter.try_acquire(interaction.user.id)
+        if wait:
+            await interaction.response.send_message(i18n.t("bridge.translate.rate_limited", locale, seconds=max(1, round(wait))), ephemeral=True)
+            return
+        if self.optouts.is_opted_out(message.author.id):
+            await interaction.response.send_message(i18n.t("bridge.translate.opted_out", locale), ephemeral=True)
+            return
+        text = message.content
+        target = reader_target(locale)
+        detection = detect_language(text)
+        wanted = "en" if target == "en" else "zh"
+        if not text.strip() or detection.language == "none":
+            await interaction.response.send_message(i18n.t("bridge.translate.nothing", locale), ephemeral=True)
+            return
+        if detection.language == wanted:
+            converted = to_traditional(text) if target == "zh-Hant" else to_simplified(text) if target == "zh-Hans" else text
+            if converted == text:
+                await interaction.response.send_message(i18n.t("bridge.translate.already", locale), ephemeral=True)
+                return
+            await interaction.response.send_message(converted[:2000], ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        source = "en" if detection.language == "en" else ("zh-Hant" if detection.script == "traditional" else "zh-Hans")
+        if detection.language not in ("en", "zh"):
+            source = "auto"
+        result = await self.glossary_translator.translate(text, source, target, interaction.guild_id or 0)
+        if not result.ok:
+            await interaction.followup.send(i18n.t("bridge.translate.failed", locale), ephemeral=True)
+            return
+        await interaction.followup.send(result.text[:2000], ephemeral=True)
+
+
+def _partner_name(channel, channel_id: int) -> str:
+    if channel is None or getattr(channel, "guild", None) is None:
+        return f"#{channel_id}"
+    return f"{channel.guild.name} › #{channel.name}"
+
+
+def partner_channel_label(bot, channel_id: int, viewer_guild_id: int) -> str:
+    """`<#id>` for the viewer's own channels; "Server › #name" for a partner server's (a mention
+    of a channel in another server shows as unknown)."""
+    channel = bot.get_channel(channel_id)
+    if channel is not None and getattr(channel, "guild", None) is not None and channel.guild.id != viewer_guild_id:
+        return _partner_name(channel, channel_id)
+    return f"<#{channel_id}>"
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
