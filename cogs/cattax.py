@@ -6,7 +6,6 @@ Thin: Discord events and commands in, calls on `bot.cattax` (rules, storage) and
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -361,36 +360,25 @@ class CatTax(
 
     # ---- translation inside the threads -----------------------------------------------------------
 
-    def _bridge_relay_mixed(self):
-        """INTEGRATION POINT with the bridge: its public API for bilingual spaces, if loaded.
-
-        `relay_mixed(message, thread=...)` posts the message's translation right under it in
-        `thread`, as in a mixed bridge channel. Without a bridge, Qiao translates here itself.
-        """
-        for cog in self.bot.cogs.values():
-            relay = getattr(cog, "relay_mixed", None)
-            if callable(relay):
-                return relay
-        return None
-
     async def _relay_caption(self, message: discord.Message, thread: discord.Thread) -> None:
-        if await self._relay_through_bridge(message, thread):
-            return
-        await self._post_own_translation(message, thread)
+        if not await self._relay_through_bridge(message, thread):
+            await self._post_own_translation(message, thread)
 
     async def _relay_conversation(self, message: discord.Message, thread: discord.Thread) -> None:
-        if await self._relay_through_bridge(message, thread):
-            return
-        await self._post_own_translation(message, thread)
+        if not await self._relay_through_bridge(message, thread):
+            await self._post_own_translation(message, thread)
 
     async def _relay_through_bridge(self, message: discord.Message, thread: discord.Thread) -> bool:
-        relay = self._bridge_relay_mixed()
-        if relay is None:
+        """INTEGRATION POINT with the bridge (`bot.bridge_relay`, None when the bridge cog is not loaded).
+
+        Its `relay_mixed` posts the translation right under the message, in `thread`, under the
+        author's name, as in a mixed bridge channel. Without the bridge, Qiao translates here itself.
+        """
+        bridge = getattr(self.bot, "bridge_relay", None)
+        if bridge is None:
             return False
         try:
-            outcome = relay(message, thread=thread)
-            if inspect.isawaitable(outcome):
-                await outcome
+            await bridge.relay_mixed(message, thread=thread)
         except Exception:
             log.exception("cattax: the bridge could not relay message=%s; translating here instead", message.id)
             return False
