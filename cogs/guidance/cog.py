@@ -20,7 +20,7 @@ from discord.ext import commands, tasks
 
 from bot.bridge.models import OriginalMessage
 from bot.checks import UserFacingError, moderator_only, requires_module
-from bot.guidance.catalogue import IMPORTED_ENTRY_ID, Catalogue, CatalogueError, Entry
+from bot.guidance.catalogue import IMPORTED_ENTRY_ID, Catalogue, CatalogueError, Entry, imported_entry
 from bot.guidance.importer import parse_keyword_file
 from bot.guidance.matcher import GuidanceMatcher, MatcherCache, normalise
 from bot.guidance.store import CUSTOM_CATEGORY_ID, GuidanceStore, GuildGuidance
@@ -64,7 +64,7 @@ class Guidance(
         self.cooldown = NOTICE_COOLDOWN
         self.fallback_reply_seconds = FALLBACK_REPLY_SECONDS
         self._recent: OrderedDict[tuple[int, int, str], None] = OrderedDict()
-        self._removals: set[asyncio.Task[None]] = set()
+        self._pending_removals: dict[asyncio.Task[None], discord.Message] = {}
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(WhyButton)
@@ -73,8 +73,12 @@ class Guidance(
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(WhyButton)
         self.prune_notices.cancel()
-        for task in self._removals:
+        # A fallback pointer must not outlive its minute because the bot stopped: remove it now.
+        pending = list(self._pending_removals.items())
+        for task, _reply in pending:
             task.cancel()
+        if pending:
+            await asyncio.wait([asyncio.create_task(self._remove(reply)) for _task, reply in pending], timeout=5)
 
     @tasks.loop(hours=6)
     async def prune_notices(self) -> None:
@@ -126,7 +130,8 @@ class Guidance(
             return
         matcher = self.matchers.matcher_for(guild.id, state.config)
         matches = matcher.find(text)
-        if not matches:
+        message = self._partial_message(channel_id, message_id) if matches else None
+        if message is None:
             return
         entries = {entry.id: entry for entry in matcher.entries}
         fresh = [m for m in matches if await self._first_notice(guild.id, message_id, author_id, notice_key(m))]
@@ -135,9 +140,6 @@ class Guidance(
         noticed = [Noticed.of(entries[m.entry_id], m, text) for m in fresh]
         locale = await self._reader_locale(guild, language_of)
         link = f"https://discord.com/channels/{guild.id}/{channel_id}/{message_id}"
-        message = self._partial_message(channel_id, message_id)
-        if message is None:
-            return
         if state.mode == "reply":
             await self._reply(message, self.notes.note(noticed, locale, link=link, muting_hint=False))
             return
@@ -214,11 +216,14 @@ class Guidance(
             log.info("guidance: could not post the fallback reply in channel=%s: %s", message.channel.id, error)
             return
         task = asyncio.create_task(self._remove_later(reply), name=f"guidance-remove-{reply.id}")
-        self._removals.add(task)
-        task.add_done_callback(self._removals.discard)
+        self._pending_removals[task] = reply
+        task.add_done_callback(lambda done: self._pending_removals.pop(done, None))
 
     async def _remove_later(self, reply: discord.Message) -> None:
         await asyncio.sleep(self.fallback_reply_seconds)
+        await self._remove(reply)
+
+    async def _remove(self, reply: discord.Message) -> None:
         try:
             await reply.delete()
         except discord.NotFound:
@@ -460,7 +465,7 @@ class Guidance(
 
     def _entries_in(self, category: str, state: GuildGuidance) -> list[Entry]:
         if category == IMPORTED_ENTRY_ID:
-            return [e for e in self.catalogue.effective_entries(imported_terms=state.config.imported_terms) if e.id == IMPORTED_ENTRY_ID]
+            return [imported_entry(state.config.imported_terms)] if state.config.imported_terms else []
         own = [custom.to_entry() for custom in state.custom]
         return [e for e in (*self.catalogue.entries, *own) if e.category == category]
 

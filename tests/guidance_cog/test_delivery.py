@@ -35,15 +35,13 @@ async def test_closed_dms_get_a_reply_whose_button_explains_privately_and_which_
     assert [r.path.rsplit("/", 1)[-1] for r in harness.deletions()] == [str(reply.id)]
 
 
-async def test_the_why_button_still_works_after_a_restart(harness: Harness) -> None:
-    async with harness.running():
-        await harness.double.post(harness.closed, harness.general, "May 35th")
-        [reply] = await harness.double.wait_for(lambda: fallback_replies(harness))
-    async with harness.running():
-        button = reply.components[0]["components"][0]
-        click = await harness.double.click_button(harness.alice, reply.message, button["custom_id"])
-        await click.wait_response()
-    assert click.ephemeral and "1989" in click.response_text
+async def test_stopping_the_bot_removes_a_pending_fallback_reply_at_once(harness: Harness) -> None:
+    async with harness.running(fallback_reply_seconds=600):
+        original = await harness.double.post(harness.closed, harness.general, "May 35th")
+        await harness.double.wait_for(lambda: fallback_replies(harness))
+        await harness.settle(0.2)  # the bot has the reply's id back from Discord
+    assert fallback_replies(harness) == []
+    assert [v.id for v in harness.double.view(harness.general)] == [original.id]
 
 
 async def test_reply_mode_answers_in_the_channel_without_a_dm(harness: Harness) -> None:
