@@ -50,13 +50,18 @@ PROBLEM_ROLES = "cattax.manage_roles"
 PROBLEM_ROLE_GONE = "cattax.role_gone"
 PROBLEM_REMOVAL = "cattax.manage_messages"
 
+ARCHIVE_LABELS = {60: "1 hour", 1440: "24 hours", 4320: "3 days", 10080: "1 week"}
 ARCHIVE_CHOICES = [
-    app_commands.Choice(name=_(f"{minutes} minutes", key=f"commands.cattax.choice.archive.{minutes}"), value=minutes)
+    app_commands.Choice(name=_(ARCHIVE_LABELS[minutes], key=f"commands.cattax.choice.archive.{minutes}"), value=minutes)
     for minutes in ARCHIVE_DURATIONS
 ]
+TEXT_ONLY_LABELS = {
+    TextOnlyAction.NUDGE: "Leave it, with a friendly reminder",
+    TextOnlyAction.REMOVE: "Remove it, with a friendly reminder",
+}
 TEXT_ONLY_CHOICES = [
-    app_commands.Choice(name=_(action.value, key=f"commands.cattax.choice.text_only.{action.value}"), value=action.value)
-    for action in TextOnlyAction
+    app_commands.Choice(name=_(label, key=f"commands.cattax.choice.text_only.{action.value}"), value=action.value)
+    for action, label in TEXT_ONLY_LABELS.items()
 ]
 NUDGE_KEYS = {
     PostKind.TEXT_ONLY: "cattax.nudge.text_only",

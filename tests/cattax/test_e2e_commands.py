@@ -110,3 +110,16 @@ async def test_random_shows_a_past_photo_and_who_posted_it(world) -> None:
     assert f"Cat tax from Ana: {link}" in handle.response_text and "来自 Ana 的猫税" in handle.response_text
     assert post.attachments[0]["url"] in handle.response_text
     assert not handle.ephemeral
+
+
+async def test_synced_commands_carry_chinese_names_for_choices_and_descriptions(world) -> None:
+    async with world.running() as bot:
+        await bot.tree.sync()
+    cattax = next(command for command in world.double.world.commands[None] if command["name"] == "cattax")
+    assert cattax["description_localizations"]["zh-TW"] == "貓稅：用寵物照片歡迎新朋友"
+    options = next(sub for sub in cattax["options"] if sub["name"] == "options")
+    archive = next(option for option in options["options"] if option["name"] == "archive_after")
+    assert [choice["name"] for choice in archive["choices"]] == ["1 hour", "24 hours", "3 days", "1 week"]
+    assert archive["choices"][0]["name_localizations"]["zh-CN"] == "1 小时"
+    setup = next(sub for sub in cattax["options"] if sub["name"] == "setup")
+    assert setup["description_localizations"]["zh-CN"] == "将一个频道设为猫税频道"
