@@ -100,3 +100,14 @@ async def harness(discord_double: DiscordDouble, translator: FakeMicrosoft, tmp_
     double.give_role(moderator, moderator_role)
     yield Harness(double, translator, f"sqlite+aiosqlite:///{tmp_path / 'qiao.sqlite3'}", guild, general, english,
                   chinese, alice, wang, closed, moderator)
+    assert_nobody_else_s_message_was_deleted(double)
+
+
+def assert_nobody_else_s_message_was_deleted(double: DiscordDouble) -> None:
+    """Guidance educates and never censors: in every test, the only messages Qiao deletes are
+    its own (fallback pointers, and the bridge's copies it manages)."""
+    for request in double.requests:
+        if request.method != "DELETE" or "/messages/" not in request.path:
+            continue
+        message = double.world.messages.get(int(request.path.rstrip("/").rsplit("/", 1)[-1]))
+        assert message is not None and (message.author.id == double.bot_user.id or message.webhook_id), request.path
