@@ -3,6 +3,7 @@ and a temp SQLite database; a fake translator for the bridged test."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 from collections.abc import AsyncIterator
@@ -67,8 +68,6 @@ class Harness:
 
     async def settle(self, seconds: float = 0.3) -> None:
         """Let the bot handle what it was sent (for asserting that nothing happened)."""
-        import asyncio
-
         await asyncio.sleep(seconds)
 
     def bot_messages(self, channel) -> list:
