@@ -132,3 +132,25 @@ async def test_nothing_happens_after_disable(world) -> None:
         await world.post_photo(world.ana)
         await world.settled()
     assert world.double.requests_to("POST", "/channels/*/messages/*/threads") == []
+
+
+async def test_a_moderator_purge_forgets_the_payments(world) -> None:
+    async with world.running():
+        await world.set_up()
+        posts = [await world.post_photo(member) for member in (world.ana, world.wang, world.ana)]
+        await world.payments_become(3)
+        world.double.world.bulk_delete(world.cat_tax, posts[:2])  # what a purge bot or /purge does
+        await world.payments_become(1)
+
+
+async def test_nothing_happens_while_the_module_is_off(world) -> None:
+    async with world.running() as bot:
+        await world.set_up()
+        await bot.guild_config.set_module(world.guild.id, "cattax", False)
+        await world.post_photo(world.ana)
+        await world.double.post(world.ana, world.cat_tax, "hello")
+        await world.settled()
+        refused = await world.slash("cattax leaderboard", world.ana)
+    assert world.double.requests_to("POST", "/channels/*/messages/*/threads") == []
+    assert not [view for view in world.double.view(world.cat_tax) if view.is_bot]
+    assert refused.ephemeral
