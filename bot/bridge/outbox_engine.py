@@ -8,8 +8,10 @@ when the bot loses a permission. Edits and deletes wait for the copies accepted 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from bot.bridge.catch_up import HighWaterMarks, snowflake_time_ms
@@ -33,6 +35,8 @@ from bot.bridge.relay_days import RelayDays
 
 log = logging.getLogger(__name__)
 
+SEEN_LIMIT = 20_000
+
 
 class PacedSender:
     """Waits for the destination's pacer before every new post (edits and deletes are not paced)."""
@@ -42,8 +46,6 @@ class PacedSender:
         self._pacer_for = pacer_for
 
     async def send(self, destination: Destination, content: str, *, username: str, avatar_url: str | None) -> SentMessage:
-        import asyncio
-
         pacer = self._pacer_for(destination.channel_id)
         while (delay := pacer.delay()) > 0:
             await asyncio.sleep(delay)
@@ -77,6 +79,8 @@ class OutboxRelayEngine(RelayEngine):
         self.late_marker = late_marker
         self._late: set[int] = set()
         self._held: dict[int, list[OriginalMessage]] = {}
+        # Originals this process already queued: catch-up must not relay them a second time.
+        self._seen: OrderedDict[int, None] = OrderedDict()
 
     # -- pacing and outboxes ---------------------------------------------------------------
 
@@ -127,8 +131,6 @@ class OutboxRelayEngine(RelayEngine):
             if remaining <= 0:
                 return False
             try:
-                import asyncio
-
                 await asyncio.wait_for(outbox.wait_until_posted(), remaining)
             except TimeoutError:
                 return False
@@ -154,7 +156,16 @@ class OutboxRelayEngine(RelayEngine):
         if held is not None and bridge is None:
             held.append(original)
             return 0
+        self._remember(original.message_id)
         return super().relay(original, bridge, source_channel_id=source_channel_id)
+
+    def _remember(self, message_id: int) -> None:
+        self._seen[message_id] = None
+        while len(self._seen) > SEEN_LIMIT:
+            self._seen.popitem(last=False)
+
+    def already_queued(self, message_ids: set[int]) -> set[int]:
+        return {message_id for message_id in message_ids if message_id in self._seen}
 
     def hold(self, channel_id: int) -> None:
         """Keep live messages of a channel back while its catch-up is read, so order holds."""
@@ -168,6 +179,9 @@ class OutboxRelayEngine(RelayEngine):
         return {original.message_id for original in self._held.get(channel_id, [])}
 
     def relay_late(self, original: OriginalMessage) -> int:
+        if original.message_id in self._seen:
+            return 0
+        self._remember(original.message_id)
         self._late.add(original.message_id)
         queued = super().relay(original) if not self.optouts.is_opted_out(original.author_id) else 0
         if not queued:

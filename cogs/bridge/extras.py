@@ -179,7 +179,7 @@ class BridgeExtras:
         ids = list(messages)
         already = {record.original_message_id for record in await self.relay.store.copies_of_many(ids)}
         already |= await self.combined_posts.relayed_among(ids)
-        held = self.engine.held_ids(channel_id)
+        held = self.engine.held_ids(channel_id) | self.engine.already_queued(set(ids))
         planned = plan_catch_up(
             [Candidate(message.id, message.author.id) for message in messages.values()],
             after=after, already_relayed=already | held, opted_out=self.optouts.is_opted_out,
