@@ -393,8 +393,9 @@ class CatTax(
         translation = await translate_caption(message.content, self.translator, message.guild.id)
         if translation is None:
             return
+        reader_locale = "zh-CN" if translation.target.startswith("zh") else "en-US"
         text = self.bot.i18n.t(
-            "cattax.caption.translated", "en-US", name=plain(message.author.display_name), text=translation.text
+            "cattax.caption.translated", reader_locale, name=plain(message.author.display_name), text=translation.text
         )
         await self._send_quietly(thread, text[:2000])
 

@@ -46,6 +46,7 @@ async def test_missing_create_public_threads_gives_one_notice_for_two_posts(worl
 async def test_a_deleted_role_is_reported_once(world) -> None:
     async with world.running():
         await world.set_up(role=world.tax_role)
+        # The double has no helper for deleting a role: change its state and send the event Discord sends.
         del world.guild.roles[world.tax_role.id]
         world.double._emit("GUILD_ROLE_DELETE", {"guild_id": str(world.guild.id), "role_id": str(world.tax_role.id)},
                            guild_id=world.guild.id)

@@ -92,5 +92,5 @@ async def test_messages_inside_a_photo_thread_are_translated_not_nudged(world) -
         await world.double.post(world.ana, thread, "Thank you so much")
         translations = await world.bot_messages(thread, 3)
         await world.settled()
-    assert [view.content for view in translations[1:]] == ["🌐 王伟: [en] 好可爱的猫", "🌐 Ana: 〔译〕Thank you so much"]
+    assert [view.content for view in translations[1:]] == ["🌐 王伟: [en] 好可爱的猫", "🌐 Ana：〔译〕Thank you so much"]
     assert not [view for view in world.double.view(world.cat_tax) if view.is_bot]

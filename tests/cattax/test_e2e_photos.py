@@ -21,7 +21,7 @@ async def test_the_english_caption_is_translated_inside_the_thread(world) -> Non
         messages = await world.bot_messages(thread, 2)
     welcome, caption = (view.content for view in messages)
     assert "Thank you for the cat tax, Ana" in welcome and "感谢 Ana 缴纳猫税" in welcome
-    assert caption == "🌐 Ana: 〔译〕This is Mochi, she loves boxes"
+    assert caption == "🌐 Ana：〔译〕This is Mochi, she loves boxes"
 
 
 async def test_a_chinese_caption_is_translated_into_english(world) -> None:
