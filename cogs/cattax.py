@@ -1,6 +1,11 @@
 """Cat tax (猫税, issue #7): pet photos in one channel become bilingual welcome threads.
 
 Thin: Discord events and commands in, calls on `bot.cattax` (rules, storage) and the bridge out.
+
+Choices made here: a nudge replies to the post and pings its author only (never roles or
+@everyone), at most once per person per two minutes, and is deleted after `nudge_lifetime`;
+the leaderboard and /cattax random answer publicly (they are for fun) with names as plain text;
+the "tax paid" role is granted once per member and role, even if moderators later remove it.
 """
 
 from __future__ import annotations
