@@ -1,16 +1,22 @@
 """Relay throughput and added latency of the real bridge, next to a bare webhook forwarder.
 
 Usage: python -m bench.relay [--messages 2000] [--paced 500] [--rate 50] [--memory 0 --max-seconds 300]
+       [--one-process]
 
-Runs the Discord double in this process (rate limits off), 10 bridged English/Chinese pairs and
-an instant in-process translator. For each bot:
+Runs the Discord double in this process (rate limits off) with the load generator, and each bot
+in its own process (Discord is remote in reality: the double's CPU must not be charged to the bot
+under test, nor the bot's to the double). 10 bridged English/Chinese pairs, an instant in-process
+translator in the Qiao process. --one-process puts double, bots and load in one event loop (the
+old setup: whichever bot runs also pays for the double, so ratios are compressed). For each bot:
 - throughput: all messages posted at once across the 10 pairs; relays/s from the first
   MESSAGE_CREATE dispatched to the last webhook execute received;
 - latency: messages posted at a steady --rate; per message, the time from the double
   dispatching MESSAGE_CREATE to the double receiving the webhook execute (p50/p99).
-The bare forwarder (discord.py, on_message -> webhook.send with the raw text) is the floor.
---memory N relays N messages (bounded by --max-seconds) and prints RSS and tracemalloc.
-Double, bots and load generator share one event loop, so figures are pessimistic.
+- CPU ms per relay: the bot process's user+system CPU during the flood, divided by relays.
+The bare forwarder (discord.py, on_message -> webhook.send with the raw text, unbounded
+concurrency, no ordering guarantee) is the floor; Qiao keeps copies in order per channel.
+--memory N relays N messages through Qiao (bounded by --max-seconds) and prints the bot
+process's RSS and tracemalloc.
 """
 
 from __future__ import annotations
@@ -21,16 +27,20 @@ import contextlib
 import os
 import platform
 import re
+import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from types import SimpleNamespace
 
 import aiohttp
 import discord
 
+from bot.bridge.pacing import PacingLimits, WindowLimit
 from bot.client import QiaoBot
 from bot.settings import Settings
 from bot.storage import Database
@@ -98,9 +108,9 @@ class Clock:
         requests = self._double.requests
         for request in requests[self._seen:]:
             if request.method == "POST" and "/webhooks/" in request.path and isinstance(request.json, dict):
-                match = _MARKER.search(str(request.json.get("content", "")))
-                if match and request.status < 300:
-                    self.arrived.setdefault(int(match.group(1)), request.at)
+                if request.status < 300:  # a combined post carries several originals
+                    for match in _MARKER.finditer(str(request.json.get("content", ""))):
+                        self.arrived.setdefault(int(match.group(1)), request.at)
         self._seen = len(requests)
 
 
@@ -166,51 +176,162 @@ async def qiao(double, pairs, database_url):
                 for english, chinese in pairs:
                     await bot.bridge_relay.store.create_bridge(english.guild_id, "linked", [
                         {"channel_id": english.id, "language": "en"}, {"channel_id": chinese.id, "language": "zh"}])
+                # The double's rate limits are off, so the bridge's own pacing to Discord's limits
+                # (30 webhook posts a minute per channel) is lifted too: this bench measures the hot
+                # path, not the pacer (tests/bridge_extras cover pacing and coalescing).
+                unlimited = WindowLimit(64, 1e-6)
+                bot.bridge_relay.engine.set_pacing(PacingLimits(
+                    per_webhook=unlimited, per_channel=unlimited, burst=32, safety_fraction=0, safety_seconds=0))
                 yield bot
         finally:
             await translation.aclose()
             await db.close()
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status") as status:
+def rss_mb(pid: int | str = "self") -> float:
+    with open(f"/proc/{pid}/status") as status:
         for line in status:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
 
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User + system CPU of a whole process (all threads)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# -- the bot side, in its own process ------------------------------------------------------------
+
+async def serve(args) -> None:
+    """Child process: run one bot against the double at --api/--gateway; obey commands on stdin."""
+    remote = SimpleNamespace(api_base_url=args.api, gateway_url=args.gateway, token=args.token)
+    pairs = [tuple(SimpleNamespace(id=int(part), guild_id=args.guild) for part in pair.split(":"))
+             for pair in args.pairs.split(",")]
+    loop = asyncio.get_running_loop()
+
+    async def commands(bot) -> None:
+        print("READY", flush=True)
+        while True:
+            line = (await loop.run_in_executor(None, sys.stdin.readline)).strip()
+            if line in ("", "QUIT"):
+                return
+            if line == "MEM_START":
+                tracemalloc.start()
+                print(json.dumps({"rss_mb": rss_mb()}), flush=True)
+            elif line == "MEM_REPORT":
+                current, peak = tracemalloc.get_traced_memory()
+                tracemalloc.stop()
+                print(json.dumps({"rss_mb": rss_mb(), "current_mb": current / 2**20, "peak_mb": peak / 2**20}), flush=True)
+
+    if args.serve == "bare":
+        bare = BareForwarder({english.id: chinese.id for english, chinese in pairs})
+        async with run_client(bare, remote):
+            await bare.prepare()
+            await commands(bare)
+    else:
+        with tempfile.TemporaryDirectory() as directory:
+            async with qiao(remote, pairs, f"sqlite+aiosqlite:///{Path(directory) / 'bench.sqlite3'}") as bot:
+                await commands(bot)
+
+
+class BotProcess:
+    def __init__(self, kind: str, double: DiscordDouble, pairs, guild) -> None:
+        spec = ",".join(f"{english.id}:{chinese.id}" for english, chinese in pairs)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.relay", "--serve", kind, "--api", double.api_base_url,
+             "--gateway", double.gateway_url, "--token", double.token, "--pairs", spec, "--guild", str(guild.id)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent,
+        )
+        self.pid = self.process.pid
+
+    async def read(self) -> str:
+        line = await asyncio.get_running_loop().run_in_executor(None, self.process.stdout.readline)
+        if not line:
+            raise RuntimeError(f"bot process exited with {self.process.wait()}")
+        return line.strip()
+
+    async def ask(self, command: str) -> dict:
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        return json.loads(await self.read())
+
+    async def __aenter__(self) -> BotProcess:
+        while (line := await self.read()) != "READY":
+            print(line)
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        with contextlib.suppress(BrokenPipeError):
+            self.process.stdin.write("QUIT\n")
+            self.process.stdin.close()
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, self.process.wait, 30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+# -- the Discord side: double, load and clock ----------------------------------------------------
+
+async def measured(double, clock, member, pairs, first, args, pid) -> dict[str, float]:
+    cpu_before = cpu_seconds(pid) if pid else None
+    row = await measure(double, clock, member, pairs, first, args)
+    # CPU of the flood and the paced run; relays counted over both.
+    row["cpu_ms"] = ((cpu_seconds(pid) - cpu_before) * 1000 / (row["relayed"] + row["paced_relayed"])) if pid else float("nan")
+    return row
+
+
 async def main(args) -> None:
+    setup = ("double, bots and load in one event loop" if args.one_process
+             else "double + load in this process, each bot in its own process")
     print(f"python {sys.version.split()[0]}, discord.py {discord.__version__}, {platform.platform()}, "
-          f"{os.cpu_count()} CPUs; double, bot and load in one event loop; rate limits off; instant translator")
+          f"{os.cpu_count()} CPUs; {setup}; rate limits off (double) and pacing lifted (bridge); instant translator")
     double = DiscordDouble()
     clock = Clock(double)
     await double.start()
     double.ratelimiter.config.enabled = False
     guild, pairs, member = await build_world(double)
     try:
-        bare = BareForwarder({english.id: chinese.id for english, chinese in pairs})
-        async with run_client(bare, double):
-            await bare.prepare()
-            floor = await measure(double, clock, member, pairs, 0, args)
-        with tempfile.TemporaryDirectory() as directory:
-            async with qiao(double, pairs, f"sqlite+aiosqlite:///{Path(directory) / 'bench.sqlite3'}") as bot:
-                ours = await measure(double, clock, member, pairs, 1_000_000, args)
-                print(f"{'':24}{'relays/s':>10}{'p50 ms':>9}{'p99 ms':>9}   relayed")
-                for name, row in (("bare forwarder", floor), ("qiao bridge", ours)):
-                    print(f"{name:24}{row['relays_per_s']:10.0f}{row['p50_ms']:9.1f}{row['p99_ms']:9.1f}   "
-                          f"{row['relayed']}/{row['sent']} flood, {row['paced_relayed']}/{args.paced} paced at {args.rate}/s")
-                print(f"qiao / bare throughput: {ours['relays_per_s'] / floor['relays_per_s']:.2f}x "
-                      f"(targets: >= 200 relays/s, p99 <= 25 ms, >= 0.7x)")
+        if args.one_process:
+            bare = BareForwarder({english.id: chinese.id for english, chinese in pairs})
+            async with run_client(bare, double):
+                await bare.prepare()
+                floor = await measured(double, clock, member, pairs, 0, args, None)
+            with tempfile.TemporaryDirectory() as directory:
+                async with qiao(double, pairs, f"sqlite+aiosqlite:///{Path(directory) / 'bench.sqlite3'}"):
+                    ours = await measured(double, clock, member, pairs, 1_000_000, args, None)
+                    report(floor, ours, args)
+                    if args.memory:
+                        await memory_run(double, clock, member, pairs, args, None)
+        else:
+            async with BotProcess("bare", double, pairs, guild) as bare:
+                floor = await measured(double, clock, member, pairs, 0, args, bare.pid)
+            async with BotProcess("qiao", double, pairs, guild) as ours_process:
+                ours = await measured(double, clock, member, pairs, 1_000_000, args, ours_process.pid)
+                report(floor, ours, args)
                 if args.memory:
-                    await memory_run(double, clock, member, pairs, bot, args)
+                    await memory_run(double, clock, member, pairs, args, ours_process)
     finally:
         await double.stop()
 
 
-async def memory_run(double, clock, member, pairs, bot, args) -> None:
-    tracemalloc.start()
-    before_rss = rss_mb()
+def report(floor, ours, args) -> None:
+    print(f"{'':24}{'relays/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms/relay':>14}   relayed")
+    for name, row in (("bare forwarder", floor), ("qiao bridge", ours)):
+        print(f"{name:24}{row['relays_per_s']:10.0f}{row['p50_ms']:9.1f}{row['p99_ms']:9.1f}{row['cpu_ms']:14.2f}   "
+              f"{row['relayed']}/{row['sent']} flood, {row['paced_relayed']}/{args.paced} paced at {args.rate}/s")
+    print(f"qiao / bare throughput: {ours['relays_per_s'] / floor['relays_per_s']:.2f}x "
+          f"(targets: >= 200 relays/s, p99 <= 25 ms, >= 0.7x)")
+
+
+async def memory_run(double, clock, member, pairs, args, process: BotProcess | None) -> None:
+    if process is None:
+        tracemalloc.start()
+        before_rss = rss_mb()
+    else:
+        before_rss = (await process.ask("MEM_START"))["rss_mb"]
     first = 10_000_000
     started = time.perf_counter()
     batch = 500
@@ -227,11 +348,18 @@ async def memory_run(double, clock, member, pairs, bot, args) -> None:
         clock._seen = 0
         double.events.clear()
         sent += batch
-    current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(f"memory after {sent} relayed messages in {time.perf_counter() - started:.0f} s: RSS {rss_mb():.0f} MB "
-          f"(was {before_rss:.0f} MB; includes the double), tracemalloc current {current / 2**20:.1f} MB, "
-          f"peak {peak / 2**20:.1f} MB")
+    elapsed = time.perf_counter() - started
+    if process is None:
+        current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        figures = {"rss_mb": rss_mb(), "current_mb": current / 2**20, "peak_mb": peak / 2**20}
+        where = "this process, includes the double"
+    else:
+        figures = await process.ask("MEM_REPORT")
+        where = "Qiao's process only"
+    print(f"memory after {sent} relayed messages in {elapsed:.0f} s ({sent / elapsed:.0f}/s under tracemalloc): "
+          f"RSS {figures['rss_mb']:.0f} MB (was {before_rss:.0f} MB; {where}), "
+          f"tracemalloc current {figures['current_mb']:.1f} MB, peak {figures['peak_mb']:.1f} MB")
 
 
 def parse_args(argv=None):
@@ -241,8 +369,17 @@ def parse_args(argv=None):
     parser.add_argument("--rate", type=float, default=50.0)
     parser.add_argument("--memory", type=int, default=0, help="also relay this many messages and report memory")
     parser.add_argument("--max-seconds", type=float, default=300.0)
+    parser.add_argument("--one-process", action="store_true", help="double, bots and load in one event loop")
+    # internal: run one bot in this process against a double elsewhere
+    parser.add_argument("--serve", choices=("bare", "qiao"), help=argparse.SUPPRESS)
+    parser.add_argument("--api", help=argparse.SUPPRESS)
+    parser.add_argument("--gateway", help=argparse.SUPPRESS)
+    parser.add_argument("--token", help=argparse.SUPPRESS)
+    parser.add_argument("--pairs", help=argparse.SUPPRESS)
+    parser.add_argument("--guild", type=int, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 if __name__ == "__main__":
-    asyncio.run(main(parse_args()))
+    arguments = parse_args()
+    asyncio.run(serve(arguments) if arguments.serve else main(arguments))
