@@ -158,11 +158,28 @@ def detect_language(text: str) -> Detection:
     return _detect_latin(latin_words, text)
 
 
+# Everyday Japanese words written only in kanji that are not (or hardly) words in Chinese. Shared
+# characters defeat the character test on short all-kanji lines such as "株主。" or "多分？".
+_JAPANESE_KANJI_WORDS = re.compile(
+    "株式|株主|会社|人間|多分|大丈夫|勉強|手紙|切手|仕事|自動車|電車|面白|素敵|綺麗|一緒|丁寧|友達|部屋|本当|大切|"
+    "心配|料金|番号|野菜|果物|牛乳|散歩|留守|出来|出張|案内|予約|弁当|駐車|残念|返事|上手|下手|元気|失礼|挨拶|"
+    "今度|自分|時計|^銃"
+)
+# Chinese function characters: with one of these the line is Chinese whatever words it borrows.
+_CHINESE_FUNCTION_CHARACTERS = re.compile("[的了是我你他她在吗嗎呢吧们們这這那不很也都就说說有没沒]")
+
+
 def _detect_han(text: str) -> Detection:
     if _JAPANESE_ONLY_KANJI.search(text):
         japanese = len(_JAPANESE_ONLY_KANJI.findall(text))
         if japanese > len(_CHINESE_ONLY_HANZI.findall(text)):
             return OTHER
+    if (
+        _JAPANESE_KANJI_WORDS.search(text)
+        and not _CHINESE_FUNCTION_CHARACTERS.search(text)
+        and not _CHINESE_ONLY_HANZI.search(text)
+    ):
+        return OTHER
     return TRADITIONAL_CHINESE if is_traditional(text) else SIMPLIFIED_CHINESE
 
 

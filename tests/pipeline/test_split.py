@@ -66,7 +66,7 @@ def test_an_oversize_code_block_is_closed_and_reopened_with_its_language() -> No
     for chunk in code_chunks:
         assert chunk.count("```") % 2 == 0
         assert chunk.lstrip("look:\n").startswith("```python\n")
-    assert squeeze("".join(chunks)) == squeeze(text)
+    assert squeeze("\n".join(chunks)) == squeeze(text)
 
 
 def test_limit_below_minimum_is_rejected() -> None:
@@ -92,7 +92,7 @@ def test_chunks_fit_and_lose_nothing(text: str, limit: int) -> None:
     chunks = split_message(text, limit=limit)
     assert all(0 < len(chunk) <= limit for chunk in chunks)
     assert all(chunk.strip() for chunk in chunks)
-    assert squeeze("".join(chunks)) == squeeze(text)
+    assert squeeze("\n".join(chunks)) == squeeze(text)
 
 
 @settings(max_examples=300, deadline=None)
