@@ -27,6 +27,7 @@ class GuildConfig:
         self._settings: dict[int, GuildSettings] = {}
         self._modules: dict[int, dict[str, bool]] = {}
         self._lock = asyncio.Lock()
+        self._loading_modules: dict[int, asyncio.Future[dict[str, bool]]] = {}
 
     async def settings(self, guild_id: int) -> GuildSettings:
         cached = self._settings.get(guild_id)
@@ -60,6 +61,15 @@ class GuildConfig:
         cached = self._modules.get(guild_id)
         if cached is not None:
             return cached
+        # Single flight: a burst of messages from a server not cached yet (after a restart) must
+        # not open one database connection each.
+        loading = self._loading_modules.get(guild_id)
+        if loading is None:
+            loading = self._loading_modules[guild_id] = asyncio.ensure_future(self._load_modules(guild_id))
+            loading.add_done_callback(lambda _: self._loading_modules.pop(guild_id, None))
+        return await asyncio.shield(loading)
+
+    async def _load_modules(self, guild_id: int) -> dict[str, bool]:
         states = dict.fromkeys(MODULES, True)
         async with self._db.connect() as connection:
             rows = await connection.execute(
@@ -70,8 +80,8 @@ class GuildConfig:
             for module, enabled in rows:
                 if module in states:
                     states[module] = bool(enabled)
-        self._modules[guild_id] = states
-        return states
+        self._modules.setdefault(guild_id, states)
+        return self._modules[guild_id]
 
     async def module_enabled(self, guild_id: int, module: str) -> bool:
         return (await self.modules(guild_id)).get(module, True)
@@ -103,3 +113,4 @@ class GuildConfig:
     def forget(self, guild_id: int) -> None:
         self._settings.pop(guild_id, None)
         self._modules.pop(guild_id, None)
+        self._loading_modules.pop(guild_id, None)
