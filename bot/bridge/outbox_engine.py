@@ -350,8 +350,7 @@ class OutboxRelayEngine(RelayEngine):
                 if line.copy_channel_id != channel_id:
                     continue
                 await self.combined_posts.forget(line.original_message_id, channel_id)
-                bridge = self.store.bridge_of_cached(channel_id)
-                member = bridge.channel(channel_id) if bridge else None
+                member = self.space_of(channel_id)
                 destination = Destination.of(member) if member else Destination(0, channel_id)
                 await self._rerender(destination, line)
             await delete_singles(result)

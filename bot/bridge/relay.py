@@ -128,6 +128,8 @@ class RelayEngine:
         self._in_flight: dict[int, int] = {}  # original id -> copies not yet delivered
         self._fill_ins: set[asyncio.Task[None]] = set()
         self._pending_fill_ins: dict[int, int] = {}  # channel id -> copies waiting for a translation
+        # Unregistered mixed spaces (cat-tax threads) by channel id, so their copies follow edits.
+        self._unregistered_spaces: dict[int, BridgeChannel] = {}
 
     # -- entry points -----------------------------------------------------------------------
 
@@ -147,7 +149,19 @@ class RelayEngine:
     def relay_into(self, original: OriginalMessage, channel: BridgeChannel) -> int:
         """Queue copies as if `original` were posted in `channel` (e.g. an unregistered mixed thread)."""
         bridge = Bridge(channel.bridge_id, channel.guild_id, "mixed" if channel.language == "mixed" else "linked", (channel,))
+        self._unregistered_spaces[channel.channel_id] = channel
         return self.relay(original, bridge, source_channel_id=channel.channel_id)
+
+    def space_of(self, channel_id: int) -> BridgeChannel | None:
+        """The bridge channel, or unregistered mixed space, that copies are posted into."""
+        bridge = self.store.bridge_of_cached(channel_id)
+        if bridge is not None:
+            return bridge.channel(channel_id)
+        return self._unregistered_spaces.get(channel_id)
+
+    def relays_into(self, channel_id: int) -> bool:
+        """Whether copies were posted into this unregistered space (a cat-tax thread) since start."""
+        return channel_id in self._unregistered_spaces
 
     async def edit(self, original: OriginalMessage) -> int:
         """Mirror an edit to the copies; returns how many channels were touched."""
@@ -159,9 +173,20 @@ class RelayEngine:
         if records and all(record.source_hash == new_hash for record in records):
             return 0
         by_channel: dict[int, CopyPlan] = {}
+        detection = detect_language(original.content)
         if bridge is not None:
-            detection = detect_language(original.content)
             by_channel = {plan.channel.channel_id: plan for plan in plan_copies(bridge, original.channel_id, detection)}
+        else:
+            for record in records:
+                space = self._unregistered_spaces.get(record.copy_channel_id)
+                if space is None:
+                    continue
+                adhoc = Bridge(space.bridge_id, space.guild_id, "mixed", (space,))
+                by_channel.update((plan.channel.channel_id, plan) for plan in plan_copies(adhoc, space.channel_id, detection))
+            if records and not by_channel:
+                # Copies from an unregistered space we no longer know (e.g. after a restart): a
+                # stale translation is better than deleting it.
+                return 0
         channels = {record.copy_channel_id for record in records} | (
             set(by_channel) if original.message_id in self._in_flight else set()
         )
@@ -371,8 +396,7 @@ class RelayEngine:
             records = [r for r in await self.store.copies_of_many(original_ids) if r.copy_channel_id == channel_id]
             if not records:
                 return
-            bridge = self.store.bridge_of_cached(channel_id)
-            channel = bridge.channel(channel_id) if bridge else None
+            channel = self.space_of(channel_id)
             destination = Destination.of(channel) if channel else Destination(records[0].guild_id, channel_id)
             for record in records:
                 try:

@@ -93,7 +93,8 @@ class BridgeCog(
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
-        if not self.bot.accepting_work or not self.relay.is_bridged(payload.channel_id):
+        relayed_here = self.relay.is_bridged(payload.channel_id) or self.engine.relays_into(payload.channel_id)
+        if not self.bot.accepting_work or not relayed_here:
             return
         message = payload.message
         if not self.relay.should_relay(message) or not await self._bridge_enabled(message.guild.id):
@@ -102,12 +103,12 @@ class BridgeCog(
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
-        if self.relay.is_bridged(payload.channel_id):
+        if self.relay.is_bridged(payload.channel_id) or self.engine.relays_into(payload.channel_id):
             await self.engine.delete([payload.message_id], payload.channel_id)
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
-        if self.relay.is_bridged(payload.channel_id):
+        if self.relay.is_bridged(payload.channel_id) or self.engine.relays_into(payload.channel_id):
             await self.engine.delete(sorted(payload.message_ids), payload.channel_id)
 
     @commands.Cog.listener()
