@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import platform
 import re
@@ -211,6 +212,16 @@ async def serve(args) -> None:
     pairs = [tuple(SimpleNamespace(id=int(part), guild_id=args.guild) for part in pair.split(":"))
              for pair in args.pairs.split(",")]
     loop = asyncio.get_running_loop()
+    collecting = {"seconds": 0.0, "collections": [0, 0, 0], "started": 0.0}
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            collecting["started"] = time.perf_counter()
+        else:
+            collecting["seconds"] += time.perf_counter() - collecting["started"]
+            collecting["collections"][info["generation"]] += 1
+
+    gc.callbacks.append(on_gc)
 
     async def commands(bot) -> None:
         print("READY", flush=True)
@@ -218,7 +229,9 @@ async def serve(args) -> None:
             line = (await loop.run_in_executor(None, sys.stdin.readline)).strip()
             if line in ("", "QUIT"):
                 return
-            if line == "MEM_START":
+            if line == "GC":
+                print(json.dumps(collecting), flush=True)
+            elif line == "MEM_START":
                 tracemalloc.start()
                 print(json.dumps({"rss_mb": rss_mb()}), flush=True)
             elif line == "MEM_REPORT":
@@ -275,11 +288,17 @@ class BotProcess:
 
 # -- the Discord side: double, load and clock ----------------------------------------------------
 
-async def measured(double, clock, member, pairs, first, args, pid) -> dict[str, float]:
-    cpu_before = cpu_seconds(pid) if pid else None
+async def measured(double, clock, member, pairs, first, args, process: BotProcess | None) -> dict[str, float]:
+    if process is None:
+        row = await measure(double, clock, member, pairs, first, args)
+        return {**row, "cpu_ms": float("nan"), "gc_ms": float("nan")}
+    cpu_before, gc_before = cpu_seconds(process.pid), (await process.ask("GC"))["seconds"]
     row = await measure(double, clock, member, pairs, first, args)
-    # CPU of the flood and the paced run; relays counted over both.
-    row["cpu_ms"] = ((cpu_seconds(pid) - cpu_before) * 1000 / (row["relayed"] + row["paced_relayed"])) if pid else float("nan")
+    # CPU (and the part of it spent in the garbage collector) of the flood and the paced run,
+    # per relay counted over both.
+    relays = row["relayed"] + row["paced_relayed"]
+    row["cpu_ms"] = (cpu_seconds(process.pid) - cpu_before) * 1000 / relays
+    row["gc_ms"] = ((await process.ask("GC"))["seconds"] - gc_before) * 1000 / relays
     return row
 
 
@@ -307,9 +326,9 @@ async def main(args) -> None:
                         await memory_run(double, clock, member, pairs, args, None)
         else:
             async with BotProcess("bare", double, pairs, guild) as bare:
-                floor = await measured(double, clock, member, pairs, 0, args, bare.pid)
+                floor = await measured(double, clock, member, pairs, 0, args, bare)
             async with BotProcess("qiao", double, pairs, guild) as ours_process:
-                ours = await measured(double, clock, member, pairs, 1_000_000, args, ours_process.pid)
+                ours = await measured(double, clock, member, pairs, 1_000_000, args, ours_process)
                 report(floor, ours, args)
                 if args.memory:
                     await memory_run(double, clock, member, pairs, args, ours_process)
@@ -318,9 +337,10 @@ async def main(args) -> None:
 
 
 def report(floor, ours, args) -> None:
-    print(f"{'':24}{'relays/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms/relay':>14}   relayed")
+    print(f"{'':24}{'relays/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'CPU ms/relay':>14}{'of it GC':>10}   relayed")
     for name, row in (("bare forwarder", floor), ("qiao bridge", ours)):
-        print(f"{name:24}{row['relays_per_s']:10.0f}{row['p50_ms']:9.1f}{row['p99_ms']:9.1f}{row['cpu_ms']:14.2f}   "
+        print(f"{name:24}{row['relays_per_s']:10.0f}{row['p50_ms']:9.1f}{row['p99_ms']:9.1f}{row['cpu_ms']:14.2f}"
+              f"{row['gc_ms']:10.2f}   "
               f"{row['relayed']}/{row['sent']} flood, {row['paced_relayed']}/{args.paced} paced at {args.rate}/s")
     print(f"qiao / bare throughput: {ours['relays_per_s'] / floor['relays_per_s']:.2f}x "
           f"(targets: >= 200 relays/s, p99 <= 25 ms, >= 0.7x)")

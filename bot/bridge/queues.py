@@ -1,7 +1,9 @@
 """Per-channel ordered pipelines: work is prepared concurrently, delivered in submission order.
 
 A translation that finishes early waits for the ones submitted before it in the same channel;
-a slow translation in one channel never holds up another channel.
+a slow translation in one channel never holds up another channel. Each lane prepares at most
+`lookahead` jobs ahead of its delivery (the rest start as earlier ones are delivered): a surge of
+thousands of messages keeps a bounded number of translations and tasks alive, not one per message.
 """
 
 from __future__ import annotations
@@ -19,26 +21,55 @@ Prepare = Callable[[], Awaitable[Any]]
 Deliver = Callable[[Any], Awaitable[None]]
 
 
+# Enough to overlap translation latency (a provider call takes ~0.1-1 s) far beyond what one
+# channel may post per second; deliveries are one at a time per lane anyway.
+DEFAULT_LOOKAHEAD = 32
+
+
 @dataclass(slots=True)
 class _Job:
-    prepared: asyncio.Task[Any]
+    prepare: Prepare | None  # None once started
+    prepared: asyncio.Future[Any] | None
     deliver: Deliver
     label: str
+
+    def start(self) -> None:
+        self.prepared = asyncio.ensure_future(self.prepare())
+        self.prepare = None
+
+
+class _Lane:
+    __slots__ = ("jobs", "started")
+
+    def __init__(self) -> None:
+        self.jobs: deque[_Job] = deque()
+        self.started = 0  # jobs[:started] have their prepare() running or done
+
+    def __len__(self) -> int:
+        return len(self.jobs)
 
 
 class OrderedPipelines:
     """One lane per key (a target channel id). Keeps references to every task it starts."""
 
-    def __init__(self) -> None:
-        self._lanes: dict[Hashable, deque[_Job]] = {}
+    def __init__(self, lookahead: int = DEFAULT_LOOKAHEAD) -> None:
+        self.lookahead = max(1, lookahead)
+        self._lanes: dict[Hashable, _Lane] = {}
         self._workers: dict[Hashable, asyncio.Task[None]] = {}
         self._idle = asyncio.Event()
         self._idle.set()
 
     def submit(self, key: Hashable, prepare: Prepare, deliver: Deliver, *, label: str = "") -> None:
-        """Start `prepare()` now; call `deliver(result)` after everything submitted before on `key`."""
-        prepared = asyncio.ensure_future(prepare())
-        self._lanes.setdefault(key, deque()).append(_Job(prepared, deliver, label))
+        """Start `prepare()` (now, or once fewer than `lookahead` jobs of `key` are ahead of it);
+        call `deliver(result)` after everything submitted before on `key`."""
+        lane = self._lanes.get(key)
+        if lane is None:
+            lane = self._lanes[key] = _Lane()
+        job = _Job(prepare, None, deliver, label)
+        lane.jobs.append(job)
+        if lane.started < self.lookahead:
+            job.start()
+            lane.started += 1
         self._idle.clear()
         if key not in self._workers:
             self._workers[key] = asyncio.create_task(self._run_lane(key), name=f"bridge-lane-{key}")
@@ -52,21 +83,30 @@ class OrderedPipelines:
 
     async def _run_lane(self, key: Hashable) -> None:
         lane = self._lanes[key]
+        jobs = lane.jobs
         try:
-            while lane:
-                job = lane[0]
+            while jobs:
+                job = jobs[0]
                 try:
+                    if job.prepared is None:  # not started yet (cannot happen with lookahead >= 1)
+                        job.start()
+                        lane.started += 1
                     result = await job.prepared
                     await job.deliver(result)
                 except asyncio.CancelledError:
+                    jobs.popleft()
+                    lane.started -= 1
                     raise
                 except Exception:
                     log.exception("bridge job failed lane=%s %s", key, job.label)
-                finally:
-                    lane.popleft()
+                jobs.popleft()
+                lane.started -= 1
+                if len(jobs) > lane.started:
+                    jobs[lane.started].start()
+                    lane.started += 1
         finally:
             self._workers.pop(key, None)
-            if not lane:
+            if not jobs:
                 self._lanes.pop(key, None)
             if not self._workers:
                 self._idle.set()
@@ -82,7 +122,9 @@ class OrderedPipelines:
     async def cancel(self) -> None:
         tasks = list(self._workers.values())
         for lane in self._lanes.values():
-            tasks.extend(job.prepared for job in lane)
+            tasks.extend(job.prepared for job in lane.jobs if job.prepared is not None)
+            for job in lane.jobs:  # close coroutines never started
+                job.prepare = None
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -85,3 +85,34 @@ async def test_drain_times_out_and_cancel_stops_everything() -> None:
     await pipelines.cancel()
     assert pipelines.total_backlog == 0
     assert await pipelines.drain(0.01)
+
+
+async def test_a_lane_prepares_at_most_lookahead_jobs_ahead_and_keeps_order() -> None:
+    pipelines = OrderedPipelines(lookahead=3)
+    running = 0
+    most = 0
+    delivered: list[int] = []
+    gate = asyncio.Event()
+
+    def job(number: int):
+        async def prepare() -> int:
+            nonlocal running, most
+            running += 1
+            most = max(most, running)
+            await gate.wait()
+            running -= 1
+            return number
+
+        async def deliver(value: int) -> None:
+            delivered.append(value)
+
+        return prepare, deliver
+
+    for number in range(10):
+        pipelines.submit("lane", *job(number))
+    await asyncio.sleep(0.01)
+    assert running == 3
+    gate.set()
+    assert await pipelines.drain(2)
+    assert delivered == list(range(10))
+    assert most == 3
