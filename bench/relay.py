@@ -6,7 +6,7 @@ Usage: python -m bench.relay [--messages 2000] [--paced 500] [--rate 50] [--memo
 Runs the Discord double in this process (rate limits off) with the load generator, and each bot
 in its own process (Discord is remote in reality: the double's CPU must not be charged to the bot
 under test, nor the bot's to the double). 10 bridged English/Chinese pairs, an instant in-process
-translator in the Qiao process. --one-process puts double, bots and load in one event loop (the
+translator in the Qiao process (translation cache and usage in its SQLite database, as in production). --one-process puts double, bots and load in one event loop (the
 old setup: whichever bot runs also pays for the double, so ratios are compressed). For each bot:
 - throughput: all messages posted at once across the 10 pairs; relays/s from the first
   MESSAGE_CREATE dispatched to the last webhook execute received;
@@ -45,7 +45,8 @@ from bot.bridge.pacing import PacingLimits, WindowLimit
 from bot.client import QiaoBot
 from bot.settings import Settings
 from bot.storage import Database
-from bot.translation import MemoryTranslationStore, TranslationService
+from bot.translation import TranslationService
+from bot.translation.store import SqlTranslationStore
 from tests.double.client import run_client
 from tests.double.server import DiscordDouble
 
@@ -169,7 +170,8 @@ async def qiao(double, pairs, database_url):
     settings = Settings.from_env({}, require_token=False)
     db = await Database.open(database_url)
     async with aiohttp.ClientSession() as session:
-        translation = TranslationService(settings.translation, None, MemoryTranslationStore(), providers=[InstantProvider()])
+        # The translation cache and usage in the bot's database, as build_translation_service does.
+        translation = TranslationService(settings.translation, None, SqlTranslationStore(db), providers=[InstantProvider()])
         bot = QiaoBot(settings=settings, db=db, session=session, translation=translation,
                       extensions=("cogs.bridge",), guild_ready_timeout=0.05)
         try:

@@ -76,6 +76,13 @@ class TranslationService:
         self._usage_flusher: asyncio.Task[None] | None = None
         self._flights: dict[tuple[str, ...], asyncio.Task[ChainOutcome]] = {}
         self._background: set[asyncio.Task[None]] = set()
+        # The persistent cache is read and written in batches: one query (and one transaction)
+        # per message would cost more than everything else the bridge does for it.
+        self._reads: dict[str, asyncio.Future[str | None]] = {}
+        self._read_queue: list[str] = []
+        self._reader: asyncio.Task[None] | None = None
+        self._unwritten: list[CachedTranslation] = []
+        self._writer: asyncio.Task[None] | None = None
         self._closed = False
 
     def __repr__(self) -> str:
@@ -135,15 +142,41 @@ class TranslationService:
                 found[key] = text
         remaining = [key for key in keys if key not in found]
         if remaining:
-            try:
-                stored = await self._store.get_translations(remaining)
-            except Exception:  # the cache is an optimisation; a database hiccup must not stop translation
-                log.exception("translation cache lookup failed")
-                stored = {}
+            stored = await self._stored(remaining)
             for key, text in stored.items():
                 self._memory.put(key, text)
             found.update(stored)
         return found
+
+    async def _stored(self, keys: list[str]) -> dict[str, str]:
+        """Look `keys` up in the store together with every other lookup waiting meanwhile."""
+        loop = asyncio.get_running_loop()
+        futures: dict[str, asyncio.Future[str | None]] = {}
+        for key in keys:
+            future = self._reads.get(key)
+            if future is None:
+                future = self._reads[key] = loop.create_future()
+                self._read_queue.append(key)
+            futures[key] = future
+        if self._reader is None or self._reader.done():
+            self._reader = asyncio.create_task(self._read_batches())
+        # asyncio.wait, not gather: a cancelled caller must not cancel lookups others share.
+        await asyncio.wait(futures.values())
+        return {key: text for key, future in futures.items() if (text := future.result()) is not None}
+
+    async def _read_batches(self) -> None:
+        while self._read_queue:
+            batch, self._read_queue = self._read_queue, []
+            stored: dict[str, str] = {}
+            try:
+                stored = await self._store.get_translations(batch)
+            except Exception:  # the cache is an optimisation; a database hiccup must not stop translation
+                log.exception("translation cache lookup failed")
+            finally:  # also when cancelled: nobody may wait forever
+                for key in batch:
+                    future = self._reads.pop(key, None)
+                    if future is not None and not future.done():
+                        future.set_result(stored.get(key))
 
     async def _single_flight(
         self, keys: tuple[str, ...], cores: list[str], source: SourceLang, target: TargetLang
@@ -170,8 +203,21 @@ class TranslationService:
                 CachedTranslation(key, source, target, text, outcome.provider, created)
                 for key, text in zip(keys, outcome.texts)
             ]
-            self._in_background(self._store.put_translations(entries), "storing translations")
+            self._unwritten.extend(entries)
+            if self._writer is None or self._writer.done():
+                self._writer = asyncio.create_task(self._write_batches())
+                self._background.add(self._writer)
+                self._writer.add_done_callback(self._background.discard)
         return outcome
+
+    async def _write_batches(self) -> None:
+        """Store new translations; those arriving during a write go together in the next one."""
+        while self._unwritten:
+            batch, self._unwritten = self._unwritten, []
+            try:
+                await self._store.put_translations(batch)
+            except Exception:
+                log.exception("background task failed: storing translations")
 
     def _record_attempts(self, guild: int, outcome: ChainOutcome) -> None:
         for attempt in outcome.attempts:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.translation.usage import UsageCounts, UsageKey
 
@@ -76,6 +77,7 @@ class MemoryTranslationStore:
 class SqlTranslationStore:
     # SQLite allows 999 bound parameters per statement in old builds; stay well below.
     _KEYS_PER_QUERY = 500
+    _ROWS_PER_UPSERT = 150  # 6 parameters a row
 
     def __init__(self, database: Database) -> None:
         from bot.translation.tables import translation_cache, translation_usage
@@ -96,13 +98,25 @@ class SqlTranslationStore:
         return found
 
     async def put_translations(self, entries: Sequence[CachedTranslation]) -> None:
+        # One multi-row upsert per chunk; a key appears once per statement (PostgreSQL requires it).
+        rows = list({
+            entry.key: {
+                "key": entry.key, "source": entry.source, "target": entry.target,
+                "text": entry.text, "provider": entry.provider, "created_at": entry.created_at,
+            }
+            for entry in entries
+        }.values())
+        if not rows:
+            return
+        dialect_insert = postgresql.insert if self._db.dialect == "postgresql" else sqlite.insert
         async with self._db.begin() as conn:
-            for entry in entries:
-                values = {
-                    "key": entry.key, "source": entry.source, "target": entry.target,
-                    "text": entry.text, "provider": entry.provider, "created_at": entry.created_at,
-                }
-                await conn.execute(self._db.upsert(self._cache, values, ["key"]))
+            for start in range(0, len(rows), self._ROWS_PER_UPSERT):
+                statement = dialect_insert(self._cache).values(rows[start : start + self._ROWS_PER_UPSERT])
+                statement = statement.on_conflict_do_update(
+                    index_elements=["key"],
+                    set_={name: statement.excluded[name] for name in ("source", "target", "text", "provider", "created_at")},
+                )
+                await conn.execute(statement)
 
     async def add_usage(self, counts: Mapping[UsageKey, UsageCounts]) -> None:
         if not counts:
