@@ -84,6 +84,12 @@ class QiaoBot(commands.Bot):
         gc.collect()
         gc.freeze()
 
+    async def on_message(self, message: discord.Message) -> None:
+        # Qiao has no prefix commands (slash commands only): skip building a command Context for
+        # every message in every channel unless one is ever added.
+        if self.all_commands:
+            await self.process_commands(message)
+
     async def on_ready(self) -> None:
         log.info("connected as %s (id=%s) to %d servers", self.user, self.user.id if self.user else "?", len(self.guilds))
 

@@ -78,7 +78,7 @@ class Pacer:
         at = max(self.clock(), self._blocked_until)
         for _ in range(max(count, 1)):
             at = self._earliest(at, sent, tokens, tokens_at)
-            tokens = min(self.limits.burst, tokens + (at - tokens_at) * self.limits.smoothing_rate) - 1
+            tokens = min(self._limits.burst, tokens + (at - tokens_at) * self._rate) - 1
             tokens_at = at
             sent.append(at)
         return at
@@ -88,7 +88,7 @@ class Pacer:
 
     def record_send(self) -> None:
         now = self.clock()
-        self._tokens = min(self.limits.burst, self._tokens + (now - self._tokens_at) * self.limits.smoothing_rate) - 1
+        self._tokens = min(self._limits.burst, self._tokens + (now - self._tokens_at) * self._rate) - 1
         self._tokens_at = now
         self._sent.append(now)
 
@@ -96,14 +96,25 @@ class Pacer:
         """Discord said so (a 429's retry_after, or Remaining 0 with Reset-After): wait that long."""
         self._blocked_until = max(self._blocked_until, self.clock() + max(seconds, 0.0))
 
+    @property
+    def limits(self) -> PacingLimits:
+        return self._limits
+
+    @limits.setter
+    def limits(self, limits: PacingLimits) -> None:
+        # Derived once: the outbox asks for dozens of future send times per post under a surge.
+        self._limits = limits
+        self._windows = tuple((window.limit, limits.padded(window)) for window in (limits.per_webhook, limits.per_channel))
+        self._rate = limits.smoothing_rate
+
     def _earliest(self, at: float, sent: list[float], tokens: float, tokens_at: float) -> float:
-        limits = self.limits
-        for window in (limits.per_webhook, limits.per_channel):
-            if len(sent) >= window.limit:
-                at = max(at, sent[-window.limit] + limits.padded(window))
-        available = min(limits.burst, tokens + (at - tokens_at) * limits.smoothing_rate)
+        for limit, padded in self._windows:
+            if len(sent) >= limit:
+                at = max(at, sent[-limit] + padded)
+        rate = self._rate
+        available = min(self._limits.burst, tokens + (at - tokens_at) * rate)
         if available < 1:
-            at += (1 - available) / limits.smoothing_rate
+            at += (1 - available) / rate
         return at
 
 
