@@ -148,10 +148,12 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def measure(double, clock, member, pairs, first, args) -> dict[str, float]:
+async def measure(double, clock, member, pairs, first, args, pid: int | None = None) -> dict[str, float]:
     flood = range(first, first + args.messages)
+    cpu_before = cpu_seconds(pid) if pid else 0.0
     await post_all(double, member, pairs, flood.start, len(flood), None)
     await wait_arrived(clock, flood, 120)
+    flood_cpu = cpu_seconds(pid) - cpu_before if pid else float("nan")
     done = [n for n in flood if n in clock.arrived]
     span = max(clock.arrived[n] for n in done) - min(clock.dispatched[n] for n in flood)
     paced = range(flood.stop, flood.stop + args.paced)
@@ -161,7 +163,7 @@ async def measure(double, clock, member, pairs, first, args) -> dict[str, float]
     return {
         "relays_per_s": len(done) / span, "relayed": len(done), "sent": len(flood),
         "p50_ms": statistics.median(latencies), "p99_ms": percentile(latencies, 0.99),
-        "paced_relayed": len(latencies),
+        "paced_relayed": len(latencies), "flood_busy": flood_cpu / span,
     }
 
 
@@ -295,7 +297,7 @@ async def measured(double, clock, member, pairs, first, args, process: BotProces
         row = await measure(double, clock, member, pairs, first, args)
         return {**row, "cpu_ms": float("nan"), "gc_ms": float("nan")}
     cpu_before, gc_before = cpu_seconds(process.pid), (await process.ask("GC"))["seconds"]
-    row = await measure(double, clock, member, pairs, first, args)
+    row = await measure(double, clock, member, pairs, first, args, process.pid)
     # CPU (and the part of it spent in the garbage collector) of the flood and the paced run,
     # per relay counted over both.
     relays = row["relayed"] + row["paced_relayed"]
@@ -343,7 +345,8 @@ def report(floor, ours, args) -> None:
     for name, row in (("bare forwarder", floor), ("qiao bridge", ours)):
         print(f"{name:24}{row['relays_per_s']:10.0f}{row['p50_ms']:9.1f}{row['p99_ms']:9.1f}{row['cpu_ms']:14.2f}"
               f"{row['gc_ms']:10.2f}   "
-              f"{row['relayed']}/{row['sent']} flood, {row['paced_relayed']}/{args.paced} paced at {args.rate}/s")
+              f"{row['relayed']}/{row['sent']} flood (CPU {row.get('flood_busy', float('nan')):.0%} busy), "
+              f"{row['paced_relayed']}/{args.paced} paced at {args.rate}/s")
     print(f"qiao / bare throughput: {ours['relays_per_s'] / floor['relays_per_s']:.2f}x "
           f"(targets: >= 200 relays/s, p99 <= 25 ms, >= 0.7x)")
 
