@@ -5,7 +5,7 @@ Usage: python -m bench.relay [--messages 2000] [--paced 500] [--rate 50] [--memo
 
 Runs the Discord double in this process (rate limits off) with the load generator, and each bot
 in its own process (Discord is remote in reality: the double's CPU must not be charged to the bot
-under test, nor the bot's to the double). 10 bridged English/Chinese pairs, an instant in-process
+under test, nor the bot's to the double). 10 bridged English/Chinese pairs (--channels), an instant in-process
 translator in the Qiao process (translation cache and usage in its SQLite database, as in production). --one-process puts double, bots and load in one event loop (the
 old setup: whichever bot runs also pays for the double, so ratios are compressed). For each bot:
 - throughput: all messages posted at once across the 10 pairs; relays/s from the first
@@ -116,9 +116,9 @@ class Clock:
         self._seen = len(requests)
 
 
-async def build_world(double: DiscordDouble):
+async def build_world(double: DiscordDouble, count: int = PAIRS):
     guild = double.create_guild("Bench", owner="owner")
-    pairs = [(double.create_channel(guild, f"en-{i}"), double.create_channel(guild, f"zh-{i}")) for i in range(PAIRS)]
+    pairs = [(double.create_channel(guild, f"en-{i}"), double.create_channel(guild, f"zh-{i}")) for i in range(count)]
     member = double.add_member(guild, "alice", display_name="Alice")
     return guild, pairs, member
 
@@ -128,7 +128,7 @@ async def post_all(double, member, pairs, first: int, count: int, rate: float | 
     started = time.perf_counter()
     for offset in range(count):
         number = first + offset
-        english, _ = pairs[number % PAIRS]
+        english, _ = pairs[number % len(pairs)]
         await double.post(member, english, f"Hello there friend, message m{number} for the bridge")
         if interval:
             await asyncio.sleep(max(0.0, started + (offset + 1) * interval - time.perf_counter()))
@@ -310,12 +310,16 @@ async def main(args) -> None:
     setup = ("double, bots and load in one event loop" if args.one_process
              else "double + load in this process, each bot in its own process")
     print(f"python {sys.version.split()[0]}, discord.py {discord.__version__}, {platform.platform()}, "
-          f"{os.cpu_count()} CPUs; {setup}; rate limits off (double) and pacing lifted (bridge); instant translator")
+          f"{os.cpu_count()} CPUs; {setup}; {args.pairs_count} bridged pairs; rate limits off (double) and pacing lifted (bridge); instant translator")
+    if not args.one_process:
+        print("(Discord is remote in reality: running the double in the bot's event loop charged its CPU to whichever "
+              "bot ran. Bare forwarder: plain discord.py, on_message -> webhook.send, unbounded and unordered; Qiao: "
+              "translated, one post in flight per channel so copies keep their order.)")
     double = DiscordDouble()
     clock = Clock(double)
     await double.start()
     double.ratelimiter.config.enabled = False
-    guild, pairs, member = await build_world(double)
+    guild, pairs, member = await build_world(double, args.pairs_count)
     try:
         if args.one_process:
             bare = BareForwarder({english.id: chinese.id for english, chinese in pairs})
@@ -395,6 +399,8 @@ def parse_args(argv=None):
     parser.add_argument("--memory", type=int, default=0, help="also relay this many messages and report memory")
     parser.add_argument("--max-seconds", type=float, default=300.0)
     parser.add_argument("--one-process", action="store_true", help="double, bots and load in one event loop")
+    parser.add_argument("--channels", dest="pairs_count", type=int, default=PAIRS,
+                        help="bridged pairs (Qiao posts one copy at a time per channel, so this bounds its concurrency)")
     # internal: run one bot in this process against a double elsewhere
     parser.add_argument("--serve", choices=("bare", "qiao"), help=argparse.SUPPRESS)
     parser.add_argument("--api", help=argparse.SUPPRESS)
