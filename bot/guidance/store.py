@@ -8,6 +8,7 @@ Read on every message, so each server's state is cached in memory and reloaded o
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -26,7 +27,9 @@ from bot.guidance.tables import (
     guidance_imported_terms,
     guidance_mutes,
     guidance_notices,
+    guidance_pending_removals,
     guidance_settings,
+    guidance_user_locales,
 )
 from bot.storage import Database
 
@@ -38,12 +41,38 @@ __all__ = [
     "GuidanceStore",
     "GuildGuidance",
     "ImportBatch",
+    "PendingRemoval",
 ]
 
 MODES = ("off", "dm", "reply")
 DEFAULT_MODE = "dm"
 CUSTOM_CATEGORY_ID = "custom"
 CUSTOM_ENTRY_PREFIX = "custom-"
+LOCALE_CACHE_SIZE = 10_000
+
+
+class LRU(OrderedDict):
+    """A dict that forgets its least recently used keys beyond `size`."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        self.move_to_end(key)
+        return value
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without a zone; everything stored is UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +115,15 @@ class GuildGuidance:
 
 
 @dataclass(frozen=True, slots=True)
+class PendingRemoval:
+    """One of Qiao's fallback replies, to be deleted at `delete_at`."""
+
+    message_id: int
+    channel_id: int
+    delete_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ImportBatch:
     id: int
     guild_id: int
@@ -117,6 +155,7 @@ class GuidanceStore:
         self._db = db
         self._cache: dict[int, GuildGuidance] = {}
         self._lock = asyncio.Lock()
+        self._locales: LRU[int, str | None] = LRU(LOCALE_CACHE_SIZE)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -359,6 +398,54 @@ class GuidanceStore:
 
     def forget(self, guild_id: int) -> None:
         self._cache.pop(guild_id, None)
+
+    # -- fallback replies to remove -------------------------------------------------------------
+
+    async def schedule_removal(self, message_id: int, channel_id: int, delete_at: datetime) -> None:
+        values = {"message_id": message_id, "channel_id": channel_id, "delete_at": delete_at}
+        async with self._db.begin() as connection:
+            await connection.execute(self._db.upsert(guidance_pending_removals, values, ["message_id"]))
+
+    async def pending_removals(self, *, due_by: datetime | None = None) -> list[PendingRemoval]:
+        """Every reply still to remove (only those due by `due_by` when given), soonest first."""
+        table = guidance_pending_removals
+        query = sa.select(table).order_by(table.c.delete_at, table.c.message_id)
+        if due_by is not None:
+            query = query.where(table.c.delete_at <= due_by)
+        async with self._db.connect() as connection:
+            rows = (await connection.execute(query)).all()
+        return [PendingRemoval(row.message_id, row.channel_id, _utc(row.delete_at)) for row in rows]
+
+    async def forget_removal(self, message_id: int) -> None:
+        async with self._db.begin() as connection:
+            await connection.execute(
+                sa.delete(guidance_pending_removals).where(guidance_pending_removals.c.message_id == message_id)
+            )
+
+    # -- people's languages ---------------------------------------------------------------------
+
+    async def remember_locale(self, user_id: int, locale: str) -> None:
+        """Store the locale a person's Discord client reported; written only when it changed."""
+        locale = locale[:16]
+        if self._locales.get(user_id) == locale:
+            return
+        values = {"user_id": user_id, "locale": locale, "seen_at": datetime.now(UTC)}
+        async with self._db.begin() as connection:
+            await connection.execute(self._db.upsert(guidance_user_locales, values, ["user_id"]))
+        self._locales[user_id] = locale
+
+    async def user_locale(self, user_id: int) -> str | None:
+        """The locale last seen in this person's interactions, or None if they never used one."""
+        if user_id in self._locales:
+            return self._locales[user_id]
+        async with self._db.connect() as connection:
+            locale = (
+                await connection.execute(
+                    sa.select(guidance_user_locales.c.locale).where(guidance_user_locales.c.user_id == user_id)
+                )
+            ).scalar_one_or_none()
+        self._locales[user_id] = locale
+        return locale
 
     # -- helpers --------------------------------------------------------------------------------
 

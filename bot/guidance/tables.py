@@ -78,3 +78,23 @@ guidance_notices = sa.Table(
     sa.Column("entry_key", sa.String(120), primary_key=True),
     sa.Column("notified_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# Qiao's own closed-DM fallback replies not yet removed: swept at startup and periodically, so a
+# reply outlives its minute by at most one sweep even across a restart.
+guidance_pending_removals = sa.Table(
+    "guidance_pending_removals",
+    metadata,
+    sa.Column("message_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("channel_id", sa.BigInteger, nullable=False),
+    sa.Column("delete_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
+# The Discord locale a person's client last reported in an interaction (any server): the
+# language of their private notes.
+guidance_user_locales = sa.Table(
+    "guidance_user_locales",
+    metadata,
+    sa.Column("user_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("locale", sa.String(16), nullable=False),
+    sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -2,7 +2,8 @@
 
 It educates; it never censors: nothing is deleted, hidden or reported. A person whose message
 contains a term gets a short private note in their language (or a plain reply, per server),
-at most once per entry within the cooldown (issue #9).
+at most once per entry within the cooldown (issue #9). Edited messages are checked again; the
+same dedupe applies, so an edit only ever brings a note about a term the edit added.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import asyncio
 import io
 import logging
 from collections import OrderedDict
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import discord
 from discord import app_commands
@@ -22,8 +23,9 @@ from bot.bridge.models import OriginalMessage
 from bot.checks import UserFacingError, moderator_only, requires_module
 from bot.guidance.catalogue import IMPORTED_ENTRY_ID, Catalogue, CatalogueError, Entry, imported_entry
 from bot.guidance.importer import parse_keyword_file
+from bot.guidance.languages import note_locale
 from bot.guidance.matcher import GuidanceMatcher, MatcherCache, normalise
-from bot.guidance.store import CUSTOM_CATEGORY_ID, GuidanceStore, GuildGuidance
+from bot.guidance.store import CUSTOM_CATEGORY_ID, GuidanceStore, GuildGuidance, PendingRemoval
 from bot.i18n import resolve_locale
 from bot.pipeline.detect import detect_language
 from cogs.guidance.notes import EMBED_LIMIT, NoteWriter, Noticed, notice_key
@@ -33,6 +35,8 @@ log = logging.getLogger(__name__)
 
 NOTICE_COOLDOWN = timedelta(hours=24)
 FALLBACK_REPLY_SECONDS = 60.0
+# How often stored fallback replies are checked for removal (the first pass runs at startup).
+REMOVAL_SWEEP_SECONDS = 30.0
 NOTICE_REACTION = "💡"
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 # How many (message, person, entry) triples to remember so the original and its translated
@@ -64,21 +68,26 @@ class Guidance(
         self.cooldown = NOTICE_COOLDOWN
         self.fallback_reply_seconds = FALLBACK_REPLY_SECONDS
         self._recent: OrderedDict[tuple[int, int, str], None] = OrderedDict()
-        self._pending_removals: dict[asyncio.Task[None], discord.Message] = {}
+        # Fallback replies waiting for their minute in this process, by message id.
+        self._removals: dict[int, tuple[PendingRemoval, asyncio.Task[None]]] = {}
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(WhyButton)
         self.prune_notices.start()
+        self.sweep_removals.change_interval(seconds=REMOVAL_SWEEP_SECONDS)
+        self.sweep_removals.start()
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(WhyButton)
         self.prune_notices.cancel()
+        self.sweep_removals.cancel()
         # A fallback pointer must not outlive its minute because the bot stopped: remove it now.
-        pending = list(self._pending_removals.items())
-        for task, _reply in pending:
+        # (Should this not finish, the stored row makes the next start remove it.)
+        pending = [removal for removal, _task in self._removals.values()]
+        for _removal, task in list(self._removals.values()):
             task.cancel()
         if pending:
-            await asyncio.wait([asyncio.create_task(self._remove(reply)) for _task, reply in pending], timeout=5)
+            await asyncio.wait([asyncio.create_task(self._remove(removal)) for removal in pending], timeout=5)
 
     @tasks.loop(hours=6)
     async def prune_notices(self) -> None:
@@ -90,6 +99,22 @@ class Guidance(
     async def _prune_failed(self, error: BaseException) -> None:
         log.error("guidance: pruning notice cooldowns failed", exc_info=error)
 
+    @tasks.loop(seconds=REMOVAL_SWEEP_SECONDS)
+    async def sweep_removals(self) -> None:
+        """Take over stored fallback replies this process is not already timing: at startup,
+        those a previous run left behind (removed at once when overdue), later any missed."""
+        for removal in await self.store.pending_removals():
+            if removal.message_id not in self._removals:
+                self._schedule_removal(removal)
+
+    @sweep_removals.before_loop
+    async def _before_sweep(self) -> None:
+        await self.bot.wait_until_ready()
+
+    @sweep_removals.error
+    async def _sweep_failed(self, error: BaseException) -> None:
+        log.error("guidance: sweeping fallback replies failed", exc_info=error)
+
     # -- listeners --------------------------------------------------------------------------
 
     @commands.Cog.listener()
@@ -100,6 +125,31 @@ class Guidance(
             return
         await self.consider(message.guild, message.channel.id, message.id, message.author.id, message.content,
                             language_of=message.content)
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """An edit may add a term. The dedupe per (message, person, entry) and the cooldown make
+        sure a term already explained is not explained again."""
+        message = payload.message
+        if message.guild is None or message.webhook_id is not None or message.author.bot:
+            return
+        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return
+        before = payload.cached_message
+        if "content" not in payload.data or (before is not None and before.content == message.content):
+            return  # e.g. Discord adding a link preview: the text did not change
+        await self.consider(message.guild, message.channel.id, message.id, message.author.id, message.content,
+                            language_of=message.content)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Remember the person's Discord locale: their private notes are then in their language."""
+        if interaction.user.bot or not self.bot.accepting_work:
+            return
+        try:
+            await self.store.remember_locale(interaction.user.id, interaction.locale.value)
+        except Exception:  # a lost preference must never break the command it came with
+            log.exception("guidance: could not remember the locale of user=%s", interaction.user.id)
 
     @commands.Cog.listener()
     async def on_qiao_relay_translated(self, original: OriginalMessage, translated_text: str) -> None:
@@ -138,11 +188,13 @@ class Guidance(
         if not fresh:
             return
         noticed = [Noticed.of(entries[m.entry_id], m, text) for m in fresh]
-        locale = await self._reader_locale(guild, language_of)
         link = f"https://discord.com/channels/{guild.id}/{channel_id}/{message_id}"
         if state.mode == "reply":
+            # Public: in the language of the message, which is what the channel reads.
+            locale = await self._reader_locale(guild, language_of)
             await self._reply(message, self.notes.note(noticed, locale, link=link, muting_hint=False))
             return
+        locale = await self._reader_locale(guild, language_of, reader_id=author_id)
         await self._react(message)
         note = self.notes.note(noticed, locale, link=link, muting_hint=True)
         if not await self._direct_message(guild, author_id, note):
@@ -157,15 +209,16 @@ class Guidance(
             self._recent.popitem(last=False)
         return await self.store.claim_notice(guild_id, author_id, key, cooldown=self.cooldown)
 
-    async def _reader_locale(self, guild: discord.Guild, text: str) -> str:
-        """There is no interaction locale for a message: a Chinese message gets a Chinese note
-        (Traditional if written in Traditional), an English one English; anything else the
-        server's configured locale, then its Discord community locale."""
+    async def _reader_locale(self, guild: discord.Guild, text: str, *, reader_id: int | None = None) -> str:
+        """There is no interaction locale for a message: the reader's Discord locale from their
+        last interaction, when known; else a Chinese message gets a Chinese note (Traditional if
+        written in Traditional), an English one English; anything else the server's configured
+        locale, then its Discord community locale."""
+        remembered = await self.store.user_locale(reader_id) if reader_id is not None else None
         detection = detect_language(text)
-        if detection.language == "zh":
-            return "zh-TW" if detection.script == "traditional" else "zh-CN"
-        if detection.language == "en":
-            return "en-US"
+        locale = note_locale(remembered, detection.language, detection.script)
+        if locale is not None:
+            return locale
         settings = await self.bot.guild_config.settings(guild.id)
         return resolve_locale(settings.locale or guild.preferred_locale)
 
@@ -215,21 +268,35 @@ class Guidance(
         except discord.HTTPException as error:
             log.info("guidance: could not post the fallback reply in channel=%s: %s", message.channel.id, error)
             return
-        task = asyncio.create_task(self._remove_later(reply), name=f"guidance-remove-{reply.id}")
-        self._pending_removals[task] = reply
-        task.add_done_callback(lambda done: self._pending_removals.pop(done, None))
+        removal = PendingRemoval(
+            reply.id, reply.channel.id, datetime.now(UTC) + timedelta(seconds=self.fallback_reply_seconds)
+        )
+        # Stored first, so a restart before the minute is up still removes it.
+        await self.store.schedule_removal(removal.message_id, removal.channel_id, removal.delete_at)
+        self._schedule_removal(removal)
 
-    async def _remove_later(self, reply: discord.Message) -> None:
-        await asyncio.sleep(self.fallback_reply_seconds)
-        await self._remove(reply)
+    def _schedule_removal(self, removal: PendingRemoval) -> None:
+        task = asyncio.create_task(self._remove_later(removal), name=f"guidance-remove-{removal.message_id}")
+        self._removals[removal.message_id] = (removal, task)
+        task.add_done_callback(lambda _done: self._removals.pop(removal.message_id, None))
 
-    async def _remove(self, reply: discord.Message) -> None:
+    async def _remove_later(self, removal: PendingRemoval) -> None:
+        await asyncio.sleep(max(0.0, (removal.delete_at - datetime.now(UTC)).total_seconds()))
+        await self._remove(removal)
+
+    async def _remove(self, removal: PendingRemoval) -> None:
+        """Delete one of Qiao's own fallback replies and forget it; a passing failure (Discord
+        down) leaves it stored for the next sweep."""
+        reply = self.bot.get_partial_messageable(removal.channel_id).get_partial_message(removal.message_id)
         try:
             await reply.delete()
-        except discord.NotFound:
-            pass
+        except (discord.NotFound, discord.Forbidden) as error:
+            if isinstance(error, discord.Forbidden):
+                log.info("guidance: not allowed to remove fallback reply %s: %s", removal.message_id, error)
         except discord.HTTPException as error:
-            log.info("guidance: could not remove fallback reply %s: %s", reply.id, error)
+            log.info("guidance: could not remove fallback reply %s: %s", removal.message_id, error)
+            return
+        await self.store.forget_removal(removal.message_id)
 
     async def explain_privately(self, interaction: discord.Interaction, entry_ids: list[str]) -> None:
         """The "Why?" button: the note, only for whoever pressed it, in their language."""
