@@ -11,6 +11,13 @@ _TOKEN_LIKE = re.compile(r"[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_
 _AUTH_HEADER = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)(bot\s+|deepl-auth-key\s+|bearer\s+)?[^'\",\s]+")
 
 
+class DropNoise(logging.Filter):
+    """Qiao never joins voice, so discord.py's start-up warnings about voice libraries only confuse."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
+
+
 class RedactSecrets(logging.Filter):
     def __init__(self, secrets: tuple[str, ...] = ()) -> None:
         super().__init__()
@@ -36,6 +43,7 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
 def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(DropNoise())
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     for existing in list(root.handlers):
@@ -43,3 +51,5 @@ def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("discord").setLevel(max(logging.getLevelName(level), logging.INFO))
+    # Alembic announces each plugin and its DDL mode at INFO; Qiao logs the migrations it applies.
+    logging.getLogger("alembic").setLevel(max(logging.getLevelName(level), logging.WARNING))
