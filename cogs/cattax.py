@@ -3,7 +3,9 @@
 Thin: Discord events and commands in, calls on `bot.cattax` (rules, storage) and the bridge out.
 
 Choices made here: a nudge replies to the post and pings its author only (never roles or
-@everyone), at most once per person per two minutes, and is deleted after `nudge_lifetime`;
+@everyone), at most once per person per two minutes, and is deleted after 90 seconds (moderators
+may choose 1-60 minutes and 15-600 seconds in /cattax options: how chatty a channel is differs
+per server, and the bounds keep a nudge readable yet never lingering);
 the leaderboard and /cattax random answer publicly (they are for fun) with names as plain text;
 the "tax paid" role is granted once per member and role, even if moderators later remove it.
 """
@@ -24,9 +26,12 @@ from bot.cattax.captions import translate_caption
 from bot.cattax.rules import (
     ARCHIVE_DURATIONS,
     DEFAULT_EMOJI,
+    DEFAULT_NUDGE_LIFETIME_SECONDS,
     MAX_PHOTO_BYTES,
     MAX_VIDEO_BYTES,
     MEGABYTE,
+    NUDGE_COOLDOWN_MINUTES,
+    NUDGE_LIFETIME_SECONDS,
     AttachmentInfo,
     NudgeCooldown,
     PostKind,
@@ -37,6 +42,7 @@ from bot.cattax.rules import (
     fit_title,
     missing_permissions,
     needed_permissions,
+    nudge_timing_problem,
 )
 from bot.cattax.store import CatTaxConfig, CatTaxStore, LeaderboardEntry, Payment
 from bot.checks import UserFacingError, moderator_only, requires_module
@@ -89,8 +95,8 @@ class CatTax(
     group_name=_("cattax", key="commands.cattax.name"),
     group_description=_("Cat tax: pet photos that welcome newcomers", key="commands.cattax.description"),
 ):
-    # How long a nudge stays before Qiao deletes it (tests shorten it).
-    nudge_lifetime: float = 90.0
+    # How long a nudge stays before Qiao deletes it unless the server chose otherwise (tests shorten it).
+    nudge_lifetime: float = float(DEFAULT_NUDGE_LIFETIME_SECONDS)
 
     def __init__(self, bot) -> None:
         self.bot = bot
@@ -176,6 +182,12 @@ class CatTax(
         archive_after=_("Archive a quiet photo thread after", key="commands.cattax.param.archive_after"),
         thank_in_channel=_("Also thank tax payers in the channel itself", key="commands.cattax.param.thank_in_channel"),
         text_only=_("What to do with posts that have no photo", key="commands.cattax.param.text_only"),
+        nudge_cooldown=_(
+            "Minutes before the same person is reminded again (1–60, default 2)", key="commands.cattax.param.nudge_cooldown"
+        ),
+        nudge_lifetime=_(
+            "Seconds a reminder stays before Qiao removes it (15–600, default 90)", key="commands.cattax.param.nudge_lifetime"
+        ),
     )
     @app_commands.choices(archive_after=ARCHIVE_CHOICES, text_only=TEXT_ONLY_CHOICES)
     @moderator_only()
@@ -186,8 +198,19 @@ class CatTax(
         archive_after: app_commands.Choice[int] | None = None,
         thank_in_channel: bool | None = None,
         text_only: app_commands.Choice[str] | None = None,
+        nudge_cooldown: app_commands.Range[int, NUDGE_COOLDOWN_MINUTES[0], NUDGE_COOLDOWN_MINUTES[1]] | None = None,
+        nudge_lifetime: app_commands.Range[int, NUDGE_LIFETIME_SECONDS[0], NUDGE_LIFETIME_SECONDS[1]] | None = None,
     ) -> None:
+        # Discord enforces the ranges in its client; checked here too, with a message that says why.
+        problem = nudge_timing_problem(nudge_cooldown, nudge_lifetime)
+        if problem is not None:
+            key, fields = problem
+            raise UserFacingError(key, **fields)
         changes: dict[str, object] = {}
+        if nudge_cooldown is not None:
+            changes["nudge_cooldown_seconds"] = nudge_cooldown * 60
+        if nudge_lifetime is not None:
+            changes["nudge_lifetime_seconds"] = nudge_lifetime
         if archive_after is not None:
             changes["archive_after_minutes"] = archive_after.value
         if thank_in_channel is not None:
@@ -274,13 +297,12 @@ class CatTax(
         await self._forget_deleted(payload.guild_id, payload.channel_id, list(payload.message_ids))
 
     async def _forget_deleted(self, guild_id: int | None, channel_id: int, message_ids: list[int]) -> None:
-        if guild_id is None:
-            return
-        config = await self.store.config(guild_id)
-        if config is None or channel_id != config.channel_id:
+        # Any channel that ever held a payment, not only today's cat-tax channel: moving the
+        # channel (or turning cat tax off) must not make old posts undeletable from the ledger.
+        if guild_id is None or channel_id not in await self.store.payment_channels(guild_id):
             return
         # The role a deleted post earned stays: taking it back would punish tidying up.
-        removed = await self.store.remove_payments(message_ids)
+        removed = await self.store.remove_payments(message_ids, guild_id=guild_id)
         if removed:
             log.info("cattax: forgot %d payment(s) for deleted posts guild=%s", removed, guild_id)
 
@@ -410,7 +432,7 @@ class CatTax(
         removed = False
         if config.text_only_action is TextOnlyAction.REMOVE:
             removed = await self._remove(message)
-        if not self.nudge_cooldown.ready(message.channel.id, message.author.id):
+        if not self.nudge_cooldown.ready(message.channel.id, message.author.id, config.nudge_cooldown_seconds):
             return
         nudge_text = self._nudge_text(verdict.kind, plain(message.author.display_name), removed)
         try:
@@ -429,7 +451,8 @@ class CatTax(
         except discord.HTTPException as error:
             log.warning("cattax: could not nudge in channel=%s guild=%s: %s", message.channel.id, message.guild.id, error)
             return
-        self._delete_later(nudge, self.nudge_lifetime)
+        lifetime = config.nudge_lifetime_seconds
+        self._delete_later(nudge, self.nudge_lifetime if lifetime is None else float(lifetime))
 
     def _nudge_text(self, kind: PostKind, name: str, removed: bool) -> str:
         fields = {"name": name, "photo_mb": MAX_PHOTO_BYTES // MEGABYTE, "video_mb": MAX_VIDEO_BYTES // MEGABYTE}
@@ -527,6 +550,11 @@ class CatTax(
             i18n.t("cattax.status.archive", locale, duration=duration),
             i18n.t("cattax.status.thanks_in_channel" if config.thank_in_channel else "cattax.status.thanks_in_thread", locale),
             i18n.t(f"cattax.status.text_only.{config.text_only_action.value}", locale),
+            i18n.t(
+                "cattax.status.nudges", locale,
+                cooldown=int(config.nudge_cooldown_seconds or self.nudge_cooldown.seconds) // 60,
+                lifetime=config.nudge_lifetime_seconds or round(self.nudge_lifetime),
+            ),
             i18n.t("cattax.status.payments", locale, count=await self.store.payment_count(guild.id)),
         ]
         if channel is not None:

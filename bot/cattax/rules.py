@@ -242,21 +242,46 @@ def parse_emoji(raw: str) -> ParsedEmoji | None:
 # ---- nudges ------------------------------------------------------------------------------------
 
 
-class NudgeCooldown:
-    """One nudge per person per channel per `seconds`: someone chatting in the channel is told once."""
+# Moderators may change both in /cattax options, within these bounds: a nudge must stay long
+# enough to be read, and must not linger; the cooldown keeps a chatting person from a nudge per
+# message without silencing them for the day.
+DEFAULT_NUDGE_COOLDOWN_MINUTES = 2
+NUDGE_COOLDOWN_MINUTES = (1, 60)
+DEFAULT_NUDGE_LIFETIME_SECONDS = 90
+NUDGE_LIFETIME_SECONDS = (15, 600)
 
-    def __init__(self, seconds: float = 120.0, clock: Callable[[], float] = time.monotonic) -> None:
+
+def nudge_timing_problem(cooldown_minutes: int | None, lifetime_seconds: int | None) -> tuple[str, dict[str, int]] | None:
+    """None when the chosen nudge timing is allowed, else (the error message key, its fields)."""
+    for value, (low, high), key in (
+        (cooldown_minutes, NUDGE_COOLDOWN_MINUTES, "cattax.error.nudge_cooldown_range"),
+        (lifetime_seconds, NUDGE_LIFETIME_SECONDS, "cattax.error.nudge_lifetime_range"),
+    ):
+        if value is not None and not low <= value <= high:
+            return key, {"value": value, "min": low, "max": high}
+    return None
+
+
+class NudgeCooldown:
+    """One nudge per person per channel per cooldown: someone chatting in the channel is told once."""
+
+    def __init__(
+        self, seconds: float = DEFAULT_NUDGE_COOLDOWN_MINUTES * 60, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.seconds = seconds
         self._clock = clock
         self._last: dict[tuple[int, int], float] = {}
 
-    def ready(self, channel_id: int, author_id: int) -> bool:
-        """True (and starts the cooldown) when this person may be nudged now."""
+    def ready(self, channel_id: int, author_id: int, seconds: float | None = None) -> bool:
+        """True (and starts the cooldown) when this person may be nudged now; `seconds` is the
+        server's own cooldown, when it chose one."""
+        seconds = self.seconds if seconds is None else seconds
         now = self._clock()
         if len(self._last) > 10_000:
-            self._last = {key: at for key, at in self._last.items() if now - at < self.seconds}
+            longest = max(self.seconds, NUDGE_COOLDOWN_MINUTES[1] * 60)
+            self._last = {key: at for key, at in self._last.items() if now - at < longest}
         last = self._last.get((channel_id, author_id))
-        if last is not None and now - last < self.seconds:
+        if last is not None and now - last < seconds:
             return False
         self._last[(channel_id, author_id)] = now
         return True

@@ -27,6 +27,8 @@ class CatTaxConfig:
     archive_after_minutes: int = DEFAULT_ARCHIVE_MINUTES
     thank_in_channel: bool = False
     text_only_action: TextOnlyAction = TextOnlyAction.NUDGE
+    nudge_cooldown_seconds: int | None = None  # None: Qiao's default
+    nudge_lifetime_seconds: int | None = None  # None: Qiao's default
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ class CatTaxStore:
         self._db = db
         self._now = now
         self._configs: dict[int, CatTaxConfig | None] = {}
+        self._payment_channels: dict[int, set[int]] = {}
         self._lock = asyncio.Lock()
 
     # ---- configuration -----------------------------------------------------------------------
@@ -81,6 +84,8 @@ class CatTaxStore:
                 archive_after_minutes=row.archive_after_minutes,
                 thank_in_channel=bool(row.thank_in_channel),
                 text_only_action=TextOnlyAction(row.text_only_action),
+                nudge_cooldown_seconds=row.nudge_cooldown_seconds,
+                nudge_lifetime_seconds=row.nudge_lifetime_seconds,
             )
         self._configs[guild_id] = loaded
         return loaded
@@ -97,7 +102,8 @@ class CatTaxStore:
             return updated
 
     async def update_options(self, guild_id: int, **changes: object) -> CatTaxConfig | None:
-        """Change `archive_after_minutes`, `thank_in_channel` or `text_only_action`; None if not set up."""
+        """Change `archive_after_minutes`, `thank_in_channel`, `text_only_action`,
+        `nudge_cooldown_seconds` or `nudge_lifetime_seconds`; None if not set up."""
         async with self._lock:
             current = await self.config(guild_id)
             if current is None:
@@ -125,6 +131,8 @@ class CatTaxStore:
             "archive_after_minutes": config.archive_after_minutes,
             "thank_in_channel": config.thank_in_channel,
             "text_only_action": config.text_only_action.value,
+            "nudge_cooldown_seconds": config.nudge_cooldown_seconds,
+            "nudge_lifetime_seconds": config.nudge_lifetime_seconds,
             "updated_at": self._now(),
         }
         async with self._db.begin() as connection:
@@ -146,15 +154,30 @@ class CatTaxStore:
         }
         async with self._db.begin() as connection:
             await connection.execute(self._db.upsert(cattax_payments, values, ["message_id"]))
+        if payment.guild_id in self._payment_channels:
+            self._payment_channels[payment.guild_id].add(payment.channel_id)
 
-    async def remove_payments(self, message_ids: Sequence[int]) -> int:
-        """Forget the payments made by these (deleted) posts; returns how many there were."""
+    async def payment_channels(self, guild_id: int) -> frozenset[int]:
+        """Every channel of this server with a payment in it: today's cat-tax channel and any it
+        was moved away from (read on every deletion in the server, so cached)."""
+        if guild_id not in self._payment_channels:
+            async with self._db.connect() as connection:
+                rows = await connection.execute(
+                    sa.select(cattax_payments.c.channel_id).where(cattax_payments.c.guild_id == guild_id).distinct()
+                )
+                self._payment_channels[guild_id] = set(rows.scalars())
+        return frozenset(self._payment_channels[guild_id])
+
+    async def remove_payments(self, message_ids: Sequence[int], *, guild_id: int | None = None) -> int:
+        """Forget the payments made by these (deleted) posts, whichever channel they were in;
+        returns how many there were."""
         if not message_ids:
             return 0
+        condition = cattax_payments.c.message_id.in_(list(message_ids))
+        if guild_id is not None:
+            condition = sa.and_(condition, cattax_payments.c.guild_id == guild_id)
         async with self._db.begin() as connection:
-            result = await connection.execute(
-                sa.delete(cattax_payments).where(cattax_payments.c.message_id.in_(list(message_ids)))
-            )
+            result = await connection.execute(sa.delete(cattax_payments).where(condition))
         return result.rowcount or 0
 
     async def payment_count(self, guild_id: int) -> int:

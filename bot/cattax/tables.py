@@ -15,6 +15,9 @@ cattax_channels = sa.Table(
     sa.Column("thank_in_channel", sa.Boolean, nullable=False),
     sa.Column("text_only_action", sa.String(16), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # NULL: Qiao's default (see bot.cattax.rules); added by migration m0009_cattax_nudges.
+    sa.Column("nudge_cooldown_seconds", sa.Integer, nullable=True),
+    sa.Column("nudge_lifetime_seconds", sa.Integer, nullable=True),
 )
 
 cattax_payments = sa.Table(
