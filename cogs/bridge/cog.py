@@ -70,9 +70,15 @@ class BridgeCog(
 
     @tasks.loop(hours=PRUNE_EVERY_HOURS)
     async def prune_message_map(self) -> None:
-        removed = await self.relay.store.prune(self.bot.settings.message_map_retention_days)
+        await self.prune_old_rows()
+
+    async def prune_old_rows(self) -> int:
+        """Every per-message table (copies, lines of combined posts) keeps the same retention."""
+        days = self.bot.settings.message_map_retention_days
+        removed = await self.relay.store.prune(days) + await self.combined_posts.prune(days)
         if removed:
             log.info("bridge: pruned %d old message-map rows", removed)
+        return removed
 
     @prune_message_map.error
     async def _prune_failed(self, error: BaseException) -> None:
