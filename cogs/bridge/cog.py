@@ -13,6 +13,7 @@ from discord.ext import commands, tasks
 from bot.bridge.models import Bridge, BridgeChannel
 from bot.checks import UserFacingError, moderator_only, requires_module
 from cogs.bridge.extras import BridgeExtras, partner_channel_label
+from cogs.bridge.options import Linkable
 from cogs.bridge.service import BridgeRelay, ModeratorProblems, build_labels
 from cogs.bridge.snapshot import snapshot
 
@@ -147,7 +148,7 @@ class BridgeCog(
     @moderator_only()
     @requires_module("bridge")
     async def link(
-        self, interaction: discord.Interaction, english: discord.TextChannel, chinese: discord.TextChannel,
+        self, interaction: discord.Interaction, english: Linkable, chinese: Linkable,
         script: app_commands.Choice[str] | None = None,
     ) -> None:
         if english.id == chinese.id:

@@ -30,6 +30,7 @@ from bot.bridge.tables import bridge_channels
 from bot.checks import UserFacingError, moderator_only, requires_module
 from bot.pipeline.detect import detect_language
 from bot.translation.languages import to_simplified, to_traditional
+from cogs.bridge.options import Linkable
 from cogs.bridge.snapshot import snapshot
 
 log = logging.getLogger(__name__)
@@ -205,7 +206,7 @@ class BridgeExtras:
     @moderator_only()
     @requires_module("bridge")
     async def invite(
-        self, interaction: discord.Interaction, channel: discord.TextChannel, language: app_commands.Choice[str] | None = None,
+        self, interaction: discord.Interaction, channel: Linkable, language: app_commands.Choice[str] | None = None,
     ) -> None:
         self._check_usable(interaction, channel)
         store = self.relay.store
@@ -236,7 +237,7 @@ class BridgeExtras:
     @moderator_only()
     @requires_module("bridge")
     async def accept(
-        self, interaction: discord.Interaction, code: str, channel: discord.TextChannel, language: app_commands.Choice[str],
+        self, interaction: discord.Interaction, code: str, channel: Linkable, language: app_commands.Choice[str],
         script: app_commands.Choice[str] | None = None,
     ) -> None:
         self._check_usable(interaction, channel)
