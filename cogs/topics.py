@@ -20,7 +20,8 @@ from discord.ext import commands
 
 from bot.checks import UserFacingError, is_moderator, moderator_only, requires_module
 from bot.topics import Topic, TopicError, TopicService
-from bot.topics.models import BankPrompt, TopicDraft
+from bot.topics.cooldown import RoomCooldown
+from bot.topics.models import SIMPLIFIED, TRADITIONAL, BankPrompt, TopicDraft
 from bot.topics.naming import channel_name
 from bot.topics.scheduling import timezone_suggestions
 
@@ -57,13 +58,10 @@ def user_errors() -> Iterator[None]:
         raise UserFacingError(error.key, **error.fields) from error
 
 
-def _prompt_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
-    # Moderators may post as many as they like; members one per room every ten minutes.
-    return None if is_moderator(interaction) else app_commands.Cooldown(1, PROMPT_COOLDOWN_SECONDS)
-
-
-def _prompt_cooldown_key(interaction: discord.Interaction) -> tuple[int | None, str]:
-    return interaction.guild_id, str(interaction.namespace.topic).casefold()
+SCRIPT_CHOICES = [
+    app_commands.Choice(name=_("Simplified (简体)", key="commands.topics.choice.script.simplified"), value=SIMPLIFIED),
+    app_commands.Choice(name=_("Traditional (繁體)", key="commands.topics.choice.script.traditional"), value=TRADITIONAL),
+]
 
 
 def _is_member_overwrite(target: object) -> bool:
@@ -80,6 +78,8 @@ class Topics(
     def __init__(self, bot) -> None:
         self.bot = bot
         self.service = TopicService(bot.db, poster=self.post_prompt_in_room)
+        # Moderators may post as many prompts as they like; members one per room every ten minutes.
+        self.prompt_cooldown = RoomCooldown(PROMPT_COOLDOWN_SECONDS)
         self._scheduler: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
@@ -142,6 +142,14 @@ class Topics(
         found = await self.service.suggest(interaction.guild_id, current)
         return [app_commands.Choice(name=topic.display_name(interaction.locale)[:100], value=topic.slug) for topic in found]
 
+    async def archived_topic_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        found = await self.service.suggest(interaction.guild_id, current, archived=True)
+        return [app_commands.Choice(name=topic.display_name(interaction.locale)[:100], value=topic.slug) for topic in found]
+
     # ---- Discord structure ---------------------------------------------------------------------
 
     async def _category(self, guild: discord.Guild, key: str) -> discord.CategoryChannel:
@@ -159,10 +167,11 @@ class Topics(
         }
 
     async def _create_room(self, guild: discord.Guild, topic: Topic | TopicDraft, category: discord.CategoryChannel) -> discord.TextChannel:
+        script = await self.service.script(guild.id)
         channel = await guild.create_text_channel(
-            channel_name(topic.slug, topic.name_zh_hans),
+            channel_name(topic.slug, topic.chinese_name(script)),
             category=category,
-            topic=topic.channel_topic(),
+            topic=topic.channel_topic(script),
             overwrites=self._room_overwrites(guild),
             reason=self.bot.i18n.t("topics.channel.reason"),
         )
@@ -262,7 +271,8 @@ class Topics(
         self.require_bot_permissions(interaction, channel.permissions_for(channel.guild.me), "manage_channels")
         with user_errors():
             renamed = await self.service.rename(found, name_en, name_zh)
-        await channel.edit(name=channel_name(renamed.slug, renamed.name_zh_hans), topic=renamed.channel_topic())
+        script = await self.service.script(interaction.guild_id)
+        await channel.edit(name=channel_name(renamed.slug, renamed.chinese_name(script)), topic=renamed.channel_topic(script))
         await self.reply(interaction, "topics.rename.done", name=renamed.display_name(interaction.locale))
 
     @app_commands.command(name="archive", description=_("Archive a topic room: history kept, no new messages", key="commands.topics.archive.description"))
@@ -285,6 +295,65 @@ class Topics(
         await channel.edit(overwrites=overwrites, category=archive_category, sync_permissions=False)
         await self.service.archive(found)
         await self.reply(interaction, "topics.archive.done", channel=channel.mention)
+
+    @app_commands.command(name="unarchive", description=_("Open an archived topic room again", key="commands.topics.unarchive.description"))
+    @app_commands.describe(topic=_("The archived topic room (English or Chinese name)", key="commands.topics.param.archived_topic"))
+    @app_commands.autocomplete(topic=archived_topic_autocomplete)
+    @moderator_only()
+    @requires_module("topics")
+    async def unarchive(self, interaction: discord.Interaction, topic: str) -> None:
+        with user_errors():
+            found = await self.service.resolve(interaction.guild_id, topic, archived=True)
+        guild = interaction.guild
+        channel = self.room(guild, found)
+        self.require_bot_permissions(interaction, channel.permissions_for(channel.guild.me), "manage_channels", "manage_roles")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        # Undo exactly what archiving denied; who had joined (member overwrites) is untouched.
+        overwrites = dict(channel.overwrites)
+        for target, overwrite in overwrites.items():
+            if target == guild.default_role or (_is_member_overwrite(target) and target.id != guild.me.id):
+                overwrite.update(**dict.fromkeys(READ_ONLY))
+        rooms_category = await self._category(guild, "topics.category.rooms")
+        await channel.edit(overwrites=overwrites, category=rooms_category, sync_permissions=False)
+        await self.service.unarchive(found)
+        await self.reply(interaction, "topics.unarchive.done", channel=channel.mention)
+
+    @app_commands.command(name="script", description=_("Choose Simplified or Traditional Chinese for the topic rooms", key="commands.topics.script.description"))
+    @app_commands.describe(value=_("The Chinese script of room names, topics and prompts", key="commands.topics.param.script"))
+    @app_commands.choices(value=SCRIPT_CHOICES)
+    @moderator_only()
+    @requires_module("topics")
+    async def script(self, interaction: discord.Interaction, value: app_commands.Choice[str]) -> None:
+        guild = interaction.guild
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with self.service.guild_lock(guild.id):
+            with user_errors():
+                await self.service.set_script(guild.id, value.value)
+            renamed, skipped = await self._apply_script(guild, value.value)
+        script_name = self.t(interaction, f"topics.script.{value.value}")
+        await self.reply(interaction, "topics.script.done", script=script_name, renamed=renamed)
+        if skipped:
+            await self.reply(interaction, "topics.script.skipped", count=skipped)
+
+    async def _apply_script(self, guild: discord.Guild, script: str) -> tuple[int, int]:
+        """Rename every room (archived ones too) whose name or topic is in the other script;
+        returns (renamed, could not rename)."""
+        renamed = skipped = 0
+        for topic in await self.service.topics(guild.id, include_archived=True):
+            channel = guild.get_channel(topic.channel_id) if topic.channel_id else None
+            if not isinstance(channel, discord.TextChannel):
+                continue
+            name, description = channel_name(topic.slug, topic.chinese_name(script)), topic.channel_topic(script)
+            if channel.name == name and (channel.topic or "") == description:
+                continue
+            try:
+                await channel.edit(name=name, topic=description, reason=self.bot.i18n.t("topics.channel.reason"))
+            except discord.HTTPException as error:
+                log.warning("could not rename room %s to the %s script: %s", channel.id, script, error)
+                skipped += 1
+                continue
+            renamed += 1
+        return renamed, skipped
 
     @app_commands.command(name="schedule", description=_("Post a daily icebreaker in a room at a chosen hour", key="commands.topics.schedule.description"))
     @app_commands.describe(
@@ -360,20 +429,32 @@ class Topics(
     @app_commands.describe(topic=_("The topic room (English or Chinese name)", key="commands.topics.param.topic"))
     @app_commands.autocomplete(topic=topic_autocomplete)
     @app_commands.guild_only()
-    @app_commands.checks.dynamic_cooldown(_prompt_cooldown, key=_prompt_cooldown_key)
     @requires_module("topics")
     async def prompt(self, interaction: discord.Interaction, topic: str) -> None:
         found = await self.resolve(interaction, topic)
         channel = self.room(interaction.guild, found)
         if not channel.permissions_for(interaction.guild.me).send_messages:
             raise UserFacingError("topics.error.cannot_post", channel=channel.mention)
-        with user_errors():
-            prompt = await self.service.take_prompt(found)
+        # Keyed by the room resolved, not the text typed: "groceries" and "买菜" are one room.
+        room = (found.guild_id, found.id)
+        if not is_moderator(interaction):
+            wait = self.prompt_cooldown.take(room)
+            if wait:
+                raise UserFacingError("core.error.cooldown", seconds=max(1, round(wait)))
+        posted = False
         try:
-            await channel.send(self.prompt_text(prompt), allowed_mentions=discord.AllowedMentions.none())
-        except discord.Forbidden:
-            await self.service.release_prompt(found, prompt)
-            raise UserFacingError("topics.error.cannot_post", channel=channel.mention) from None
+            with user_errors():
+                prompt = await self.service.take_prompt(found)
+            script = await self.service.script(found.guild_id)
+            try:
+                await channel.send(self.prompt_text(prompt, script), allowed_mentions=discord.AllowedMentions.none())
+            except discord.Forbidden:
+                await self.service.release_prompt(found, prompt)
+                raise UserFacingError("topics.error.cannot_post", channel=channel.mention) from None
+            posted = True
+        finally:
+            if not posted and not is_moderator(interaction):
+                self.prompt_cooldown.give_back(room)
         await self.reply(interaction, "topics.prompt.done", channel=channel.mention)
 
     # ---- everyone ----------------------------------------------------------------------------
@@ -471,9 +552,11 @@ class Topics(
 
     # ---- icebreakers and activity --------------------------------------------------------------
 
-    def prompt_text(self, prompt: BankPrompt) -> str:
-        heading = self.bot.i18n.bilingual("topics.prompt.heading")
-        return f"💬 **{heading}**\n{prompt.bilingual()}"
+    def prompt_text(self, prompt: BankPrompt, script: str = SIMPLIFIED) -> str:
+        i18n = self.bot.i18n
+        chinese = i18n.t("topics.prompt.heading", "zh-TW" if script == TRADITIONAL else "zh-CN")
+        heading = f"{i18n.t('topics.prompt.heading', 'en-US')} · {chinese}"
+        return f"💬 **{heading}**\n{prompt.bilingual(script)}"
 
     async def post_prompt_in_room(self, topic: Topic, prompt: BankPrompt) -> bool:
         """The scheduler's poster: nobody is there to answer, so problems go to moderators once."""
@@ -488,7 +571,8 @@ class Topics(
             return False
         problem = f"topics.cannot_post.{channel.id}"
         try:
-            await channel.send(self.prompt_text(prompt), allowed_mentions=discord.AllowedMentions.none())
+            script = await self.service.script(guild.id)
+            await channel.send(self.prompt_text(prompt, script), allowed_mentions=discord.AllowedMentions.none())
         except discord.Forbidden:
             await self.bot.moderator_notices.notify_once(guild, problem, "topics.notice.cannot_post", channel=channel.mention)
             return False

@@ -7,6 +7,11 @@ from datetime import datetime
 
 from bot.topics_data import Prompt, normalize_lang
 
+# A server's Chinese script for its rooms' names, channel topics and prompts (issue #8).
+SIMPLIFIED = "simplified"
+TRADITIONAL = "traditional"
+SCRIPTS = (SIMPLIFIED, TRADITIONAL)
+
 
 @dataclass(frozen=True, slots=True)
 class TopicDraft:
@@ -23,8 +28,11 @@ class TopicDraft:
     # Set for shipped starter topics, whose prompt bank comes from locale/data/topics.json.
     starter_slug: str | None = None
 
-    def channel_topic(self) -> str:
-        return channel_topic_line(self.emoji, self.name_en, self.name_zh_hans, self.description_en, self.description_zh_hans)
+    def chinese_name(self, script: str = SIMPLIFIED) -> str:
+        return self.name_zh_hant if script == TRADITIONAL else self.name_zh_hans
+
+    def channel_topic(self, script: str = SIMPLIFIED) -> str:
+        return _channel_topic(self, script)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +72,11 @@ class Topic:
     def bilingual_name(self) -> str:
         return f"{self.name_en} · {self.name_zh_hans}"
 
-    def channel_topic(self) -> str:
-        return channel_topic_line(self.emoji, self.name_en, self.name_zh_hans, self.description_en, self.description_zh_hans)
+    def chinese_name(self, script: str = SIMPLIFIED) -> str:
+        return self.name_zh_hant if script == TRADITIONAL else self.name_zh_hans
+
+    def channel_topic(self, script: str = SIMPLIFIED) -> str:
+        return _channel_topic(self, script)
 
     @property
     def scheduled(self) -> bool:
@@ -79,8 +90,8 @@ class BankPrompt:
     key: str
     prompt: Prompt
 
-    def bilingual(self) -> str:
-        return self.prompt.bilingual("zh_hans")
+    def bilingual(self, script: str = SIMPLIFIED) -> str:
+        return self.prompt.bilingual("zh_hant" if script == TRADITIONAL else "zh_hans")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +105,11 @@ def channel_topic_line(emoji: str, name_en: str, name_zh: str, description_en: s
     head = f"{emoji} {name_en} · {name_zh}"
     description = " · ".join(part for part in (description_en, description_zh) if part)
     return (f"{head} — {description}" if description else head)[:1024]
+
+
+def _channel_topic(topic: Topic | TopicDraft, script: str) -> str:
+    description_zh = topic.description_zh_hant if script == TRADITIONAL else topic.description_zh_hans
+    return channel_topic_line(topic.emoji, topic.name_en, topic.chinese_name(script), topic.description_en, description_zh)
 
 
 def _lang(locale: object) -> str:

@@ -43,9 +43,10 @@ def unique_slug(base: str, taken: Iterable[str]) -> str:
     return f"{base}-{number}"
 
 
-def channel_name(slug: str, name_zh_hans: str) -> str:
-    """A text-channel name both sides can read in the sidebar: "groceries-买菜与物价"."""
-    chinese = re.sub(r"[\s\W]+", "", name_zh_hans)
+def channel_name(slug: str, chinese_name: str) -> str:
+    """A text-channel name both sides can read in the sidebar: "groceries-买菜与物价" (or, in a
+    server that chose Traditional, "groceries-買菜與物價")."""
+    chinese = re.sub(r"[\s\W]+", "", chinese_name)
     name = f"{slug}-{chinese}" if chinese else slug
     return name[:MAX_CHANNEL_NAME]
 

@@ -17,8 +17,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.storage import Database
 from bot.topics import naming, prompts, scheduling
 from bot.topics.errors import TopicError
-from bot.topics.models import BankPrompt, Topic, TopicActivity, TopicDraft
-from bot.topics.tables import topic_daily_messages, topic_prompt_uses, topic_prompts, topic_schedule_claims, topics
+from bot.topics.models import SCRIPTS, SIMPLIFIED, BankPrompt, Topic, TopicActivity, TopicDraft
+from bot.topics.tables import (
+    topic_daily_messages,
+    topic_prompt_uses,
+    topic_prompts,
+    topic_schedule_claims,
+    topic_settings,
+    topics,
+)
 from bot.topics_data import Prompt, StarterTopic, load_starter_topics
 
 log = logging.getLogger(__name__)
@@ -63,6 +70,7 @@ class TopicService:
         self.poster = poster
         self._room_channels: dict[int, int] | None = None
         self._guild_locks: dict[int, asyncio.Lock] = {}
+        self._scripts: dict[int, str] = {}
 
     def guild_lock(self, guild_id: int) -> asyncio.Lock:
         """Held while creating rooms, so two moderators seeding at once don't create twins."""
@@ -96,15 +104,45 @@ class TopicService:
             row = (await connection.execute(sa.select(topics).where(topics.c.channel_id == channel_id))).first()
         return _topic(row) if row else None
 
-    async def resolve(self, guild_id: int, query: str) -> Topic:
-        """The open room named `query` (slug, English, Simplified or Traditional name)."""
-        found = naming.find_exact(await self.topics(guild_id), query)
+    async def archived_topics(self, guild_id: int) -> list[Topic]:
+        return [topic for topic in await self.topics(guild_id, include_archived=True) if topic.archived]
+
+    async def resolve(self, guild_id: int, query: str, *, archived: bool = False) -> Topic:
+        """The open (or, with `archived`, archived) room named `query` (slug, English,
+        Simplified or Traditional name)."""
+        candidates = await self.archived_topics(guild_id) if archived else await self.topics(guild_id)
+        found = naming.find_exact(candidates, query)
         if found is None:
-            raise TopicError("topics.error.unknown_topic", topic=query.strip()[:100])
+            key = "topics.error.unknown_archived_topic" if archived else "topics.error.unknown_topic"
+            raise TopicError(key, topic=query.strip()[:100])
         return found
 
-    async def suggest(self, guild_id: int, query: str, limit: int = 25) -> list[Topic]:
-        return naming.search(await self.topics(guild_id), query, limit)
+    async def suggest(self, guild_id: int, query: str, limit: int = 25, *, archived: bool = False) -> list[Topic]:
+        candidates = await self.archived_topics(guild_id) if archived else await self.topics(guild_id)
+        return naming.search(candidates, query, limit)
+
+    # ---- the server's Chinese script ---------------------------------------------------------
+
+    async def script(self, guild_id: int) -> str:
+        """"simplified" (the default) or "traditional": the Chinese of room names, channel
+        topics and prompts in this server. Cached: read for every prompt posted."""
+        if guild_id not in self._scripts:
+            async with self.db.connect() as connection:
+                chosen = (
+                    await connection.execute(
+                        sa.select(topic_settings.c.script).where(topic_settings.c.guild_id == guild_id)
+                    )
+                ).scalar_one_or_none()
+            self._scripts[guild_id] = chosen if chosen in SCRIPTS else SIMPLIFIED
+        return self._scripts[guild_id]
+
+    async def set_script(self, guild_id: int, script: str) -> None:
+        if script not in SCRIPTS:
+            raise TopicError("topics.error.bad_script", script=script)
+        values = {"guild_id": guild_id, "script": script, "updated_at": self.clock()}
+        async with self.db.begin() as connection:
+            await connection.execute(self.db.upsert(topic_settings, values, ["guild_id"]))
+        self._scripts[guild_id] = script
 
     # ---- creating and changing rooms ---------------------------------------------------------
 
@@ -199,6 +237,13 @@ class TopicService:
 
     async def archive(self, topic: Topic) -> Topic:
         return await self._update(topic.id, archived_at=self.clock(), next_prompt_at=None)
+
+    async def unarchive(self, topic: Topic) -> Topic:
+        """Open the room again; a daily icebreaker it had resumes from the next slot."""
+        changes: dict[str, Any] = {"archived_at": None}
+        if topic.scheduled:
+            changes["next_prompt_at"] = scheduling.next_slot(self.clock(), topic.schedule_hour, topic.schedule_timezone)
+        return await self._update(topic.id, **changes)
 
     def _check_names_free(self, others: Sequence[Topic], name_en: str | None, name_zh: str | None) -> None:
         for other in others:

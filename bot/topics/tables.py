@@ -71,3 +71,12 @@ topic_daily_messages = sa.Table(
     sa.Column("day", sa.Date, primary_key=True),
     sa.Column("messages", sa.Integer, nullable=False),
 )
+
+# Per-server choices; a server without a row uses Simplified Chinese (added by m0010_topics_script).
+topic_settings = sa.Table(
+    "topic_settings",
+    metadata,
+    sa.Column("guild_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("script", sa.String(16), nullable=False),  # "simplified" or "traditional"
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
