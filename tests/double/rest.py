@@ -15,6 +15,7 @@ from aiohttp import web
 
 from . import errors as E
 from . import permissions as P
+from .commands import validate_autocomplete, validate_command, validate_commands
 from .state import (
     CATEGORY,
     DM,
@@ -755,6 +756,10 @@ class Rest:
         if channel.type == FORUM and not body.get("thread_name"):
             raise E.DiscordError(400, 220001, "Webhooks posted to forum channels must have a thread_name or thread_id")
         validate_webhook_name(body.get("username"), field="username")
+        avatar_url = body.get("avatar_url")
+        if avatar_url is not None and not (isinstance(avatar_url, str) and avatar_url.startswith(("http://", "https://"))
+                                           and len(avatar_url) <= 2048):
+            raise E.invalid_form(E.field_error("avatar_url", "URL_TYPE_INVALID_URL", "Not a well formed URL."))
         self.world.validate_message(content=body.get("content"), embeds=body.get("embeds"), files=len(files),
                                     stickers=None, components=body.get("components"), poll=body.get("poll"))
         if channel.is_thread and channel.archived:
@@ -801,6 +806,12 @@ class Rest:
         interaction = self.double.interaction_by_token(request.match_info["token"])
         if interaction is None:
             raise E.unknown("Webhook")
+        age = time.monotonic() - interaction.created_at
+        if age > self.world.interaction_token_lifetime:
+            raise E.DiscordError(401, 50027, "Invalid Webhook Token")
+        if not interaction.responses:
+            # never acknowledged: the token is dead once the 3 s deadline passed, useless before
+            raise E.unknown("Webhook")
         return interaction
 
     def _interaction_message(self, request: web.Request) -> Message:
@@ -819,9 +830,20 @@ class Rest:
             raise E.unknown("interaction")
         if interaction.responses:
             raise E.already_acknowledged()
+        if time.monotonic() - interaction.created_at > self.world.interaction_deadline:
+            raise E.unknown("interaction")
         body, files = self.payload(request), request[FILES]
         kind = int(body.get("type") or 0)
         data = body.get("data") or {}
+        if kind == 8:
+            if interaction.type != 4:
+                raise E.DiscordError(400, 50035, "Invalid Form Body",
+                                     E.field_error("type", "INTERACTION_RESPONSE_TYPE_INVALID",
+                                                   "Interaction response type is invalid"))
+            validate_autocomplete(data)
+        elif interaction.type == 4:
+            raise E.invalid_form(E.field_error("type", "INTERACTION_RESPONSE_TYPE_INVALID",
+                                               "Autocomplete interactions only accept type 8"))
         channel = self.world.channels[interaction.channel_id]
         msg: Message | None = None
         if kind == 4:
@@ -865,8 +887,6 @@ class Rest:
 
     async def followup(self, request: web.Request):
         interaction = self.interaction(request)
-        if not interaction.responses:
-            raise E.unknown("Webhook")
         body, files = self.payload(request), request[FILES]
         self.world.validate_message(content=body.get("content"), embeds=body.get("embeds"), files=len(files),
                                     stickers=None, components=body.get("components"), poll=body.get("poll"))
@@ -905,7 +925,9 @@ class Rest:
             "description": data.get("description", ""),
             "description_localizations": data.get("description_localizations"),
             "options": data.get("options", []),
-            "default_member_permissions": data.get("default_member_permissions"),
+            # real Discord answers with a string bitfield (or null), whatever the request held
+            "default_member_permissions": None if data.get("default_member_permissions") is None
+            else str(data["default_member_permissions"]),
             "dm_permission": data.get("dm_permission", True),
             "contexts": data.get("contexts"),
             "integration_types": data.get("integration_types", [0]),
@@ -921,6 +943,7 @@ class Rest:
     async def put_commands(self, request: web.Request):
         scope = self._command_scope(request)
         body = request[PAYLOAD] or []
+        validate_commands(body)
         existing = {(c["name"], c["type"]): c for c in self.world.commands.get(scope, [])}
         names = [(c["name"], int(c.get("type", 1))) for c in body]
         if len(names) != len(set(names)):
@@ -934,6 +957,7 @@ class Rest:
         scope = self._command_scope(request)
         commands = self.world.commands.setdefault(scope, [])
         existing = {(c["name"], c["type"]): c for c in commands}
+        validate_command(self.payload(request))
         command = self._command(scope, self.payload(request), existing)
         commands[:] = [c for c in commands if (c["name"], c["type"]) != (command["name"], command["type"])]
         commands.append(command)

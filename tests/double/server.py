@@ -196,6 +196,14 @@ class DiscordDouble:
         await asyncio.sleep(0)
         return msg
 
+    async def forward(self, member: Member | User, message: Message, channel: Channel) -> Message:
+        """A person forwards `message` into `channel` (Discord's "Forward": content arrives in
+        message_snapshots, not in content)."""
+        user = member.user if isinstance(member, Member) else member
+        msg = self.world.forward_message(channel, user, message)
+        await asyncio.sleep(0)
+        return msg
+
     def _attachment(self, channel: Channel, spec: Any) -> dict[str, Any]:
         if isinstance(spec, dict):
             spec = dict(spec)

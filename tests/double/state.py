@@ -383,6 +383,10 @@ class Message:
     edited_at: datetime.datetime | None = None
     deleted: bool = False
     edits: list[str] = field(default_factory=list)
+    # A forward (message_reference.type 1): content stays empty, the forwarded message's content,
+    # attachments, embeds and stickers travel in message_snapshots[0].message.
+    forwarded: dict[str, Any] | None = None
+    forwarded_ref: tuple[int, int, int | None] | None = None  # (message id, channel id, guild id)
 
     @property
     def timestamp(self) -> datetime.datetime:
@@ -416,6 +420,9 @@ class Interaction:
     original_message_id: int | None = None
     followup_ids: list[int] = field(default_factory=list)
     message_id: int | None = None
+    # time.monotonic() when INTERACTION_CREATE went out: the 3 s answer deadline and the 15 min token
+    # lifetime count from here (tests may move it back to age an interaction).
+    created_at: float = field(default_factory=time.monotonic)
 
 
 def new_token() -> str:

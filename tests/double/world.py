@@ -65,6 +65,10 @@ class World:
         self.messages: dict[int, Message] = {}
         self.webhooks: dict[int, Webhook] = {}
         self.interactions: dict[int, Interaction] = {}
+        # Real Discord: the first response must arrive within 3 s (else 404 10062 Unknown interaction);
+        # the token then serves follow-ups and edits for 15 min (after that 401 50027).
+        self.interaction_deadline = 3.0
+        self.interaction_token_lifetime = 15 * 60.0
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         self.files: dict[int, tuple[bytes, str]] = {}
         self.application_id = self.ids.next()
@@ -234,6 +238,24 @@ class World:
         if ephemeral:
             att["ephemeral"] = True
         return att
+
+    def forward_message(self, channel: Channel, author: User, original: Message) -> Message:
+        """A person forwards `original` into `channel`: a type-0 message with empty content whose
+        message_reference has type 1 (FORWARD) and whose message_snapshots carry the original."""
+        msg = self.create_message(channel, author, dispatch=False)
+        msg.forwarded = {
+            "type": original.type, "content": original.content, "embeds": original.embeds,
+            "attachments": original.attachments, "timestamp": iso(original.timestamp),
+            "edited_timestamp": iso(original.edited_at), "flags": original.flags,
+            "mentions": [], "mention_roles": [], "components": original.components,
+        }
+        if original.sticker_items:
+            msg.forwarded["sticker_items"] = original.sticker_items
+        msg.forwarded_ref = (original.id, original.channel_id, original.guild_id)
+        msg.flags |= 1 << 14  # HAS_SNAPSHOT
+        self.emit("MESSAGE_CREATE", self.message_payload(msg, gateway=True), guild_id=msg.guild_id,
+                  channel_id=channel.id)
+        return msg
 
     def create_message(self, channel: Channel, author: User, *, content: str | None = None,
                        embeds: list[dict[str, Any]] | None = None, attachments: list[dict[str, Any]] | None = None,
@@ -436,7 +458,11 @@ class World:
                   guild_id=channel.guild_id)
         return webhook
 
-    def webhook_payload(self, webhook: Webhook, *, with_token: bool = True) -> dict[str, Any]:
+    def webhook_payload(self, webhook: Webhook, *, with_token: bool | None = None) -> dict[str, Any]:
+        """Real Discord hands a bot the token only of webhooks its own application created (a person's
+        or another bot's webhook comes without `token`); asked with the token in the URL, it echoes it."""
+        if with_token is None:
+            with_token = webhook.application_id == self.application_id
         return webhook.to_dict(self.users.get(webhook.creator_id), with_token=with_token)
 
     # ---- payloads ----------------------------------------------------------------------------
@@ -484,6 +510,12 @@ class World:
                  "me": self.bot_user.id in r["users"], "me_burst": False, "burst_colors": [], "emoji": r["emoji"]}
                 for r in msg.reactions.values()
             ]
+        if msg.forwarded is not None and msg.forwarded_ref is not None:
+            mid, cid, gid = msg.forwarded_ref
+            data["message_reference"] = {"type": 1, "message_id": str(mid), "channel_id": str(cid)}
+            if gid:
+                data["message_reference"]["guild_id"] = str(gid)
+            data["message_snapshots"] = [{"message": msg.forwarded}]
         if msg.referenced_id is not None:
             data["message_reference"] = {"type": 0, "message_id": str(msg.referenced_id),
                                          "channel_id": str(msg.reference_channel_id)}
