@@ -71,7 +71,10 @@ class BridgeRelay:
             return False
         if author.system:
             return False
-        return bool(message.content.strip() or message.attachments or message.stickers)
+        if message.content.strip() or message.attachments or message.stickers:
+            return True
+        # A forward: empty content, the forwarded text and files in message_snapshots.
+        return any(s.content.strip() or s.attachments or s.stickers for s in message.message_snapshots)
 
     async def relay_mixed(
         self, message: discord.Message, *, thread: discord.Thread | None = None, script: Script = "simplified",

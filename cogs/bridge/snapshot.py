@@ -12,6 +12,11 @@ RELAYED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 def snapshot(message: discord.Message) -> OriginalMessage:
     author = message.author
     reference = message.reference
+    content, attachments, stickers = message.content, message.attachments, message.stickers
+    if not (content or attachments or stickers) and message.message_snapshots:
+        # A forwarded message carries its text and files in the snapshot, not in content.
+        forwarded = message.message_snapshots[0]
+        content, attachments, stickers = forwarded.content, forwarded.attachments, forwarded.stickers
     replied: RepliedMessage | None = None
     reply_to_id: int | None = None
     if message.type is discord.MessageType.reply and reference is not None and reference.message_id:
@@ -28,10 +33,10 @@ def snapshot(message: discord.Message) -> OriginalMessage:
         author_id=author.id,
         author_name=author.display_name,
         avatar_url=author.display_avatar.url,
-        content=message.content,
-        attachments=tuple(Attachment(a.url, a.filename, a.is_spoiler()) for a in message.attachments),
+        content=content,
+        attachments=tuple(Attachment(a.url, a.filename, a.is_spoiler()) for a in attachments),
         stickers=tuple(
-            Sticker(s.id, s.name, None if s.format is discord.StickerFormatType.lottie else s.url) for s in message.stickers
+            Sticker(s.id, s.name, None if s.format is discord.StickerFormatType.lottie else s.url) for s in stickers
         ),
         reply_to=replied,
         reply_to_id=reply_to_id,
