@@ -241,10 +241,11 @@ class Topics(
     ) -> None:
         guild = interaction.guild
         self.require_bot_permissions(interaction, guild.me.guild_permissions, "manage_channels", "manage_roles")
+        # Before the lock: a /topics seed holding it can take longer than Discord's 3 s to answer.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.service.guild_lock(guild.id):
             with user_errors():
                 draft = await self.service.draft_custom(guild.id, name_en, name_zh, description, emoji)
-            await interaction.response.defer(ephemeral=True, thinking=True)
             category = await self._category(guild, "topics.category.rooms")
             channel = await self._create_room(guild, draft, category)
             await self.service.add(guild.id, draft, channel.id)
@@ -266,6 +267,9 @@ class Topics(
         name_en: app_commands.Range[str, 1, 60] | None = None,
         name_zh: app_commands.Range[str, 1, 60] | None = None,
     ) -> None:
+        # Renaming a channel is a REST call Discord rate-limits hard (2 per 10 min per channel):
+        # acknowledge first so the answer cannot miss the 3 s deadline.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         found = await self.resolve(interaction, topic)
         channel = self.room(interaction.guild, found)
         self.require_bot_permissions(interaction, channel.permissions_for(channel.guild.me), "manage_channels")
@@ -431,6 +435,7 @@ class Topics(
     @app_commands.guild_only()
     @requires_module("topics")
     async def prompt(self, interaction: discord.Interaction, topic: str) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)  # posts in the room before answering
         found = await self.resolve(interaction, topic)
         channel = self.room(interaction.guild, found)
         if not channel.permissions_for(interaction.guild.me).send_messages:
@@ -465,6 +470,7 @@ class Topics(
     @app_commands.guild_only()
     @requires_module("topics")
     async def join(self, interaction: discord.Interaction, topic: str) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)  # edits channel permissions first
         found = await self.resolve(interaction, topic)
         channel = self.room(interaction.guild, found)
         member = interaction.user
@@ -481,6 +487,7 @@ class Topics(
     @app_commands.guild_only()
     @requires_module("topics")
     async def leave(self, interaction: discord.Interaction, topic: str) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)  # edits channel permissions first
         found = await self.resolve(interaction, topic)
         channel = self.room(interaction.guild, found)
         member = interaction.user
