@@ -60,6 +60,8 @@ class HighWaterMarks:
         self._db = db
         self._marks: dict[int, int] = {}
         self._dirty: set[int] = set()
+        # Source channel -> {holder: first original not relayed}: the mark stays below every hold.
+        self._holds: dict[int, dict[int, int]] = {}
 
     async def load(self) -> None:
         async with self._db.connect() as connection:
@@ -67,7 +69,26 @@ class HighWaterMarks:
             self._marks = {row.channel_id: row.message_id for row in rows}
 
     def get(self, channel_id: int) -> int | None:
-        return self._marks.get(channel_id)
+        mark = self._marks.get(channel_id)
+        holds = self._holds.get(channel_id)
+        if holds:
+            below = min(holds.values()) - 1
+            return below if mark is None else min(mark, below)
+        return mark
+
+    def hold_below(self, channel_id: int, holder: int, message_id: int) -> None:
+        """Keep the mark below `message_id` (a copy let go, to be re-read) until `release`."""
+        holds = self._holds.setdefault(channel_id, {})
+        if holder not in holds:
+            holds[holder] = message_id
+            self._dirty.add(channel_id)
+
+    def release(self, channel_id: int, holder: int) -> None:
+        holds = self._holds.get(channel_id, {})
+        if holds.pop(holder, None) is not None:
+            self._dirty.add(channel_id)
+        if not holds:
+            self._holds.pop(channel_id, None)
 
     def advance(self, channel_id: int, message_id: int) -> None:
         if message_id > self._marks.get(channel_id, 0):
@@ -80,6 +101,9 @@ class HighWaterMarks:
             return
         async with self._db.begin() as connection:
             for channel_id in sorted(dirty):
+                mark = self.get(channel_id)
+                if mark is None:
+                    continue
                 await connection.execute(self._db.upsert(
-                    bridge_high_water, {"channel_id": channel_id, "message_id": self._marks[channel_id]}, ["channel_id"]
+                    bridge_high_water, {"channel_id": channel_id, "message_id": mark}, ["channel_id"]
                 ))

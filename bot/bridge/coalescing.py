@@ -44,11 +44,14 @@ def render_combined(lines: Sequence[CombinedLine], footer: str = "", limit: int 
     return "\n".join(part for part in (body, footer) if part)
 
 
-def lines_fitting(lines: Sequence[CombinedLine], footer: str = "", limit: int = MESSAGE_LIMIT) -> int:
-    """How many of `lines`, from the first, fit in one post with `footer` (at least one)."""
+def lines_fitting(
+    lines: Sequence[CombinedLine], footer: str = "", limit: int = MESSAGE_LIMIT, max_lines: int | None = MAX_LINES_PER_POST,
+) -> int:
+    """How many of `lines`, from the first, fit in one post with `footer` (at least one).
+    `max_lines=None`: as many as the characters allow (a heavy surge)."""
     used = len(footer) + 1 if footer else 0
     count = 0
-    for line in lines[:MAX_LINES_PER_POST]:
+    for line in lines[:max_lines]:
         needed = len(line.render()) + (1 if count else 0)
         if count and used + needed > limit:
             break

@@ -4,7 +4,15 @@ The relay lanes (`bot/bridge/queues.py`) translate and hand copies over in order
 posts them no faster than Discord allows. When one-post-per-copy would fall behind
 (`coalescing.should_coalesce`), consecutive copies go out as one combined post; when the surge
 ends, posts are one per copy again. A destination the bot may not post in is paused with its
-copies kept (up to `max_items`) and flushed in order once it is resumed.
+copies kept and flushed in order once it is resumed.
+
+Nothing is dropped. A heavy surge (a backlog of half `max_items` or more) packs as many lines
+into each combined post as 2,000 characters allow. When the backlog still reaches `max_items`
+(a paused destination, or more arriving than even full posts can carry), the outbox *spills*:
+it keeps what it holds and lets go of every later copy, noting per source channel the range of
+originals let go. The engine keeps the catch-up mark below that range and, once the outbox has
+posted what it holds, re-reads those originals from channel history (`refill`, in pages) and
+relays them here, in order; live copies keep spilling until the re-read has caught up with them.
 
 Discord-free: it posts through a `Poster` (the relay engine).
 """
@@ -19,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bot.bridge.coalescing import CombinedLine, lines_fitting, should_coalesce
+from bot.bridge.coalescing import MAX_LINES_PER_POST, CombinedLine, lines_fitting, should_coalesce
 from bot.bridge.pacing import Pacer
 
 log = logging.getLogger(__name__)
@@ -40,6 +48,8 @@ class OutboxItem:
     combinable: bool
     line: CombinedLine | None = None
     footer: str = ""
+    source_channel_id: int = 0
+    message_id: int = 0
 
 
 class Poster(Protocol):
@@ -55,7 +65,7 @@ class OutboxCounters:
     posts: int = 0
     combined_posts: int = 0
     copies: int = 0
-    dropped: int = 0
+    spilled: int = 0  # let go, to be re-read from channel history
     sizes: dict[int, int] = field(default_factory=dict)  # copies per post -> posts
 
 
@@ -77,6 +87,11 @@ class Outbox:
         self._resumed = asyncio.Event()
         self._resumed.set()
         self._worker: asyncio.Task[None] | None = None
+        # Source channel -> (first, last) original id let go and not yet re-read.
+        self.spilled: dict[int, tuple[int, int]] = {}
+        # Source channel -> newest original re-read from history: a live copy at or below it is a duplicate.
+        self._refilled_up_to: dict[int, int] = {}
+        self.on_spill: Callable[[Outbox, OutboxItem], None] | None = None
 
     # -- what the engine and /bridge list ask ----------------------------------------------
 
@@ -92,16 +107,45 @@ class Outbox:
         """How long the oldest waiting copy has waited (0 when nothing waits)."""
         return self.clock() - self._items[0].arrived_at if self._items else 0.0
 
-    def put(self, item: OutboxItem) -> None:
-        if len(self._items) >= self.max_items:
-            dropped = self._items.popleft()
-            self._finished += 1
-            self.counters.dropped += 1
-            log.error("bridge outbox %s full (%d): dropping its oldest copy %r", self.key, self.max_items, dropped.payload)
+    @property
+    def spilling(self) -> bool:
+        return bool(self.spilled)
+
+    def put(self, item: OutboxItem, *, refill: bool = False) -> bool:
+        """Queue `item`; False when it is not kept (spilled for a re-read, or already re-read)."""
+        if not refill:
+            if item.message_id and item.message_id <= self._refilled_up_to.get(item.source_channel_id, 0):
+                return False
+            if self.on_spill is not None and (self.spilled or len(self._items) >= self.max_items):
+                self._spill(item)
+                return False
         self._items.append(item)
         self._accepted += 1
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._run(), name=f"bridge-outbox-{self.key}")
+        return True
+
+    def _spill(self, item: OutboxItem) -> None:
+        if not self.spilled:
+            log.warning("bridge outbox %s holds %d copies: later ones will be re-read from history", self.key, len(self._items))
+        first, _ = self.spilled.get(item.source_channel_id, (item.message_id, item.message_id))
+        self.spilled[item.source_channel_id] = (first, item.message_id)
+        self.counters.spilled += 1
+        if self.on_spill is not None:
+            self.on_spill(self, item)
+
+    def refilled(self, cursors: dict[int, int]) -> bool:
+        """The re-read has handed over every original up to `cursors[source]`; stop spilling a
+        source once it reached the last one let go. True when nothing is left to re-read."""
+        for source, cursor in cursors.items():
+            self._refilled_up_to[source] = max(self._refilled_up_to.get(source, 0), cursor)
+            spilled = self.spilled.get(source)
+            if spilled is not None and cursor >= spilled[1]:
+                del self.spilled[source]
+        return not self.spilled
+
+    async def wait_until_resumed(self) -> None:
+        await self._resumed.wait()
 
     async def wait_until_posted(self) -> None:
         """Wait until every copy accepted so far has been posted (or given up)."""
@@ -181,5 +225,6 @@ class Outbox:
             if not item.combinable:
                 break
             run.append(item)
-        count = lines_fitting([item.line for item in run], self.poster.combined_footer(run))
+        max_lines = None if backlog >= self.max_items // 2 else MAX_LINES_PER_POST
+        count = lines_fitting([item.line for item in run], self.poster.combined_footer(run), max_lines=max_lines)
         return run[:count]

@@ -12,7 +12,8 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from bot.bridge.catch_up import HighWaterMarks, snowflake_time_ms
 from bot.bridge.coalescing import COMBINED_USERNAME, CombinedLine, can_be_combined, render_combined
@@ -20,8 +21,10 @@ from bot.bridge.combined_posts import CombinedPostLine, CombinedPosts
 from bot.bridge.formatting import subtext, webhook_username
 from bot.bridge.models import CopyRecord, Destination, OriginalMessage
 from bot.bridge.optout import OptOuts
+from bot.bridge.outbox import DEFAULT_MAX_ITEMS
 from bot.bridge.outbox import Outbox, OutboxItem, PauseDestination
 from bot.bridge.pacing import Pacer, PacingLimits
+from bot.bridge.planning import plan_copies
 from bot.bridge.relay import (
     CopyGone,
     DeliveryError,
@@ -32,10 +35,26 @@ from bot.bridge.relay import (
     SentMessage,
 )
 from bot.bridge.relay_days import RelayDays
+from bot.pipeline.detect import detect_language
 
 log = logging.getLogger(__name__)
 
 SEEN_LIMIT = 20_000
+REFILL_RETRY_SECONDS = 5.0
+HISTORY_PAGE_LIMIT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    """Originals of one source channel after some id, oldest first, as the cog read them."""
+
+    originals: list[OriginalMessage]
+    last_read_id: int | None  # the newest message read, relayable or not
+    exhausted: bool  # fewer than asked for: the channel's history ends here
+
+
+# (source channel id, after message id, at most this many) -> the next page of its history.
+ReadHistory = Callable[[int, int, int], Awaitable[HistoryPage]]
 
 
 class PacedSender:
@@ -64,9 +83,14 @@ class OutboxRelayEngine(RelayEngine):
         self, store, translator, sender, labels, problems, *, combined_posts: CombinedPosts, optouts: OptOuts,
         relay_days: RelayDays, high_water: HighWaterMarks, late_marker: str, pacing: PacingLimits | None = None,
         clock: Callable[[], float] = time.monotonic, wall_clock_ms: Callable[[], int] = lambda: int(time.time() * 1000),
-        **options,
+        outbox_max_items: int = DEFAULT_MAX_ITEMS, **options,
     ) -> None:
         self.pacing = pacing or PacingLimits()
+        self.outbox_max_items = outbox_max_items
+        # Set by the cog: without it a full outbox keeps growing in memory rather than let go.
+        self.read_history: ReadHistory | None = None
+        self._refills: dict[int, asyncio.Task[None]] = {}
+        self._refill_copies: set[tuple[int, int]] = set()  # (original id, destination) being re-read
         self.clock = clock
         self.wall_clock_ms = wall_clock_ms
         self._pacers: dict[int, Pacer] = {}
@@ -93,8 +117,70 @@ class OutboxRelayEngine(RelayEngine):
     def outbox_for(self, channel_id: int) -> Outbox:
         outbox = self.outboxes.get(channel_id)
         if outbox is None:
-            outbox = self.outboxes[channel_id] = Outbox(channel_id, self.pacer_for(channel_id), self, clock=self.clock)
+            outbox = self.outboxes[channel_id] = Outbox(
+                channel_id, self.pacer_for(channel_id), self, clock=self.clock, max_items=self.outbox_max_items,
+            )
+            if self.read_history is not None:
+                outbox.on_spill = self._spilled
         return outbox
+
+    # -- copies let go by a full outbox are re-read from channel history -------------------
+
+    def _spilled(self, outbox: Outbox, item: OutboxItem) -> None:
+        first, _ = outbox.spilled[item.source_channel_id]
+        self.high_water.hold_below(item.source_channel_id, outbox.key, first)
+        task = self._refills.get(outbox.key)
+        if task is None or task.done():
+            self._refills[outbox.key] = asyncio.create_task(self._refill(outbox), name=f"bridge-refill-{outbox.key}")
+
+    async def _refill(self, outbox: Outbox) -> None:
+        channel_id = outbox.key
+        # A page fits in the drained outbox; 100 is what one Discord history request returns.
+        page_size = max(min(outbox.max_items, HISTORY_PAGE_LIMIT), 1)
+        cursors: dict[int, int] = {}
+        while outbox.spilling and self.outboxes.get(channel_id) is outbox:
+            await outbox.wait_until_resumed()
+            await outbox.wait_until_posted()
+            spilled = dict(outbox.spilled)
+            for source, (first, _) in spilled.items():
+                cursors.setdefault(source, first - 1)
+            try:
+                pages = {source: await self.read_history(source, cursors[source], page_size) for source in spilled}
+            except Exception:
+                log.exception("bridge: re-reading history for channel=%s failed; retrying", channel_id)
+                await asyncio.sleep(REFILL_RETRY_SECONDS)
+                continue
+            # Sources merge by id; a full page only vouches for ids up to its last one.
+            full = [page.last_read_id for page in pages.values() if not page.exhausted and page.last_read_id]
+            cutoff = min(full) if full else None
+            chosen: list[OriginalMessage] = []
+            for source, page in pages.items():
+                reached = spilled[source][1] if page.exhausted else (page.last_read_id or cursors[source])
+                if page.last_read_id:
+                    reached = max(reached, page.last_read_id)
+                cursors[source] = min(reached, cutoff) if cutoff is not None else reached
+                chosen += [original for original in page.originals if cutoff is None or original.message_id <= cutoff]
+            for original in sorted(chosen, key=lambda original: original.message_id):
+                self._relay_refill(original, channel_id)
+            handed_over = asyncio.get_running_loop().create_future()
+
+            async def mark(_: object, cursors=dict(cursors), handed_over=handed_over) -> None:
+                handed_over.set_result(outbox.refilled(cursors))
+
+            self.pipelines.submit(channel_id, _nothing, mark, label=f"refill mark {channel_id}")
+            await handed_over
+        await outbox.wait_until_posted()
+        for source in cursors:
+            self.high_water.release(source, channel_id)
+
+    def _relay_refill(self, original: OriginalMessage, channel_id: int) -> None:
+        bridge = self.store.bridge_of_cached(original.channel_id)
+        if bridge is None or original.is_empty or self.optouts.is_opted_out(original.author_id):
+            return
+        for plan in plan_copies(bridge, original.channel_id, detect_language(original.content)):
+            if plan.channel.channel_id == channel_id:
+                self._refill_copies.add((original.message_id, channel_id))
+                self._submit_copy(original, plan)
 
     def set_pacing(self, limits: PacingLimits) -> None:
         self.pacing = limits
@@ -137,6 +223,10 @@ class OutboxRelayEngine(RelayEngine):
         return True
 
     async def close(self) -> None:
+        refills = list(self._refills.values())
+        for task in refills:
+            task.cancel()
+        await asyncio.gather(*refills, return_exceptions=True)
         for outbox in self.outboxes.values():
             await outbox.close()
         await super().close()
@@ -201,9 +291,6 @@ class OutboxRelayEngine(RelayEngine):
         combined = await self.combined_posts.lines_of_originals([original.message_id])
         bridge = self.store.bridge_of_cached(original.channel_id)
         if combined and bridge is not None:
-            from bot.bridge.planning import plan_copies
-            from bot.pipeline.detect import detect_language
-
             plans = {plan.channel.channel_id: plan for plan in plan_copies(bridge, original.channel_id, detect_language(original.content))}
             for line in combined:
                 plan = plans.get(line.copy_channel_id)
@@ -235,7 +322,13 @@ class OutboxRelayEngine(RelayEngine):
         combinable = can_be_combined(body, len(prepared.contents)) and not plan.under_original
         line = CombinedLine(original.author_name, body) if combinable else None
         footer = self._footer(original, plan) if combinable else ""
-        self.outbox_for(channel_id).put(OutboxItem(prepared, self.clock(), combinable, line, footer))
+        refill = (original.message_id, channel_id) in self._refill_copies
+        self._refill_copies.discard((original.message_id, channel_id))
+        item = OutboxItem(prepared, self.clock(), combinable, line, footer, original.channel_id, original.message_id)
+        if not self.outbox_for(channel_id).put(item, refill=refill):
+            # Let go (to be re-read from history), or a live duplicate of a copy re-read already.
+            self._late.discard(original.message_id)
+            self._done_in_flight(original.message_id)
 
     def combined_footer(self, items: list[OutboxItem]) -> str:
         seen: list[str] = []

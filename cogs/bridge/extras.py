@@ -23,7 +23,7 @@ from bot.bridge.combined_posts import CombinedPosts
 from bot.bridge.glossary import Glossaries, GlossaryTranslator
 from bot.bridge.invites import InviteBook, Refusal, refusal_for
 from bot.bridge.optout import OptOuts
-from bot.bridge.outbox_engine import OutboxRelayEngine
+from bot.bridge.outbox_engine import HistoryPage, OutboxRelayEngine
 from bot.bridge.pacing import SlidingWindowLimiter
 from bot.bridge.relay_days import RelayDays
 from bot.bridge.tables import bridge_channels
@@ -80,6 +80,7 @@ class BridgeExtras:
 
     async def extras_load(self) -> None:
         await asyncio.gather(self.optouts.load(), self.glossaries.load(), self.high_water.load())
+        self.engine.read_history = self.read_history
         self.translate_menu = app_commands.ContextMenu(
             name=_("Translate", key="commands.bridge.translate_menu.name"), callback=self.translate_message,
         )
@@ -189,6 +190,15 @@ class BridgeExtras:
         relayed = sum(1 for message_id in planned if enabled and self.engine.relay_late(snapshot(messages[message_id])))
         self.engine.release(channel_id)
         return relayed
+
+    async def read_history(self, channel_id: int, after: int, limit: int) -> HistoryPage:
+        """A page of a source channel's history for copies a full outbox let go (#6)."""
+        channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+        messages = [message async for message in channel.history(limit=limit, after=discord.Object(after), oldest_first=True)]
+        return HistoryPage(
+            [snapshot(message) for message in messages if self.relay.should_relay(message)],
+            messages[-1].id if messages else None, len(messages) < limit,
+        )
 
     async def _linked_at(self) -> dict[int, datetime]:
         async with self.bot.db.connect() as connection:

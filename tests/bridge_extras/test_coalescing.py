@@ -33,3 +33,9 @@ def test_long_or_split_copies_go_out_alone() -> None:
     assert can_be_combined("short", 1)
     assert not can_be_combined("short", 2)
     assert not can_be_combined("z" * 1600, 1)
+
+
+def test_a_heavy_surge_packs_lines_up_to_the_character_limit_not_the_line_cap() -> None:
+    lines = [CombinedLine("A", "short") for _ in range(200)]
+    assert lines_fitting(lines) == 40
+    assert 40 < lines_fitting(lines, max_lines=None) <= 2000 // len(lines[0].render())
