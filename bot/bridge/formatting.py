@@ -33,6 +33,7 @@ class Labels:
     translation_unavailable: str  # e.g. "⚠️ translation unavailable, showing the original · …"
     translation_of: dict[str, str]  # target language -> "↪ translation of {link}"
     reply_arrow: str = "↩"
+    forwarded: str = "↪ forwarded · 转发"
 
 
 def webhook_username(display_name: str) -> str:

@@ -94,6 +94,7 @@ class OriginalMessage:
     stickers: tuple[Sticker, ...] = ()
     reply_to: RepliedMessage | None = None
     reply_to_id: int | None = None
+    forwarded: bool = False  # Discord's Forward: the content is someone else's message
 
     @property
     def is_empty(self) -> bool:

@@ -286,7 +286,7 @@ class RelayEngine:
 
     def _untranslated(self, original: OriginalMessage, plan: CopyPlan, *, header: str) -> PreparedCopy:
         notice = self.labels.translation_unavailable if plan.is_translation else ""
-        footer = subtext(self._translation_of(original, plan), notice)
+        footer = subtext(self._forwarded(original), self._translation_of(original, plan), notice)
         contents = compose(original.content, header=header, attachments=self._attachments(original), footer=footer)
         return PreparedCopy(original, plan, contents, translated=not plan.is_translation, source_hash=source_hash(original))
 
@@ -301,7 +301,10 @@ class RelayEngine:
 
     def _footer(self, original: OriginalMessage, plan: CopyPlan) -> str:
         label = self.labels.machine_translation if plan.is_translation and plan.channel.show_label else ""
-        return subtext(self._translation_of(original, plan), label)
+        return subtext(self._forwarded(original), self._translation_of(original, plan), label)
+
+    def _forwarded(self, original: OriginalMessage) -> str:
+        return self.labels.forwarded if original.forwarded else ""
 
     async def _reply_header(self, original: OriginalMessage, plan: CopyPlan) -> str:
         replied = original.reply_to

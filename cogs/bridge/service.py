@@ -24,6 +24,7 @@ def build_labels(i18n) -> Labels:
     return Labels(
         machine_translation="🌐 " + i18n.bilingual("bridge.label.machine_translation"),
         translation_unavailable="⚠️ " + i18n.bilingual("bridge.label.translation_unavailable"),
+        forwarded="↪ " + i18n.bilingual("bridge.label.forwarded"),
         translation_of={
             "en": i18n.template("bridge.label.translation_of", "en-US"),
             "zh-Hans": i18n.template("bridge.label.translation_of", "zh-CN"),
@@ -74,7 +75,7 @@ class BridgeRelay:
         if message.content.strip() or message.attachments or message.stickers:
             return True
         # A forward: empty content, the forwarded text and files in message_snapshots.
-        return any(s.content.strip() or s.attachments or s.stickers for s in message.message_snapshots)
+        return any(s.content.strip() or s.attachments or s.stickers or s.embeds for s in message.message_snapshots)
 
     async def relay_mixed(
         self, message: discord.Message, *, thread: discord.Thread | None = None, script: Script = "simplified",

@@ -13,10 +13,11 @@ def snapshot(message: discord.Message) -> OriginalMessage:
     author = message.author
     reference = message.reference
     content, attachments, stickers = message.content, message.attachments, message.stickers
-    if not (content or attachments or stickers) and message.message_snapshots:
-        # A forwarded message carries its text and files in the snapshot, not in content.
-        forwarded = message.message_snapshots[0]
-        content, attachments, stickers = forwarded.content, forwarded.attachments, forwarded.stickers
+    forwarded = not (content or attachments or stickers) and bool(message.message_snapshots)
+    if forwarded:
+        # A forwarded message carries its text, files and embeds in the snapshot, not in content.
+        inner = message.message_snapshots[0]
+        content, attachments, stickers = _with_embed_text(inner.content, inner.embeds), inner.attachments, inner.stickers
     replied: RepliedMessage | None = None
     reply_to_id: int | None = None
     if message.type is discord.MessageType.reply and reference is not None and reference.message_id:
@@ -40,4 +41,13 @@ def snapshot(message: discord.Message) -> OriginalMessage:
         ),
         reply_to=replied,
         reply_to_id=reply_to_id,
+        forwarded=forwarded,
     )
+
+
+def _with_embed_text(content: str, embeds: list[discord.Embed]) -> str:
+    """A forwarded link preview or bot card has its words in embeds; carry them as text."""
+    parts = [content] if content else []
+    for embed in embeds:
+        parts += [text for text in (embed.title, embed.description) if text]
+    return "\n".join(parts)
