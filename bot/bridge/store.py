@@ -17,6 +17,9 @@ from bot.storage import Database
 WRITE_DELAY = 0.05
 
 
+COPY_ROWS_PER_TRANSACTION = 500
+
+
 class BridgeStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -173,10 +176,14 @@ class BridgeStore:
                 return
             batch, self._unwritten = self._unwritten, []
             now = datetime.now(UTC)
-            async with self._db.begin() as connection:
-                await connection.execute(
-                    sa.insert(relayed_messages), [dict(_record_values(record), created_at=now) for record in batch]
-                )
+            # One short transaction per chunk: SQLite has one writer, and a surge's backlog in one
+            # transaction would hold its lock long enough for other writers to time out.
+            for start in range(0, len(batch), COPY_ROWS_PER_TRANSACTION):
+                chunk = batch[start : start + COPY_ROWS_PER_TRANSACTION]
+                async with self._db.begin() as connection:
+                    await connection.execute(
+                        sa.insert(relayed_messages), [dict(_record_values(record), created_at=now) for record in chunk]
+                    )
 
     async def close(self) -> None:
         if self._flusher is not None and not self._flusher.done():

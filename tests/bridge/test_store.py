@@ -56,3 +56,22 @@ async def test_prune_drops_only_old_rows(database: Database) -> None:
     assert await store.prune(30) == 0
     assert await store.prune(30, now=datetime.now(UTC) + timedelta(days=31)) == 1
     assert await store.copies_of(1) == []
+
+
+async def test_a_large_copy_map_flush_and_other_writers_share_the_database_without_lock_errors(database: Database) -> None:
+    import asyncio
+
+    from bot.bridge.catch_up import HighWaterMarks
+
+    store = BridgeStore(database)
+    marks = HighWaterMarks(database)
+    await store.record_copies([record(n, 100_000 + n, 20) for n in range(1, 3001)])
+
+    async def other_writer(channel: int) -> None:
+        marks.advance(channel, 1)
+        await marks.flush()
+
+    await asyncio.gather(store.flush(), *(other_writer(channel) for channel in range(1, 21)))
+    assert len(await store.copies_of_many(list(range(1, 3001)))) == 3000
+    await marks.load()
+    assert marks.get(20) == 1
