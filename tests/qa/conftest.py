@@ -57,6 +57,7 @@ class World:
     mods_role: Any
     tax_role: Any
     bot: Any = None
+    hidden: Any = None
 
     def settings(self) -> Settings:
         env = {"TRANSLATOR": "microsoft", "TRANSLATION_TIMEOUT": "2", **self.translator.env()}
@@ -92,7 +93,8 @@ class World:
         handle = await self.double.invoke_slash(member, command, channel=where or self.general,
                                                 options=options, locale=locale)
         if wait:
-            await handle.wait_response()
+            with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
+                await handle.wait_response()
             if handle.deferred:
                 with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
                     await self.double.wait_for(lambda: handle.response_text or handle.followups, 10)
@@ -186,7 +188,7 @@ def language_problems(text: str, locale: str, allowed: tuple[str, ...] = (), *, 
         if _HAN.search(plain):
             problems.append(f"Han characters in an English reply: {''.join(sorted(set(_HAN.findall(plain))))}")
     else:
-        stripped = _KEYWORD_LIST.sub("", stripped)
+        stripped = re.sub(r"`[^`]*`|<[#@&!]?\d+>", "", _KEYWORD_LIST.sub("", stripped))
         if not _HAN.search(stripped):
             problems.append("no Chinese in a Chinese reply")
         if locale == "zh-CN" and (bad := traditional_only(stripped)):

@@ -49,6 +49,8 @@ COMMANDS: dict[str, dict[str, Any]] = {
     "cattax leaderboard": {},
     "cattax random": {},
     "topics seed": {},
+    "topics unarchive": {"topic": None},
+    "topics script": {"value": "traditional"},
     "topics create": {"name_en": "Board games", "name_zh": "桌游", "description": "Catan, Go, mahjong"},
     "topics rename": {"topic": None, "name_en": "Cats and dogs"},
     "topics archive": {"topic": None},
