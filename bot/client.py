@@ -13,6 +13,7 @@ import aiohttp
 import discord
 from discord.ext import commands, tasks
 
+from bot.background import stop_loops
 from bot.guild_config import GuildConfig
 from bot.i18n import I18n
 from bot.moderator_notices import ModeratorNotices
@@ -100,8 +101,8 @@ class QiaoBot(commands.Bot):
         self._closing.set()
         self.accepting_work = False
         log.info("shutting down: draining in-flight work")
-        self.prune_translation_cache.cancel()
         await super().close()
+        await stop_loops(self.prune_translation_cache)
         log.info("gateway and Discord HTTP closed")
 
     @tasks.loop(hours=6)

@@ -10,6 +10,8 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands, tasks
 
+from bot.background import stop_loops
+
 from bot.bridge.models import Bridge, BridgeChannel
 from bot.checks import UserFacingError, moderator_only, requires_module
 from cogs.bridge.extras import BridgeExtras, partner_channel_label
@@ -61,7 +63,7 @@ class BridgeCog(
         self.prune_message_map.start()
 
     async def cog_unload(self) -> None:
-        self.prune_message_map.cancel()
+        await stop_loops(self.prune_message_map)
         await self.extras_unload()
         if getattr(self.bot, "bridge_relay", None) is self.relay:
             self.bot.bridge_relay = None

@@ -18,6 +18,7 @@ from discord.ext import commands, tasks
 
 import sqlalchemy as sa
 
+from bot.background import stop_loops
 from bot.bridge.catch_up import Candidate, HighWaterMarks, catch_up_after, plan_catch_up
 from bot.bridge.combined_posts import CombinedPosts
 from bot.bridge.glossary import Glossaries, GlossaryTranslator
@@ -89,8 +90,7 @@ class BridgeExtras:
         self.probe_paused.start()
 
     async def extras_unload(self) -> None:
-        self.flush_counters.cancel()
-        self.probe_paused.cancel()
+        await stop_loops(self.flush_counters, self.probe_paused)
         self.bot.tree.remove_command(self.translate_menu.name, type=self.translate_menu.type)
 
     @tasks.loop(seconds=FLUSH_COUNTERS_EVERY_SECONDS)

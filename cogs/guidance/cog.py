@@ -19,6 +19,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands, tasks
 
+from bot.background import stop_loops
 from bot.bridge.models import OriginalMessage
 from bot.checks import UserFacingError, moderator_only, requires_module
 from bot.guidance.catalogue import IMPORTED_ENTRY_ID, Catalogue, CatalogueError, Entry, imported_entry
@@ -70,6 +71,9 @@ class Guidance(
         self._recent: OrderedDict[tuple[int, int, str], None] = OrderedDict()
         # Fallback replies waiting for their minute in this process, by message id.
         self._removals: dict[int, tuple[PendingRemoval, asyncio.Task[None]]] = {}
+        # Replies this process has started to delete: neither a sweep that read the table just
+        # before nor shutdown may delete them a second time.
+        self._removing: OrderedDict[int, None] = OrderedDict()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(WhyButton)
@@ -79,15 +83,19 @@ class Guidance(
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(WhyButton)
-        self.prune_notices.cancel()
-        self.sweep_removals.cancel()
+        await stop_loops(self.prune_notices, self.sweep_removals)
         # A fallback pointer must not outlive its minute because the bot stopped: remove it now.
         # (Should this not finish, the stored row makes the next start remove it.)
-        pending = [removal for removal, _task in self._removals.values()]
-        for _removal, task in list(self._removals.values()):
-            task.cancel()
-        if pending:
-            await asyncio.wait([asyncio.create_task(self._remove(removal)) for removal in pending], timeout=5)
+        finishing, waiting = [], []
+        for removal, task in list(self._removals.values()):
+            if removal.message_id in self._removing:
+                finishing.append(task)
+            else:
+                task.cancel()
+                waiting.append(removal)
+        jobs = finishing + [asyncio.create_task(self._remove(removal)) for removal in waiting]
+        if jobs:
+            await asyncio.wait(jobs, timeout=5)
 
     @tasks.loop(hours=6)
     async def prune_notices(self) -> None:
@@ -104,7 +112,7 @@ class Guidance(
         """Take over stored fallback replies this process is not already timing: at startup,
         those a previous run left behind (removed at once when overdue), later any missed."""
         for removal in await self.store.pending_removals():
-            if removal.message_id not in self._removals:
+            if removal.message_id not in self._removals and removal.message_id not in self._removing:
                 self._schedule_removal(removal)
 
     @sweep_removals.before_loop
@@ -271,22 +279,26 @@ class Guidance(
         removal = PendingRemoval(
             reply.id, reply.channel.id, datetime.now(UTC) + timedelta(seconds=self.fallback_reply_seconds)
         )
-        # Stored first, so a restart before the minute is up still removes it.
-        await self.store.schedule_removal(removal.message_id, removal.channel_id, removal.delete_at)
-        self._schedule_removal(removal)
+        self._schedule_removal(removal, store=True)
 
-    def _schedule_removal(self, removal: PendingRemoval) -> None:
-        task = asyncio.create_task(self._remove_later(removal), name=f"guidance-remove-{removal.message_id}")
+    def _schedule_removal(self, removal: PendingRemoval, *, store: bool = False) -> None:
+        # Registered before any await, so a sweep running meanwhile never times it a second time.
+        task = asyncio.create_task(self._remove_later(removal, store), name=f"guidance-remove-{removal.message_id}")
         self._removals[removal.message_id] = (removal, task)
         task.add_done_callback(lambda _done: self._removals.pop(removal.message_id, None))
 
-    async def _remove_later(self, removal: PendingRemoval) -> None:
+    async def _remove_later(self, removal: PendingRemoval, store: bool) -> None:
+        if store:  # so a restart before the minute is up still removes it
+            await self.store.schedule_removal(removal.message_id, removal.channel_id, removal.delete_at)
         await asyncio.sleep(max(0.0, (removal.delete_at - datetime.now(UTC)).total_seconds()))
         await self._remove(removal)
 
     async def _remove(self, removal: PendingRemoval) -> None:
         """Delete one of Qiao's own fallback replies and forget it; a passing failure (Discord
         down) leaves it stored for the next sweep."""
+        self._removing[removal.message_id] = None
+        while len(self._removing) > RECENT_NOTICES:
+            self._removing.popitem(last=False)
         reply = self.bot.get_partial_messageable(removal.channel_id).get_partial_message(removal.message_id)
         try:
             await reply.delete()
@@ -295,6 +307,7 @@ class Guidance(
                 log.info("guidance: not allowed to remove fallback reply %s: %s", removal.message_id, error)
         except discord.HTTPException as error:
             log.info("guidance: could not remove fallback reply %s: %s", removal.message_id, error)
+            self._removing.pop(removal.message_id, None)  # the next sweep tries again
             return
         await self.store.forget_removal(removal.message_id)
 
