@@ -122,7 +122,7 @@ async def test_moderator_prompts_join_the_rotation(server):
     added = await server.run(
         server.moderator, "addprompt", topic="swifties", en="Which era are you in?", zh="你现在是哪个时代？"
     )
-    assert "1 prompts" in added.response_text
+    assert "(prompts now: 1)" in added.response_text
     await server.run(server.moderator, "prompt", topic="Swifties")
     assert prompts_in(server, swifties) == [f"{HEADING}\nWhich era are you in? · 你现在是哪个时代？"]
 
