@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 async def open_bot(
     settings: Settings, *, extensions: Sequence[str] = DEFAULT_EXTENSIONS, **bot_options: Any
 ) -> AsyncIterator[QiaoBot]:
+    """Shutdown writes in this order: cogs flush their own state in `cog_unload` (the bridge
+    drains its relays, then writes its copy map and counters), then the translation service
+    writes its cache batch and usage, then the database closes."""
     apply_discord_endpoints(settings.discord_api_base_url, settings.discord_gateway_url)
     db = await Database.open(settings.database_url)
     log.info("database ready: %s (schema version %d)", redact_database_url(settings.database_url), await db.current_version())

@@ -6,6 +6,7 @@ switch between SQL dialects; the one place dialects differ (insert-or-update) is
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -28,6 +29,11 @@ __all__ = ["Database", "metadata"]
 class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        # SQLite has one writer. Its busy handler polls with growing sleeps, so under several
+        # writers (the bridge's copy map, the translation cache, usage counters at shutdown) one
+        # can lose every retry until busy_timeout and fail with "database is locked". Writers of
+        # this process queue here instead, first come first served.
+        self._sqlite_writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     async def open(cls, url: str, *, migrate: bool = True, **engine_options: Any) -> Database:
@@ -50,7 +56,11 @@ class Database:
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
-        async with self.engine.begin() as connection:
+        if self._sqlite_writer is None:
+            async with self.engine.begin() as connection:
+                yield connection
+            return
+        async with self._sqlite_writer, self.engine.begin() as connection:
             yield connection
 
     @asynccontextmanager

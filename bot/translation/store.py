@@ -109,13 +109,16 @@ class SqlTranslationStore:
         if not rows:
             return
         dialect_insert = postgresql.insert if self._db.dialect == "postgresql" else sqlite.insert
-        async with self._db.begin() as conn:
-            for start in range(0, len(rows), self._ROWS_PER_UPSERT):
-                statement = dialect_insert(self._cache).values(rows[start : start + self._ROWS_PER_UPSERT])
-                statement = statement.on_conflict_do_update(
-                    index_elements=["key"],
-                    set_={name: statement.excluded[name] for name in ("source", "target", "text", "provider", "created_at")},
-                )
+        # One short transaction per chunk: SQLite has a single write lock, and a backlog of
+        # thousands of rows in one transaction (at shutdown after a surge) held it long enough for
+        # the bridge's and usage writers to fail with "database is locked".
+        for start in range(0, len(rows), self._ROWS_PER_UPSERT):
+            statement = dialect_insert(self._cache).values(rows[start : start + self._ROWS_PER_UPSERT])
+            statement = statement.on_conflict_do_update(
+                index_elements=["key"],
+                set_={name: statement.excluded[name] for name in ("source", "target", "text", "provider", "created_at")},
+            )
+            async with self._db.begin() as conn:
                 await conn.execute(statement)
 
     async def add_usage(self, counts: Mapping[UsageKey, UsageCounts]) -> None:
