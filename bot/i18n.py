@@ -45,6 +45,24 @@ def resolve_locale(locale: object) -> str:
     return FALLBACK_LOCALE
 
 
+def chinese_variant(locale: object) -> str:
+    """The Chinese catalogue to use for `locale`: zh-TW for Traditional readers, else zh-CN."""
+    resolved = resolve_locale(locale)
+    return resolved if resolved in ("zh-CN", "zh-TW") else "zh-CN"
+
+
+ELLIPSIS = "…"
+
+
+def shorten(value: object, limit: int = 100) -> str:
+    """`value` as text of at most `limit` characters, cut with "…" — for echoing user input (a
+    term, a name, a time zone) in a reply, which Discord refuses past 2,000 characters."""
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - len(ELLIPSIS))].rstrip() + ELLIPSIS
+
+
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
@@ -91,10 +109,14 @@ class I18n:
             log.warning("message %s could not be formatted for %s", key, locale)
             return self.template(key, FALLBACK_LOCALE).format_map(_KeepMissing(fields))
 
-    def bilingual(self, key: str, /, separator: str = " · ", **fields: object) -> str:
-        """English and Simplified Chinese together, for public messages that both sides read."""
+    def bilingual(self, key: str, /, separator: str = " · ", chinese: object = "zh-CN", **fields: object) -> str:
+        """English and Chinese together, for public messages that both sides read.
+
+        `chinese` picks the Chinese variant: Simplified by default; a public reply to a command
+        passes the caller's locale so a zh-TW caller reads Traditional (an English caller gets
+        Simplified, see `chinese_variant`)."""
         english = self.t(key, "en-US", **fields)
-        chinese = self.t(key, "zh-CN", **fields)
+        chinese = self.t(key, chinese_variant(chinese), **fields)
         if english == chinese:
             return english
         return f"{english}{separator}{chinese}"

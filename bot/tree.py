@@ -28,7 +28,33 @@ class CatalogueTranslator(app_commands.Translator):
         return self.i18n.catalogues.get(locale.value, {}).get(key)
 
 
+# What an autocomplete answer looks at of an option with no max_length of its own.
+AUTOCOMPLETE_INPUT_LIMIT = 100
+
+
 class QiaoTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Hold text options to their declared min/max_length before any handler runs.
+
+        Discord's client enforces the lengths a command declares, but a request can still carry
+        more (an old client, a command synced before the limit, a test double): such input gets a
+        polite private refusal instead of a handler echoing 2,000+ characters back, and
+        autocomplete on a huge value answers at once with no choices."""
+        command = interaction.command
+        if not isinstance(command, app_commands.Command):
+            return True
+        if interaction.type is discord.InteractionType.autocomplete:
+            return await _autocomplete_input_ok(interaction, command)
+        if interaction.type is not discord.InteractionType.application_command:
+            return True
+        problem = _length_problem(interaction, command)
+        if problem is None:
+            return True
+        i18n: I18n = interaction.client.i18n
+        key, fields = problem
+        await reply_privately(interaction, i18n.t(key, interaction.locale, **fields))
+        return False
+
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         i18n: I18n = interaction.client.i18n
         locale = interaction.locale
@@ -61,6 +87,54 @@ class QiaoTree(app_commands.CommandTree):
             )
             text = i18n.t("core.error.unexpected", locale)
         await reply_privately(interaction, text)
+
+
+def _string_parameters(command: app_commands.Command):
+    return [p for p in command.parameters if p.type is discord.AppCommandOptionType.string]
+
+
+def _length_problem(interaction: discord.Interaction, command: app_commands.Command) -> tuple[str, dict] | None:
+    namespace = interaction.namespace
+    for parameter in _string_parameters(command):
+        value = getattr(namespace, parameter.display_name, None)
+        if not isinstance(value, str):
+            continue
+        low, high = parameter.min_value, parameter.max_value
+        if high is not None and len(value) > high:
+            return "core.error.option_too_long", {"option": parameter.display_name, "limit": int(high), "length": len(value)}
+        if low is not None and len(value) < low:
+            if not value:
+                return "core.error.option_empty", {"option": parameter.display_name}
+            return "core.error.option_too_short", {"option": parameter.display_name, "limit": int(low)}
+    return None
+
+
+async def _autocomplete_input_ok(interaction: discord.Interaction, command: app_commands.Command) -> bool:
+    options = _focused_option(interaction.data.get("options") or [])
+    if options is None:
+        return True
+    name, value = options
+    parameter = next((p for p in _string_parameters(command) if p.display_name == name), None)
+    if parameter is None or not isinstance(value, str):
+        return True
+    limit = parameter.max_value or AUTOCOMPLETE_INPUT_LIMIT
+    if len(value) <= limit:
+        return True
+    try:
+        await interaction.response.autocomplete([])
+    except discord.HTTPException as error:
+        log.warning("could not answer autocomplete guild=%s: %s", interaction.guild_id, error)
+    return False
+
+
+def _focused_option(options: list) -> tuple[str, object] | None:
+    for option in options:
+        if option.get("focused"):
+            return option.get("name"), option.get("value")
+        nested = _focused_option(option.get("options") or [])
+        if nested is not None:
+            return nested
+    return None
 
 
 async def reply_privately(interaction: discord.Interaction, text: str) -> None:

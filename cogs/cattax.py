@@ -46,6 +46,7 @@ from bot.cattax.rules import (
 )
 from bot.cattax.store import CatTaxConfig, CatTaxStore, LeaderboardEntry, Payment
 from bot.checks import UserFacingError, moderator_only, requires_module
+from bot.i18n import shorten
 
 log = logging.getLogger(__name__)
 
@@ -132,12 +133,12 @@ class CatTax(
         interaction: discord.Interaction,
         channel: discord.TextChannel,
         role: discord.Role | None = None,
-        emoji: str | None = None,
+        emoji: app_commands.Range[str, 1, 64] | None = None,
     ) -> None:
         guild = interaction.guild
         parsed, problem = emoji_problem(emoji or DEFAULT_EMOJI, (known.id for known in guild.emojis))
         if problem:
-            raise UserFacingError(problem, emoji=emoji)
+            raise UserFacingError(problem, emoji=shorten(emoji, 64))
         if role is not None:
             self._check_grantable(role, guild)
         config = await self.store.set_up(
@@ -236,12 +237,12 @@ class CatTax(
         guild = interaction.guild
         this_week = await self.store.leaderboard(guild.id, since=datetime.now(UTC) - WEEK)
         all_time = await self.store.leaderboard(guild.id)
-        i18n = self.bot.i18n
-        lines = [f"**{i18n.bilingual('cattax.leaderboard.title')}**"]
+        i18n, chinese = self.bot.i18n, interaction.locale  # the caller's Chinese: zh-TW reads Traditional
+        lines = [f"**{i18n.bilingual('cattax.leaderboard.title', chinese=chinese)}**"]
         for heading, entries in (("cattax.leaderboard.week", this_week), ("cattax.leaderboard.all_time", all_time)):
             lines.append("")
-            lines.append(f"__{i18n.bilingual(heading)}__")
-            lines.extend(self._leaderboard_lines(guild, entries))
+            lines.append(f"__{i18n.bilingual(heading, chinese=chinese)}__")
+            lines.extend(self._leaderboard_lines(guild, entries, chinese))
         await interaction.response.send_message("\n".join(lines), allowed_mentions=discord.AllowedMentions.none())
 
     @app_commands.command(name="random", description=_("A random cat-tax photo, for a smile", key="commands.cattax.random.description"))
@@ -255,7 +256,7 @@ class CatTax(
         member = interaction.guild.get_member(payment.author_id)
         name = plain(member.display_name if member else payment.author_name)
         link = jump_url(payment.guild_id, payment.channel_id, payment.message_id)
-        lines = [self.bot.i18n.bilingual("cattax.random.shown", name=name, link=link)]
+        lines = [self.bot.i18n.bilingual("cattax.random.shown", chinese=interaction.locale, name=name, link=link)]
         lines.extend(payment.attachment_urls[:1])
         await interaction.response.send_message("\n".join(lines), allowed_mentions=discord.AllowedMentions.none())
 
@@ -563,9 +564,9 @@ class CatTax(
                 lines.append(i18n.t("cattax.status.missing", locale, permissions=self._permission_names(missing, locale)))
         return "\n".join(lines)
 
-    def _leaderboard_lines(self, guild: discord.Guild, entries: list[LeaderboardEntry]) -> list[str]:
+    def _leaderboard_lines(self, guild: discord.Guild, entries: list[LeaderboardEntry], chinese: object = "zh-CN") -> list[str]:
         if not entries:
-            return [self.bot.i18n.bilingual("cattax.leaderboard.empty")]
+            return [self.bot.i18n.bilingual("cattax.leaderboard.empty", chinese=chinese)]
         lines = []
         for rank, entry in enumerate(entries, start=1):
             member = guild.get_member(entry.author_id)

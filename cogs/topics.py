@@ -50,13 +50,21 @@ READ_ONLY = {
 
 
 @contextlib.contextmanager
-def user_errors() -> Iterator[None]:
-    """Show the service's expected refusals as localised ephemeral replies."""
+def user_errors(locale: object = None) -> Iterator[None]:
+    """Show the service's expected refusals as localised ephemeral replies; a room named in one
+    shows in the reader's language (`locale`), or in both when it is not known."""
     try:
         yield
     except TopicError as error:
-        raise UserFacingError(error.key, **error.fields) from error
+        fields = {
+            name: (value.name(locale) if locale is not None else value.bilingual_name()) if isinstance(value, Topic) else value
+            for name, value in error.fields.items()
+        }
+        raise UserFacingError(error.key, **fields) from error
 
+
+# A topic room as typed or picked from autocomplete (names are at most 60 characters).
+TopicQuery = app_commands.Range[str, 1, 100]
 
 SCRIPT_CHOICES = [
     app_commands.Choice(name=_("Simplified (简体)", key="commands.topics.choice.script.simplified"), value=SIMPLIFIED),
@@ -139,7 +147,7 @@ class Topics(
     async def topic_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        found = await self.service.suggest(interaction.guild_id, current)
+        found = await self.service.suggest(interaction.guild_id, current[:100])
         return [app_commands.Choice(name=topic.display_name(interaction.locale)[:100], value=topic.slug) for topic in found]
 
     async def archived_topic_autocomplete(
@@ -147,7 +155,7 @@ class Topics(
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        found = await self.service.suggest(interaction.guild_id, current, archived=True)
+        found = await self.service.suggest(interaction.guild_id, current[:100], archived=True)
         return [app_commands.Choice(name=topic.display_name(interaction.locale)[:100], value=topic.slug) for topic in found]
 
     # ---- Discord structure ---------------------------------------------------------------------
@@ -263,7 +271,7 @@ class Topics(
     async def rename(
         self,
         interaction: discord.Interaction,
-        topic: str,
+        topic: TopicQuery,
         name_en: app_commands.Range[str, 1, 60] | None = None,
         name_zh: app_commands.Range[str, 1, 60] | None = None,
     ) -> None:
@@ -284,7 +292,7 @@ class Topics(
     @app_commands.autocomplete(topic=topic_autocomplete)
     @moderator_only()
     @requires_module("topics")
-    async def archive(self, interaction: discord.Interaction, topic: str) -> None:
+    async def archive(self, interaction: discord.Interaction, topic: TopicQuery) -> None:
         found = await self.resolve(interaction, topic)
         guild = interaction.guild
         channel = self.room(guild, found)
@@ -305,7 +313,7 @@ class Topics(
     @app_commands.autocomplete(topic=archived_topic_autocomplete)
     @moderator_only()
     @requires_module("topics")
-    async def unarchive(self, interaction: discord.Interaction, topic: str) -> None:
+    async def unarchive(self, interaction: discord.Interaction, topic: TopicQuery) -> None:
         with user_errors():
             found = await self.service.resolve(interaction.guild_id, topic, archived=True)
         guild = interaction.guild
@@ -372,9 +380,9 @@ class Topics(
     async def schedule(
         self,
         interaction: discord.Interaction,
-        topic: str,
+        topic: TopicQuery,
         hour: int | None = None,
-        timezone: str | None = None,
+        timezone: app_commands.Range[str, 1, 64] | None = None,
         off: bool = False,
     ) -> None:
         found = await self.resolve(interaction, topic)
@@ -418,7 +426,7 @@ class Topics(
     async def addprompt(
         self,
         interaction: discord.Interaction,
-        topic: str,
+        topic: TopicQuery,
         en: app_commands.Range[str, 1, 300],
         zh: app_commands.Range[str, 1, 300],
     ) -> None:
@@ -434,7 +442,7 @@ class Topics(
     @app_commands.autocomplete(topic=topic_autocomplete)
     @app_commands.guild_only()
     @requires_module("topics")
-    async def prompt(self, interaction: discord.Interaction, topic: str) -> None:
+    async def prompt(self, interaction: discord.Interaction, topic: TopicQuery) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)  # posts in the room before answering
         found = await self.resolve(interaction, topic)
         channel = self.room(interaction.guild, found)
@@ -448,7 +456,7 @@ class Topics(
                 raise UserFacingError("core.error.cooldown", seconds=max(1, round(wait)))
         posted = False
         try:
-            with user_errors():
+            with user_errors(interaction.locale):
                 prompt = await self.service.take_prompt(found)
             script = await self.service.script(found.guild_id)
             try:
@@ -469,7 +477,7 @@ class Topics(
     @app_commands.autocomplete(topic=topic_autocomplete)
     @app_commands.guild_only()
     @requires_module("topics")
-    async def join(self, interaction: discord.Interaction, topic: str) -> None:
+    async def join(self, interaction: discord.Interaction, topic: TopicQuery) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)  # edits channel permissions first
         found = await self.resolve(interaction, topic)
         channel = self.room(interaction.guild, found)
@@ -486,7 +494,7 @@ class Topics(
     @app_commands.autocomplete(topic=topic_autocomplete)
     @app_commands.guild_only()
     @requires_module("topics")
-    async def leave(self, interaction: discord.Interaction, topic: str) -> None:
+    async def leave(self, interaction: discord.Interaction, topic: TopicQuery) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)  # edits channel permissions first
         found = await self.resolve(interaction, topic)
         channel = self.room(interaction.guild, found)

@@ -25,6 +25,7 @@ __all__ = [
     "COMMON_WORDS",
     "MAX_TERM_LENGTH",
     "ImportPreview",
+    "NotATextFile",
     "ImportedTerm",
     "RejectReason",
     "RejectedRow",
@@ -64,6 +65,47 @@ COMMON_WORDS = frozenset(normalise(word) for word in (
     "freedom", "human rights", "protest", "tank", "student", "students", "news", "internet",
     "virus", "covid", "the", "and", "you", "fuck", "shit", "sex", "porn", "love", "free",
 ))
+
+
+# Signatures of files people upload by mistake (a screenshot, a spreadsheet, a PDF): GB18030
+# decodes nearly any bytes, so without this they would come out as a list of odd "terms".
+BINARY_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF87a": "GIF",
+    b"GIF89a": "GIF",
+    b"%PDF-": "PDF",
+    b"PK\x03\x04": "ZIP",  # also .xlsx, .docx, .odt
+    b"PK\x05\x06": "ZIP",
+    b"\x1f\x8b": "GZIP",
+    b"RIFF": "RIFF",  # WEBP, WAV, AVI
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "OLE",  # old .xls/.doc
+    b"7z\xbc\xaf\x27\x1c": "7Z",
+    b"Rar!\x1a\x07": "RAR",
+}
+
+
+class NotATextFile(ValueError):
+    """The upload is not a text or CSV file at all (an image, a PDF, a spreadsheet...)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What kind of binary file `data` is ("PNG", "PDF", ...), or None for text.
+
+    UTF-16 text (with its BOM) is text though it has NUL bytes; any other NUL byte in the first
+    8 KB means binary, as `git` and `grep` decide."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    for signature, kind in BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            return kind
+    if b"\x00" in data[:8192]:
+        return "binary"
+    return None
 
 
 class RejectReason(StrEnum):
@@ -115,7 +157,11 @@ class ImportPreview:
 
 def parse_keyword_file(data: bytes, *, existing_terms: Iterable[str] = ()) -> ImportPreview:
     """Parse an uploaded list. `existing_terms` (already in the guild's effective catalogue)
-    are reported as already listed rather than imported twice."""
+    are reported as already listed rather than imported twice. Raises NotATextFile for an
+    image, PDF, archive or other binary upload: the whole file is refused, no row is read."""
+    kind = binary_kind(data)
+    if kind is not None:
+        raise NotATextFile(kind)
     lines, encoding, undecodable = _decode_lines(data)
     rejected = [RejectedRow(number, text, RejectReason.UNDECODABLE) for number, text in undecodable]
 

@@ -378,7 +378,7 @@ class TopicService:
         """A prompt not yet used this round, recorded as used; a new round starts when all were."""
         bank = await self.bank(topic)
         if not bank:
-            raise TopicError("topics.error.no_prompts", topic=topic.name_en)
+            raise TopicError("topics.error.no_prompts", topic=topic)  # named in the reader's language by the cog
         for _attempt in range(5):
             try:
                 async with self.db.begin() as connection:

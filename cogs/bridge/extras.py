@@ -29,6 +29,7 @@ from bot.bridge.pacing import SlidingWindowLimiter
 from bot.bridge.relay_days import RelayDays
 from bot.bridge.tables import bridge_channels
 from bot.checks import UserFacingError, moderator_only, requires_module
+from bot.i18n import shorten
 from bot.pipeline.detect import detect_language
 from bot.translation.languages import to_simplified, to_traditional
 from cogs.bridge.options import Linkable
@@ -247,7 +248,8 @@ class BridgeExtras:
     @moderator_only()
     @requires_module("bridge")
     async def accept(
-        self, interaction: discord.Interaction, code: str, channel: Linkable, language: app_commands.Choice[str],
+        self, interaction: discord.Interaction, code: app_commands.Range[str, 1, 40], channel: Linkable,
+        language: app_commands.Choice[str],
         script: app_commands.Choice[str] | None = None,
     ) -> None:
         self._check_usable(interaction, channel)
@@ -308,17 +310,19 @@ class BridgeExtras:
             raise UserFacingError("bridge.glossary.error.full")
         await self.glossaries.add(interaction.guild_id, term, translation)
         await interaction.response.send_message(
-            self.bot.i18n.t("bridge.glossary.added", interaction.locale, term=term.strip(), translation=translation.strip()),
+            self.bot.i18n.t("bridge.glossary.added", interaction.locale, term=shorten(term.strip()),
+                            translation=shorten(translation.strip())),
             ephemeral=True,
         )
 
     @glossary_group.command(name="remove", description=_("Remove a glossary term", key="commands.bridge.glossary.remove.description"))
     @app_commands.describe(term=_("The term as written", key="commands.bridge.param.term"))
     @moderator_only()
-    async def glossary_remove(self, interaction: discord.Interaction, term: str) -> None:
+    async def glossary_remove(self, interaction: discord.Interaction, term: app_commands.Range[str, 1, 100]) -> None:
         if not await self.glossaries.remove(interaction.guild_id, term):
-            raise UserFacingError("bridge.glossary.error.unknown", term=term)
-        await interaction.response.send_message(self.bot.i18n.t("bridge.glossary.removed", interaction.locale, term=term), ephemeral=True)
+            raise UserFacingError("bridge.glossary.error.unknown", term=shorten(term))
+        await interaction.response.send_message(
+            self.bot.i18n.t("bridge.glossary.removed", interaction.locale, term=shorten(term)), ephemeral=True)
 
     @glossary_group.command(name="list", description=_("Show this server's glossary", key="commands.bridge.glossary.list.description"))
     @app_commands.guild_only()

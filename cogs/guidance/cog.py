@@ -23,11 +23,11 @@ from bot.background import stop_loops
 from bot.bridge.models import OriginalMessage
 from bot.checks import UserFacingError, moderator_only, requires_module
 from bot.guidance.catalogue import IMPORTED_ENTRY_ID, Catalogue, CatalogueError, Entry, imported_entry
-from bot.guidance.importer import parse_keyword_file
+from bot.guidance.importer import NotATextFile, parse_keyword_file
 from bot.guidance.languages import note_locale
 from bot.guidance.matcher import GuidanceMatcher, MatcherCache, normalise
 from bot.guidance.store import CUSTOM_CATEGORY_ID, GuidanceStore, GuildGuidance, PendingRemoval
-from bot.i18n import resolve_locale
+from bot.i18n import resolve_locale, shorten
 from bot.pipeline.detect import detect_language
 from cogs.guidance.notes import EMBED_LIMIT, NoteWriter, Noticed, notice_key
 from cogs.guidance.views import ImportPreviewView, UndoImportView, WhyButton
@@ -40,6 +40,8 @@ FALLBACK_REPLY_SECONDS = 60.0
 REMOVAL_SWEEP_SECONDS = 30.0
 NOTICE_REACTION = "💡"
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
+# A guidance category as typed or picked from autocomplete (ids like "leaders").
+CategoryName = app_commands.Range[str, 1, 64]
 # How many (message, person, entry) triples to remember so the original and its translated
 # copy never produce two notes about one message.
 RECENT_NOTICES = 4096
@@ -348,7 +350,7 @@ class Guidance(
     )
     @app_commands.describe(category=_("A category to read (leave empty for the list)", key="commands.guidance.param.category"))
     @requires_module("guidance")
-    async def topics(self, interaction: discord.Interaction, category: str | None = None) -> None:
+    async def topics(self, interaction: discord.Interaction, category: CategoryName | None = None) -> None:
         state = await self.store.guild(interaction.guild_id)
         locale = interaction.locale
         if category is None:
@@ -359,7 +361,7 @@ class Guidance(
         else:
             entries = self._entries_in(category, state)
             if not entries:
-                raise UserFacingError("guidance.topics.unknown", name=category)
+                raise UserFacingError("guidance.topics.unknown", name=shorten(category))
             embed = discord.Embed(
                 title=self.notes.category_name(category, locale),
                 description=self._entry_list(category, entries, state, locale),
@@ -402,9 +404,9 @@ class Guidance(
     )
     @moderator_only()
     @requires_module("guidance")
-    async def category(self, interaction: discord.Interaction, name: str, enabled: bool) -> None:
+    async def category(self, interaction: discord.Interaction, name: CategoryName, enabled: bool) -> None:
         if name not in self.catalogue.categories:
-            raise UserFacingError("guidance.category.unknown", name=name)
+            raise UserFacingError("guidance.category.unknown", name=shorten(name))
         await self.store.set_category_enabled(interaction.guild_id, name, enabled)
         key = "guidance.category.enabled" if enabled else "guidance.category.disabled"
         await interaction.response.send_message(
@@ -430,19 +432,19 @@ class Guidance(
         term: app_commands.Range[str, 1, 50],
         explanation_en: app_commands.Range[str, 1, 600],
         explanation_zh: app_commands.Range[str, 1, 600],
-        category: str | None = None,
+        category: CategoryName | None = None,
     ) -> None:
         if category is not None and category not in self.catalogue.categories:
-            raise UserFacingError("guidance.category.unknown", name=category)
+            raise UserFacingError("guidance.category.unknown", name=shorten(category))
         try:
             await self.store.add_custom_entry(
                 interaction.guild_id, term, explanation_en=explanation_en, explanation_zh=explanation_zh,
                 category=category, added_by=interaction.user.id,
             )
         except CatalogueError:
-            raise UserFacingError("guidance.add.too_short", term=term) from None
+            raise UserFacingError("guidance.add.too_short", term=shorten(term)) from None
         await interaction.response.send_message(
-            self.bot.i18n.t("guidance.add.done", interaction.locale, term=term), ephemeral=True
+            self.bot.i18n.t("guidance.add.done", interaction.locale, term=shorten(term)), ephemeral=True
         )
 
     @add.autocomplete("category")
@@ -453,18 +455,18 @@ class Guidance(
     @app_commands.describe(term=_("The term", key="commands.guidance.param.term"))
     @moderator_only()
     @requires_module("guidance")
-    async def remove(self, interaction: discord.Interaction, term: str) -> None:
+    async def remove(self, interaction: discord.Interaction, term: app_commands.Range[str, 1, 100]) -> None:
         removed = await self.store.remove_term(interaction.guild_id, term)
         if removed is None:
-            raise UserFacingError("guidance.remove.not_found", term=term)
+            raise UserFacingError("guidance.remove.not_found", term=shorten(term))
         await interaction.response.send_message(
-            self.bot.i18n.t(f"guidance.remove.done_{removed}", interaction.locale, term=term), ephemeral=True
+            self.bot.i18n.t(f"guidance.remove.done_{removed}", interaction.locale, term=shorten(term)), ephemeral=True
         )
 
     @remove.autocomplete("term")
     async def _remove_term(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         state = await self.store.guild(interaction.guild_id)
-        wanted = normalise(current)
+        wanted = normalise(current[:100])
         terms = [entry.display_term for entry in state.custom] + list(state.config.imported_terms)
         return [app_commands.Choice(name=t[:100], value=t[:100]) for t in terms if wanted in normalise(t)][:25]
 
@@ -481,7 +483,10 @@ class Guidance(
         data = await file.read()
         matcher = await self._matcher(interaction.guild_id)
         existing = [term for entry in matcher.entries for term in entry.terms]
-        preview = await asyncio.to_thread(parse_keyword_file, data, existing_terms=existing)
+        try:
+            preview = await asyncio.to_thread(parse_keyword_file, data, existing_terms=existing)
+        except NotATextFile:
+            raise UserFacingError("guidance.import.not_text", filename=shorten(file.filename)) from None
         locale = interaction.locale
         view = ImportPreviewView(self, owner_id=interaction.user.id, locale=locale, preview=preview, filename=file.filename)
         extra = {}
@@ -535,7 +540,7 @@ class Guidance(
                 ids.append(CUSTOM_CATEGORY_ID)
             if state.config.imported_terms:
                 ids.append(IMPORTED_ENTRY_ID)
-        wanted = current.casefold()
+        wanted = current[:64].casefold()
         choices = []
         for category_id in ids:
             name = self.notes.category_name(category_id, interaction.locale)

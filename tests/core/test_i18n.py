@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.i18n import FALLBACK_LOCALE, SUPPORTED_LOCALES, I18n, iter_po_files, placeholders, resolve_locale
+from bot.i18n import FALLBACK_LOCALE, SUPPORTED_LOCALES, I18n, iter_po_files, placeholders, resolve_locale, shorten
 
 CATALOGUES = I18n.load()
 
@@ -52,3 +52,17 @@ def test_bilingual_text_has_both_languages() -> None:
 
 def test_a_missing_field_does_not_crash_a_reply() -> None:
     assert "{module}" in CATALOGUES.t("core.modules.enabled", "zh-CN")
+
+
+def test_bilingual_text_picks_the_callers_chinese() -> None:
+    traditional = CATALOGUES.bilingual("core.log_channel.cleared", chinese="zh-TW")
+    assert "system channel" in traditional and "系統頻道" in traditional
+    # English (or unknown) callers read Simplified next to the English, as before.
+    assert CATALOGUES.bilingual("core.log_channel.cleared", chinese="en-US") == CATALOGUES.bilingual("core.log_channel.cleared")
+
+
+def test_shorten_keeps_echoed_input_short() -> None:
+    assert shorten("cat") == "cat"
+    cut = shorten("cat " * 550, 100)
+    assert len(cut) <= 100 and cut.endswith("…")
+    assert shorten("x" * 100, 100) == "x" * 100

@@ -1,4 +1,6 @@
-from bot.guidance.importer import RejectReason, parse_keyword_file
+import pytest
+
+from bot.guidance.importer import NotATextFile, RejectReason, binary_kind, parse_keyword_file
 
 
 def reasons(preview):
@@ -81,3 +83,25 @@ def test_terms_already_in_the_catalogue_are_reported():
 def test_mixed_latin_and_chinese_cell_keeps_latin_phrase_together():
     preview = parse_keyword_file("Winnie the Pooh 习近平\n".encode())
     assert preview.accepted[0].parts == ("winnie the pooh", "习近平")
+
+
+@pytest.mark.parametrize(("data", "kind"), [
+    (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "PNG"),
+    (b"\xff\xd8\xff\xe0\0\x10JFIF\0", "JPEG"),
+    (b"GIF89a\x01\0\x01\0", "GIF"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF"),
+    (b"PK\x03\x04\x14\0\x06\0[Content_Types].xml", "ZIP"),  # .xlsx
+    (b"\x1f\x8b\x08\0\0\0\0\0", "GZIP"),
+    ("习近平\n".encode() + b"\0\0\0" + "翻墙\n".encode(), "binary"),  # a NUL byte anywhere early
+])
+def test_binary_files_are_refused_whole(data, kind):
+    assert binary_kind(data) == kind
+    with pytest.raises(NotATextFile) as refused:
+        parse_keyword_file(data)
+    assert refused.value.kind == kind
+
+
+def test_utf16_text_with_nul_bytes_is_still_text():
+    data = "\ufeff草泥马\n河蟹\n".encode("utf-16-le")
+    assert binary_kind(b"\xff\xfe" + data[2:]) is None
+    assert parse_keyword_file("草泥马\n河蟹\n".encode("utf-16")).terms == ("草泥马", "河蟹")

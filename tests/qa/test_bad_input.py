@@ -4,12 +4,14 @@ logged), nobody pinged, nothing lost."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
+import discord
 import pytest
 
-from tests.qa.conftest import PNG, World, language_problems, last_id, pings, reply_text
+from tests.qa.conftest import PNG, World, all_slash_commands, language_problems, last_id, pings, reply_text
 from tests.qa.test_every_command import NAMES as _NAMES, prepare
 
 NAMES = (*_NAMES, "猫")
@@ -58,17 +60,7 @@ def _problems_for(world: World, handle, label: str, locale: str) -> list[str]:
     return problems
 
 
-BUG3 = ("BUG-3: a 2,000+ character option gets no reply at all (interaction failed) or an ERROR: the reply echoes "
-        "the text back past Discord's 2,000-character limit (glossary add logs ERROR at cogs/bridge/extras.py:310; "
-        "guidance add at cogs/guidance/cog.py:431), or autocomplete-backed options never answer")
-FAILING_LONG = {"bridge glossary add", "bridge glossary remove", "cattax setup", "guidance add", "guidance category",
-                "guidance remove", "guidance topics", "topics schedule"}
-
-
-@pytest.mark.parametrize("command", [
-    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=BUG3)) if c in FAILING_LONG else c
-    for c in sorted(FREE_TEXT)
-])
+@pytest.mark.parametrize("command", sorted(FREE_TEXT))
 async def test_free_text_options_survive_bad_input(world: World, command: str, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.ERROR)
     fixed, spoiled = FREE_TEXT[command]
@@ -97,12 +89,71 @@ async def test_free_text_options_survive_bad_input(world: World, command: str, c
     assert not problems, "\n".join(problems)
 
 
+async def test_too_long_options_are_refused_privately_in_the_callers_language(world: World) -> None:
+    async with world.running() as bot:
+        for locale in ("en-US", "zh-CN", "zh-TW"):
+            handle = await world.slash(world.moderator, "bridge glossary add", locale=locale, term=LONG, translation="猫")
+            assert handle.ephemeral
+            assert reply_text(handle) == bot.i18n.t("core.error.option_too_long", locale, option="term", limit=100,
+                                                    length=len(LONG))
+            handle = await world.slash(world.moderator, "topics schedule", locale=locale, topic="cats", hour=9,
+                                       timezone=LONG)
+            assert reply_text(handle) == bot.i18n.t("core.error.option_too_long", locale, option="timezone", limit=64,
+                                                    length=len(LONG))
+
+
+async def test_every_option_has_a_length_limit_discord_can_enforce(world: World) -> None:
+    """Free text options declare max_length (the client refuses more); required ones min_length too."""
+    async with world.running() as bot:
+        loose = [
+            f"/{command.qualified_name} {parameter.name}"
+            for command in all_slash_commands(bot) for parameter in command.parameters
+            if parameter.type is discord.AppCommandOptionType.string and not parameter.choices
+            and (parameter.max_value is None or (parameter.required and not parameter.min_value))
+        ]
+    assert loose == []
+
+
+async def test_autocomplete_answers_huge_input_at_once(world: World, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.ERROR)
+    problems = []
+    async with world.running() as bot:
+        await prepare(world)
+        for command in all_slash_commands(bot):
+            for parameter in command.parameters:
+                if not parameter.autocomplete:
+                    continue
+                for value in (LONG, "🐱" * 90, "\u200b" * 50):
+                    handle = await world.double.invoke_autocomplete(
+                        world.moderator, command.qualified_name, channel=world.general,
+                        options={parameter.display_name: value}, focused=parameter.display_name, locale="zh-TW")
+                    try:
+                        await handle.wait_response(timeout=2)
+                    except (TimeoutError, asyncio.TimeoutError):
+                        problems.append(f"/{command.qualified_name} {parameter.name}: no autocomplete answer in 2 s")
+                        continue
+                    if len(handle.choices or []) > 25:
+                        problems.append(f"/{command.qualified_name} {parameter.name}: {len(handle.choices)} choices")
+    problems += [f"ERROR logged: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not problems, "\n".join(problems)
+
+
+async def test_timezone_autocomplete_suggests_common_zones_first(world: World) -> None:
+    async with world.running():
+        await prepare(world)
+        handle = await world.double.invoke_autocomplete(world.moderator, "topics schedule", channel=world.general,
+                                                        options={"topic": "cats", "timezone": ""}, focused="timezone")
+        await handle.wait_response()
+    values = [choice["value"] for choice in handle.choices]
+    assert values[:3] == ["America/New_York", "America/Los_Angeles", "America/Chicago"]
+    assert {"Asia/Shanghai", "Asia/Taipei", "Europe/London", "Australia/Sydney"} <= set(values)
+    assert "Africa/Abidjan" not in values
+
+
 @pytest.mark.parametrize("upload", [
     ("empty.txt", b""),
     ("huge.txt", ("词" * 3000 + "\n").encode() * 200),
-    pytest.param(("cat.png", PNG), marks=pytest.mark.xfail(strict=True, reason=(
-        "BUG-2: /guidance import accepts a binary PNG as a keyword list (decoded as gb18030): the preview offers "
-        "to import the term `塒NG` and lists NUL-byte rows instead of saying the file is not a text list"))),
+    ("cat.png", PNG),
     ("latin1.csv", "term,explanation\ncaf\xe9,x\n".encode("latin-1")),
     ("zero-width.txt", "\u200b\n\u200b\u200b\n".encode()),
     ("mentions.txt", "@everyone\n<@1>\n".encode()),

@@ -134,10 +134,7 @@ def _dump(label: str, handle, text: str) -> None:
             out.write(f"=== {label} [type={handle.response_type} ephemeral={handle.ephemeral}]\n{text}\n")
 
 
-XFAIL = {
-    "cattax leaderboard": "BUG-1: /cattax leaderboard posts a public en + zh-CN (Simplified) board whatever the "
-                          "caller's locale; a zh-TW caller reads Simplified (暂时还没有人, 总榜)",
-}
+XFAIL: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("command", [

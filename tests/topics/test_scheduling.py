@@ -53,3 +53,11 @@ def test_timezone_suggestions_prefer_prefixes():
     suggestions = scheduling.timezone_suggestions("asia/sh")
     assert suggestions[0] == "Asia/Shanghai"
     assert "America/New_York" in scheduling.timezone_suggestions("new york")
+
+
+def test_timezone_suggestions_start_with_common_zones():
+    assert scheduling.timezone_suggestions("")[:4] == ["America/New_York", "America/Los_Angeles", "America/Chicago",
+                                                       "Asia/Shanghai"]
+    assert "Africa/Abidjan" not in scheduling.timezone_suggestions("")
+    assert scheduling.timezone_suggestions("america")[0] == "America/New_York"
+    assert scheduling.timezone_suggestions("x" * 3000) == []
