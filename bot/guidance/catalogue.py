@@ -41,6 +41,27 @@ SEVERITIES = ("high", "medium", "low")
 TERM_KINDS = ("en", "zh_hans", "zh_hant", "pinyin", "evasions")
 
 _S2TWP = opencc.OpenCC("s2twp")
+# Words s2twp leaves in mainland usage or turns into the wrong Taiwan word for these texts:
+# posts and accounts as Taiwanese write them (帖子/賬號 are mainland), and 支持 (support a cause,
+# not 支援 "technical support"), 文件 (leaked documents, not 檔案 "computer files") and 屏蔽 kept.
+TAIWAN_WORDS = {
+    "发帖": "發文", "帖子": "貼文", "账号": "帳號", "账户": "帳戶",
+    "支持": "支持", "文件": "文件", "屏蔽": "屏蔽",
+}
+_TAIWAN_WORD = re.compile("|".join(sorted(map(re.escape, TAIWAN_WORDS), key=len, reverse=True)))
+
+
+def to_taiwan_traditional(text: str) -> str:
+    """Simplified catalogue text as a Taiwanese reader expects it: OpenCC s2twp, with the
+    words in TAIWAN_WORDS fixed first."""
+    parts: list[str] = []
+    start = 0
+    for match in _TAIWAN_WORD.finditer(text):
+        parts.append(_S2TWP.convert(text[start:match.start()]))
+        parts.append(TAIWAN_WORDS[match.group()])
+        start = match.end()
+    parts.append(_S2TWP.convert(text[start:]))
+    return "".join(parts)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _URL = re.compile(r"^https?://\S+$")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -65,7 +86,7 @@ class Bilingual:
         """Text for a Discord locale ("en-US", "zh-CN", "zh-TW" or a discord.Locale)."""
         code = str(locale).lower()
         if code in {"zh-tw", "zh-hk", "zh-hant"}:
-            return _S2TWP.convert(self.zh)
+            return to_taiwan_traditional(self.zh)
         if code.startswith("zh"):
             return self.zh
         return self.en

@@ -10,6 +10,7 @@ from bot.guidance.catalogue import (
     Catalogue,
     CatalogueError,
     Entry,
+    to_taiwan_traditional,
 )
 from bot.guidance.matcher import normalise
 
@@ -60,7 +61,7 @@ def test_traditional_terms_fold_to_a_simplified_term_of_the_same_entry(catalogue
 
 def test_traditional_explanation_is_derived_for_taiwan_locale():
     text = Bilingual("Posts are hidden.", "帖子会被隐藏。")
-    assert text.for_locale("zh-TW") == "帖子會被隱藏。"
+    assert text.for_locale("zh-TW") == "貼文會被隱藏。"  # Taiwan's word for a post
     assert text.for_locale("zh-CN") == "帖子会被隐藏。"
     assert text.for_locale("en-US") == "Posts are hidden."
     assert text.for_locale("fr") == "Posts are hidden."
@@ -101,3 +102,13 @@ def test_catalogue_rejects_unknown_category_and_duplicate_ids():
 
 def test_guild_entries_may_omit_a_source():
     assert Entry.from_dict(_raw_entry(sources=[]), require_source=False).sources == ()
+
+
+
+def test_traditional_texts_use_taiwan_words(catalogue):
+    assert to_taiwan_traditional("普通用户发帖支持台独，帖子会被删除，账号也可能受罚；泄露文件被屏蔽。") == (
+        "普通使用者發文支持臺獨，貼文會被刪除，帳號也可能受罰；洩露文件被屏蔽。")
+    mainland = ("帖子", "賬號", "賬戶", "支援", "檔案")
+    for entry in catalogue.entries:
+        text = entry.explanation.for_locale("zh-TW") + entry.title.for_locale("zh-TW")
+        assert not [word for word in mainland if word in text], (entry.id, text)
