@@ -124,10 +124,10 @@ async def test_import_previews_rejects_then_confirms_then_undoes(harness: Harnes
         assert harness.double.dm_view(harness.wang) == []
 
         labels = buttons(handle.message)
-        confirm = await harness.double.click_button(harness.moderator, handle.message, labels["Import 2 terms"])
+        confirm = await harness.double.click_button(harness.moderator, handle.message, labels["Import terms (2)"])
         await confirm.wait_response()
         done = harness.double.world.messages[handle.message.id]
-        assert "Imported 2 terms from keywords.csv" in done.content
+        assert "Terms imported from keywords.csv: 2 " in done.content
 
         await harness.double.post(harness.alice, harness.general, "听说草泥马住在马勒戈壁")
         [note] = await harness.double.wait_for(lambda: harness.double.dm_view(harness.alice))
@@ -136,7 +136,7 @@ async def test_import_previews_rejects_then_confirms_then_undoes(harness: Harnes
 
         undo = await harness.double.click_button(harness.moderator, done, buttons(done)["Undo this import"])
         await undo.wait_response()
-        assert "Removed the 2 terms imported from keywords.csv" in harness.double.world.messages[handle.message.id].content
+        assert "Import from keywords.csv undone; terms removed: 2." in harness.double.world.messages[handle.message.id].content
         await harness.double.post(harness.wang, harness.general, "草泥马河蟹")
         await harness.settle()
         assert harness.double.dm_view(harness.wang) == []
@@ -150,10 +150,10 @@ async def test_undo_import_command_removes_exactly_the_last_batch(harness: Harne
             upload = harness.double.world.make_attachment(harness.general.id, filename, data.encode())
             handle = await harness.slash(harness.moderator, "guidance import", file=upload)
             await handle.wait_text()
-            confirm = await harness.double.click_button(harness.moderator, handle.message, buttons(handle.message)["Import 1 terms"])
+            confirm = await harness.double.click_button(harness.moderator, handle.message, buttons(handle.message)["Import terms (1)"])
             await confirm.wait_response()
         undone = await harness.slash(harness.moderator, "guidance undo-import")
-        assert undone.response_text == "Removed the 1 terms imported from second.txt."
+        assert undone.response_text == "Import from second.txt undone; terms removed: 1."
         check = await harness.slash(harness.moderator, "guidance check", text="草泥马河蟹 法克鱿")
     assert "“草泥马河蟹”" in check.response_text and "法克鱿" not in check.response_text
 
@@ -163,7 +163,7 @@ async def test_only_the_moderator_who_imported_can_confirm(harness: Harness) -> 
         upload = harness.double.world.make_attachment(harness.general.id, "list.txt", "草泥马河蟹\n".encode())
         handle = await harness.slash(harness.moderator, "guidance import", file=upload)
         await handle.wait_text()
-        other = await harness.double.click_button(harness.alice, handle.message, buttons(handle.message)["Import 1 terms"])
+        other = await harness.double.click_button(harness.alice, handle.message, buttons(handle.message)["Import terms (1)"])
         await other.wait_response()
     assert other.ephemeral and "Only the moderator who started this import" in other.response_text
 

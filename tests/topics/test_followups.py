@@ -112,7 +112,7 @@ async def test_rooms_the_bot_cannot_rename_are_counted_not_fatal(server):
     handle = await server.run(server.moderator, "script", value="traditional")
     await handle.wait_followups(1)
     assert groceries.name == "groceries-买菜与物价"
-    assert any("1 rooms could not be renamed" in message.content for message in handle.followups)
+    assert any("Rooms that could not be renamed: 1." in message.content for message in handle.followups)
     healthcare = await server.service.resolve(server.guild.id, "healthcare")
     assert server.channel_named("healthcare").name == channel_name("healthcare", healthcare.name_zh_hant)  # the others were
 
