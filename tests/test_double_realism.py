@@ -173,6 +173,10 @@ def _command(**changes):
     (_command(options=[{"type": 3, "name": "a", "description": "a",
                         "choices": [{"name": f"{n}", "value": f"{n}"} for n in range(26)]}]), "options"),
     ({"name": "Translate", "type": 3, "description": "not allowed"}, "description"),
+    (_command(options=[{"type": 3, "name": "a", "description": "a", "max_length": 6001}]), "max_length"),
+    (_command(options=[{"type": 3, "name": "a", "description": "a", "max_length": 0}]), "max_length"),
+    (_command(options=[{"type": 3, "name": "a", "description": "a", "min_length": 10, "max_length": 5}]), "min_length"),
+    (_command(options=[{"type": 4, "name": "a", "description": "a", "max_length": 5}]), "max_length"),
 ])
 async def test_sync_refuses_what_discord_refuses(discord_double: DiscordDouble, world, payload, where) -> None:
     bot = make_bot()

@@ -127,6 +127,27 @@ def _check_options(path: str, options: Any, counter: list[int], depth: int) -> N
         else:
             seen_optional = True
         _check_choices(where, option, counter)
+        _check_lengths(where, option, kind)
+
+
+STRING = 3
+
+
+def _check_lengths(path: str, option: dict[str, Any], kind: int) -> None:
+    """min_length 0-6000 and max_length 1-6000, for string options only (what the client enforces)."""
+    for field, low in (("min_length", 0), ("max_length", 1)):
+        value = option.get(field)
+        if value is None:
+            continue
+        if kind != STRING:
+            raise _problem(f"{path}.{field}", "APPLICATION_COMMAND_OPTION_INVALID", f"{field} is only for string options")
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= 6000:
+            raise _problem(f"{path}.{field}", "NUMBER_TYPE_MAX" if isinstance(value, int) and value > 6000
+                           else "NUMBER_TYPE_MIN", f"int value should be between {low} and 6000.")
+    if option.get("min_length") is not None and option.get("max_length") is not None \
+            and option["min_length"] > option["max_length"]:
+        raise _problem(f"{path}.min_length", "APPLICATION_COMMAND_OPTION_INVALID",
+                       "min_length must be less than or equal to max_length")
 
 
 def validate_command(data: Any, path: str = "") -> None:
