@@ -25,6 +25,8 @@ class CombinedPostLine:
     author_name: str
     text: str
     footer: str
+    needs_translation: bool = False  # went out untranslated: a provider was down
+    original_channel_id: int | None = None
 
 
 class CombinedPosts:
@@ -54,13 +56,27 @@ class CombinedPosts:
             )
             return [_line(row) for row in rows]
 
-    async def update_text(self, original_message_id: int, copy_channel_id: int, text: str) -> None:
+    async def update_text(self, original_message_id: int, copy_channel_id: int, text: str, *, needs_translation: bool = False) -> None:
         async with self._db.begin() as connection:
             await connection.execute(
                 sa.update(lines_table)
                 .where(lines_table.c.original_message_id == original_message_id, lines_table.c.copy_channel_id == copy_channel_id)
-                .values(text=text)
+                .values(text=text, needs_translation=needs_translation)
             )
+
+    async def untranslated(self, *, since: datetime, after_original_id: int, limit: int) -> list[CombinedPostLine]:
+        """Lines still showing their original untranslated, by original id after `after_original_id`."""
+        async with self._db.connect() as connection:
+            rows = await connection.execute(
+                sa.select(lines_table)
+                .where(
+                    lines_table.c.needs_translation.is_(True), lines_table.c.created_at >= since,
+                    lines_table.c.original_message_id > after_original_id, lines_table.c.original_channel_id.is_not(None),
+                )
+                .order_by(lines_table.c.original_message_id)
+                .limit(limit)
+            )
+            return [_line(row) for row in rows]
 
     async def forget(self, original_message_id: int, copy_channel_id: int) -> None:
         async with self._db.begin() as connection:
@@ -85,11 +101,12 @@ def _values(line: CombinedPostLine, now: datetime) -> dict:
         "original_message_id": line.original_message_id, "copy_channel_id": line.copy_channel_id,
         "copy_message_id": line.copy_message_id, "webhook_id": line.webhook_id, "position": line.position,
         "author_name": line.author_name[:100], "text": line.text, "footer": line.footer, "created_at": now,
+        "needs_translation": line.needs_translation, "original_channel_id": line.original_channel_id,
     }
 
 
 def _line(row) -> CombinedPostLine:
     return CombinedPostLine(
         row.original_message_id, row.copy_channel_id, row.copy_message_id, row.webhook_id, row.position,
-        row.author_name, row.text, row.footer,
+        row.author_name, row.text, row.footer, bool(row.needs_translation), row.original_channel_id,
     )

@@ -67,4 +67,6 @@ bridge_coalesced_lines = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("footer", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("needs_translation", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("original_channel_id", sa.BigInteger, nullable=True),  # None on rows from before m0011
 )

@@ -318,10 +318,10 @@ class OutboxRelayEngine(RelayEngine):
         channel_id = plan.channel.channel_id
         # Still "in flight" until posted, so an edit or delete meanwhile follows it (see RelayEngine.edit).
         self._in_flight[original.message_id] = self._in_flight.get(original.message_id, 0) + 1
-        body = _without_footer(prepared.contents[0], self._footer(original, plan)) if prepared.contents else ""
+        body = _without_footer(prepared.contents[0], self.footer_of(prepared)) if prepared.contents else ""
         combinable = can_be_combined(body, len(prepared.contents)) and not plan.under_original
         line = CombinedLine(original.author_name, body) if combinable else None
-        footer = self._footer(original, plan) if combinable else ""
+        footer = self.footer_of(prepared) if combinable else ""
         refill = (original.message_id, channel_id) in self._refill_copies
         self._refill_copies.discard((original.message_id, channel_id))
         item = OutboxItem(prepared, self.clock(), combinable, line, footer, original.channel_id, original.message_id)
@@ -372,7 +372,8 @@ class OutboxRelayEngine(RelayEngine):
         await self.combined_posts.record([
             CombinedPostLine(
                 item.payload.original.message_id, destination.channel_id, sent.message_id, sent.webhook_id, position,
-                item.line.author_name, item.line.text, footer,
+                item.line.author_name, item.line.text, footer, needs_translation=not item.payload.translated,
+                original_channel_id=item.payload.original.channel_id,
             )
             for position, item in enumerate(items)
         ])
@@ -426,11 +427,22 @@ class OutboxRelayEngine(RelayEngine):
             await super()._deliver_edit(prepared)
             return
         [line] = lines
-        text = _without_footer(prepared.contents[0] if prepared.contents else "", self._footer(prepared.original, prepared.plan))
-        if text == line.text:
+        text = _without_footer(prepared.contents[0] if prepared.contents else "", self.footer_of(prepared))
+        if text == line.text and line.needs_translation == (not prepared.translated):
             return
-        await self.combined_posts.update_text(line.original_message_id, channel_id, text)
+        await self.combined_posts.update_text(line.original_message_id, channel_id, text, needs_translation=not prepared.translated)
         await self._rerender(Destination.of(prepared.plan.channel), line)
+
+    async def fill_in_untranslated(self, original: OriginalMessage) -> bool:
+        if self.optouts.is_opted_out(original.author_id):
+            return True
+        return await super().fill_in_untranslated(original)
+
+    async def channels_awaiting_translation(self, original_message_id: int) -> set[int]:
+        lines = await self.combined_posts.lines_of_originals([original_message_id])
+        return await super().channels_awaiting_translation(original_message_id) | {
+            line.copy_channel_id for line in lines if line.needs_translation
+        }
 
     def _deleter(self, channel_id: int, original_ids: list[int]):
         delete_singles = super()._deleter(channel_id, original_ids)
@@ -457,12 +469,28 @@ class OutboxRelayEngine(RelayEngine):
             if not remaining:
                 await self.sender.delete(destination, changed.webhook_id, changed.copy_message_id)
                 return
-            content = render_combined([CombinedLine(line.author_name, line.text) for line in remaining], changed.footer)
+            footer = changed.footer
+            if not any(line.needs_translation for line in remaining):
+                footer = self._footer_once_translated(footer, destination.channel_id)
+            content = render_combined([CombinedLine(line.author_name, line.text) for line in remaining], footer)
             await self.sender.edit(destination, changed.webhook_id, changed.copy_message_id, content)
         except CopyGone:
             pass
         except DeliveryError as error:
             await self._delivery_failed(destination, error)
+
+
+    def _footer_once_translated(self, footer: str, channel_id: int) -> str:
+        """A combined post's footer once no line in it is untranslated: no notice, the label instead."""
+        notice, label = self.labels.translation_unavailable, self.labels.machine_translation
+        parts = footer.removeprefix("-# ")
+        if notice not in parts:
+            return footer
+        parts = parts.replace(" · " + notice, "").replace(notice + " · ", "").replace(notice, "")
+        channel = self.space_of(channel_id)
+        if label not in parts and (channel is None or channel.show_label):
+            parts = " · ".join(part for part in (parts, label) if part)
+        return subtext(parts)
 
 
 def _without_footer(content: str, footer: str) -> str:

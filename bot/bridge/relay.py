@@ -285,10 +285,19 @@ class RelayEngine:
         )
 
     def _untranslated(self, original: OriginalMessage, plan: CopyPlan, *, header: str) -> PreparedCopy:
-        notice = self.labels.translation_unavailable if plan.is_translation else ""
-        footer = subtext(self._forwarded(original), self._translation_of(original, plan), notice)
+        footer = self._untranslated_footer(original, plan)
         contents = compose(original.content, header=header, attachments=self._attachments(original), footer=footer)
         return PreparedCopy(original, plan, contents, translated=not plan.is_translation, source_hash=source_hash(original))
+
+    def _untranslated_footer(self, original: OriginalMessage, plan: CopyPlan) -> str:
+        notice = self.labels.translation_unavailable if plan.is_translation else ""
+        return subtext(self._forwarded(original), self._translation_of(original, plan), notice)
+
+    def footer_of(self, prepared: PreparedCopy) -> str:
+        """The footer line `prepared.contents` ends with."""
+        if prepared.translated:
+            return self._footer(prepared.original, prepared.plan)
+        return self._untranslated_footer(prepared.original, prepared.plan)
 
     def _attachments(self, original: OriginalMessage) -> list[str]:
         return attachment_lines(original.attachments, original.stickers)
@@ -441,6 +450,33 @@ class RelayEngine:
             log.warning("bridge delivery failed guild=%s channel=%s: %s", destination.guild_id, destination.channel_id, error)
 
     # -- filling in translations that failed ------------------------------------------------
+
+    async def fill_in_untranslated(self, original: OriginalMessage) -> bool:
+        """Translate the copies of `original` (its current content) that went out untranslated,
+        e.g. before a restart, and edit them in place. False when a provider still fails."""
+        bridge = self.store.bridge_of_cached(original.channel_id)
+        if bridge is None:
+            return True
+        waiting = await self.channels_awaiting_translation(original.message_id)
+        plans = [plan for plan in plan_copies(bridge, original.channel_id, detect_language(original.content))
+                 if plan.channel.channel_id in waiting]
+        for plan in plans:
+            prepared = await self._prepare(original, plan)
+            if not prepared.translated:
+                return False
+            channel_id = plan.channel.channel_id
+
+            async def deliver(ready: PreparedCopy, channel_id: int = channel_id) -> None:
+                # A live edit or fill-in may have got there first.
+                if channel_id in await self.channels_awaiting_translation(original.message_id):
+                    await self._deliver_edit(ready)
+                    self.stats.fill_ins += 1
+
+            self.pipelines.submit(channel_id, _ready(prepared), deliver, label=f"stored fill-in {original.message_id}")
+        return True
+
+    async def channels_awaiting_translation(self, original_message_id: int) -> set[int]:
+        return {record.copy_channel_id for record in await self.store.copies_of(original_message_id) if record.needs_translation}
 
     def _schedule_fill_in(self, original: OriginalMessage, plan: CopyPlan) -> None:
         channel_id = plan.channel.channel_id

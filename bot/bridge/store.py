@@ -213,6 +213,21 @@ class BridgeStore:
             )
             return [_record_from_row(row) for row in rows]
 
+    async def untranslated_copies(self, *, since: datetime, after_original_id: int, limit: int) -> list[CopyRecord]:
+        """Copies still showing their original untranslated, by original id after `after_original_id`."""
+        await self.flush()
+        async with self._db.connect() as connection:
+            rows = await connection.execute(
+                sa.select(relayed_messages)
+                .where(
+                    relayed_messages.c.needs_translation.is_(True), relayed_messages.c.created_at >= since,
+                    relayed_messages.c.original_message_id > after_original_id,
+                )
+                .order_by(relayed_messages.c.original_message_id, relayed_messages.c.copy_channel_id, relayed_messages.c.part)
+                .limit(limit)
+            )
+            return [_record_from_row(row) for row in rows]
+
     async def copy(self, copy_message_id: int) -> CopyRecord | None:
         await self.flush()
         async with self._db.connect() as connection:

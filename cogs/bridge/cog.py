@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 
 import discord
 from discord import app_commands
@@ -12,7 +13,8 @@ from discord.ext import commands, tasks
 
 from bot.background import stop_loops
 
-from bot.bridge.models import Bridge, BridgeChannel
+from bot.bridge.fill_ins import StoredFillIns
+from bot.bridge.models import Bridge, BridgeChannel, OriginalMessage
 from bot.checks import UserFacingError, moderator_only, requires_module
 from cogs.bridge.extras import BridgeExtras, partner_channel_label
 from cogs.bridge.options import Linkable
@@ -24,6 +26,7 @@ log = logging.getLogger(__name__)
 # Heroku kills 30 s after SIGTERM: leave time for the gateway and database to close.
 DRAIN_SECONDS = 20.0
 PRUNE_EVERY_HOURS = 6
+FILL_IN_EVERY_MINUTES = 5
 
 SCRIPT_CHOICES = [
     app_commands.Choice(name=_("Simplified", key="commands.bridge.choice.simplified"), value="simplified"),
@@ -55,15 +58,20 @@ class BridgeCog(
             on_translated=lambda original, text: bot.dispatch("qiao_relay_translated", original, text),
         )
         self.relay.attach(self.engine)
+        self.stored_fill_ins = StoredFillIns(
+            self.engine, self.fetch_original,
+            retention=lambda: timedelta(days=bot.settings.message_map_retention_days),
+        )
 
     async def cog_load(self) -> None:
         await self.relay.store.load()
         await self.extras_load()
         self.bot.bridge_relay = self.relay
         self.prune_message_map.start()
+        self.fill_in_translations.start()
 
     async def cog_unload(self) -> None:
-        await stop_loops(self.prune_message_map)
+        await stop_loops(self.prune_message_map, self.fill_in_translations)
         await self.extras_unload()
         if getattr(self.bot, "bridge_relay", None) is self.relay:
             self.bot.bridge_relay = None
@@ -86,6 +94,34 @@ class BridgeCog(
     @prune_message_map.error
     async def _prune_failed(self, error: BaseException) -> None:
         log.error("bridge: pruning the message map failed", exc_info=error)
+
+    @tasks.loop(minutes=FILL_IN_EVERY_MINUTES)
+    async def fill_in_translations(self) -> None:
+        """Copies left untranslated by a provider outage, also before a restart (first pass at start)."""
+        try:
+            done = await self.stored_fill_ins.run_once()
+        except Exception:
+            # Logged, not raised: a raising pass would end the loop, and the next one may work.
+            log.exception("bridge: filling in translations failed")
+            return
+        if done.filled or done.providers_down:
+            log.info("bridge: filling in translations: %d originals queued, %d gone%s", done.filled, done.gone,
+                     "; providers still failing, next try in %d min" % FILL_IN_EVERY_MINUTES if done.providers_down else "")
+
+    @fill_in_translations.before_loop
+    async def _wait_until_ready(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def fetch_original(self, channel_id: int, message_id: int) -> OriginalMessage | None:
+        """The original as it is now; None when it was deleted or is no longer relayed."""
+        try:
+            channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+            message = await channel.fetch_message(message_id)
+        except discord.NotFound:
+            return None
+        if not self.relay.should_relay(message):
+            return None
+        return snapshot(message)
 
     # -- listeners --------------------------------------------------------------------------
 
