@@ -46,8 +46,6 @@ class StoredFillIns:
 
     async def run_once(self) -> FillInPass:
         pending = await self._pending()
-        if len(pending) < self.per_pass:
-            self._after_original_id = 0  # the next pass starts over from the oldest
         filled = gone = 0
         for original_message_id, channel_id in pending:
             try:
@@ -64,6 +62,8 @@ class StoredFillIns:
                 return FillInPass(filled, gone, providers_down=True)
             filled += 1
             self._after_original_id = original_message_id
+        if len(pending) < self.per_pass:
+            self._after_original_id = 0  # reached the newest: the next pass starts over from the oldest
         return FillInPass(filled, gone)
 
     async def _pending(self) -> list[tuple[int, int]]:
