@@ -478,16 +478,7 @@ class Topics(
     @app_commands.guild_only()
     @requires_module("topics")
     async def join(self, interaction: discord.Interaction, topic: TopicQuery) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)  # edits channel permissions first
-        found = await self.resolve(interaction, topic)
-        channel = self.room(interaction.guild, found)
-        member = interaction.user
-        if channel.overwrites_for(member).view_channel:
-            await self.reply(interaction, "topics.join.already", channel=channel.mention)
-            return
-        self.require_bot_permissions(interaction, channel.permissions_for(channel.guild.me), "view_channel", "manage_roles")
-        await channel.set_permissions(member, view_channel=True, reason=self.bot.i18n.t("topics.channel.reason"))
-        await self.reply(interaction, "topics.join.done", channel=channel.mention)
+        await self._set_membership(interaction, topic, joining=True)
 
     @app_commands.command(name="leave", description=_("Leave a topic room", key="commands.topics.leave.description"))
     @app_commands.describe(topic=_("The topic room (English or Chinese name)", key="commands.topics.param.topic"))
@@ -495,16 +486,24 @@ class Topics(
     @app_commands.guild_only()
     @requires_module("topics")
     async def leave(self, interaction: discord.Interaction, topic: TopicQuery) -> None:
+        await self._set_membership(interaction, topic, joining=False)
+
+    async def _set_membership(self, interaction: discord.Interaction, topic: TopicQuery, *, joining: bool) -> None:
+        """Membership is the member's own View Channel overwrite on the room."""
         await interaction.response.defer(ephemeral=True, thinking=True)  # edits channel permissions first
         found = await self.resolve(interaction, topic)
         channel = self.room(interaction.guild, found)
         member = interaction.user
-        if not channel.overwrites_for(member).view_channel:
-            await self.reply(interaction, "topics.leave.not_member", channel=channel.mention)
+        if bool(channel.overwrites_for(member).view_channel) == joining:
+            await self.reply(interaction, "topics.join.already" if joining else "topics.leave.not_member", channel=channel.mention)
             return
         self.require_bot_permissions(interaction, channel.permissions_for(channel.guild.me), "view_channel", "manage_roles")
-        await channel.set_permissions(member, overwrite=None, reason=self.bot.i18n.t("topics.channel.reason"))
-        await self.reply(interaction, "topics.leave.done", channel=channel.mention)
+        reason = self.bot.i18n.t("topics.channel.reason")
+        if joining:
+            await channel.set_permissions(member, view_channel=True, reason=reason)
+        else:
+            await channel.set_permissions(member, overwrite=None, reason=reason)
+        await self.reply(interaction, "topics.join.done" if joining else "topics.leave.done", channel=channel.mention)
 
     @app_commands.command(name="mine", description=_("The topic rooms you have joined", key="commands.topics.mine.description"))
     @app_commands.guild_only()
