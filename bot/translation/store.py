@@ -85,6 +85,7 @@ class SqlTranslationStore:
         self._db = database
         self._cache = translation_cache
         self._usage = translation_usage
+        self._upsert: Any = None
 
     async def get_translations(self, keys: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -98,7 +99,7 @@ class SqlTranslationStore:
         return found
 
     async def put_translations(self, entries: Sequence[CachedTranslation]) -> None:
-        # One multi-row upsert per chunk; a key appears once per statement (PostgreSQL requires it).
+        # A key appears once per batch (the last entry for it wins).
         rows = list({
             entry.key: {
                 "key": entry.key, "source": entry.source, "target": entry.target,
@@ -108,18 +109,25 @@ class SqlTranslationStore:
         }.values())
         if not rows:
             return
-        dialect_insert = postgresql.insert if self._db.dialect == "postgresql" else sqlite.insert
         # One short transaction per chunk: SQLite has a single write lock, and a backlog of
         # thousands of rows in one transaction (at shutdown after a surge) held it long enough for
         # the bridge's and usage writers to fail with "database is locked".
+        # One upsert statement run over each chunk's rows (executemany): compiled once and cached,
+        # where a multi-row VALUES statement was compiled afresh for every chunk.
+        statement = self._upsert_statement()
         for start in range(0, len(rows), self._ROWS_PER_UPSERT):
-            statement = dialect_insert(self._cache).values(rows[start : start + self._ROWS_PER_UPSERT])
-            statement = statement.on_conflict_do_update(
+            async with self._db.begin() as conn:
+                await conn.execute(statement, rows[start : start + self._ROWS_PER_UPSERT])
+
+    def _upsert_statement(self) -> Any:
+        if self._upsert is None:
+            dialect_insert = postgresql.insert if self._db.dialect == "postgresql" else sqlite.insert
+            statement = dialect_insert(self._cache)
+            self._upsert = statement.on_conflict_do_update(
                 index_elements=["key"],
                 set_={name: statement.excluded[name] for name in ("source", "target", "text", "provider", "created_at")},
             )
-            async with self._db.begin() as conn:
-                await conn.execute(statement)
+        return self._upsert
 
     async def add_usage(self, counts: Mapping[UsageKey, UsageCounts]) -> None:
         if not counts:
