@@ -38,6 +38,10 @@ def needs_translation(text: str) -> bool:
     return any(char.isalpha() for char in text)
 
 
+# Seconds new translations wait to be written with those that follow (the memory cache serves them meanwhile).
+_WRITE_LINGER = 0.05
+
+
 class TranslationService:
     """Translate message segments between English and Chinese, never raising for provider failure.
 
@@ -211,8 +215,14 @@ class TranslationService:
         return outcome
 
     async def _write_batches(self) -> None:
-        """Store new translations; those arriving during a write go together in the next one."""
+        """Store new translations; those arriving meanwhile go together in the next write.
+
+        Each write lingers a moment first so a surge's translations share a transaction: one per
+        message cost more CPU (a SQLite write transaction and thread round trips) than relaying it.
+        """
         while self._unwritten:
+            if not self._closed:
+                await asyncio.sleep(_WRITE_LINGER)
             batch, self._unwritten = self._unwritten, []
             try:
                 await self._store.put_translations(batch)
