@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.bridge.models import Attachment, Sticker
+from bot.i18n import shorten
 from bot.pipeline.split import split_message
 
 MESSAGE_LIMIT = 2000
@@ -53,9 +54,7 @@ def neutralise_mass_mentions(text: str) -> str:
 
 def excerpt(text: str, limit: int = REPLY_EXCERPT_LIMIT) -> str:
     flat = _WHITESPACE.sub(" ", _CODE_FENCE.sub(" ", text)).strip().replace("`", "'")
-    if len(flat) > limit:
-        flat = flat[: limit - 1].rstrip() + "…"
-    return neutralise_mass_mentions(flat)
+    return neutralise_mass_mentions(shorten(flat, limit))
 
 
 def escape_name(name: str) -> str:
