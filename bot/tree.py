@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.checks import GuildOnly, ModuleDisabled, NotModerator, UserFacingError
-from bot.i18n import I18n
+from bot.i18n import I18n, shorten
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,9 @@ class QiaoTree(app_commands.CommandTree):
             text = i18n.t("core.error.bot_missing_permissions", locale, permissions=", ".join(error.missing_permissions))
         elif isinstance(error, app_commands.MissingPermissions):
             text = i18n.t("core.error.not_moderator", locale)
+        elif isinstance(error, app_commands.TransformerError):
+            # An option Discord resolved but discord.py cannot use here, e.g. a channel of another server.
+            text = i18n.t("core.error.option_unusable", locale, value=_option_label(error.value))
         elif isinstance(original, discord.Forbidden):
             text = i18n.t("core.error.discord_forbidden", locale)
             log.warning(
@@ -145,6 +148,11 @@ async def reply_privately(interaction: discord.Interaction, text: str) -> None:
             await interaction.response.send_message(text, ephemeral=True)
     except discord.HTTPException as error:
         log.warning("could not send an error reply guild=%s: %s", interaction.guild_id, error)
+
+
+def _option_label(value: object) -> str:
+    mention = getattr(value, "mention", None)
+    return mention if isinstance(mention, str) else shorten(value)
 
 
 def _command_name(interaction: discord.Interaction) -> str:

@@ -68,6 +68,18 @@ class BridgeStore:
         await self._ensure_loaded()
         return self.bridge_of_cached(channel_id)
 
+    async def membership(self, channel_id: int, guild_id: int) -> tuple[Bridge, BridgeChannel] | None:
+        """The bridge of a channel of server `guild_id` and the channel's entry in it; None when the
+        channel is in no bridge or belongs to another server.
+
+        A bridge is filed under the server that created it, but each channel under its own server:
+        in a cross-server bridge, the second server's moderators manage their channels here."""
+        bridge = await self.bridge_of(channel_id)
+        member = bridge.channel(channel_id) if bridge is not None else None
+        if member is None or member.guild_id != guild_id:
+            return None
+        return bridge, member
+
     async def guild_bridges(self, guild_id: int) -> list[Bridge]:
         await self._ensure_loaded()
         return sorted((b for b in self._bridges.values() if b.guild_id == guild_id), key=lambda b: b.id)
@@ -100,12 +112,15 @@ class BridgeStore:
 
     async def add_channel(
         self, bridge_id: int, channel_id: int, language: ChannelLanguage, *, script: Script = "simplified",
-        show_label: bool = True, parent_id: int | None = None,
+        show_label: bool = True, parent_id: int | None = None, guild_id: int | None = None,
     ) -> Bridge:
+        """Add a channel to a bridge, filed under its own server `guild_id` (default: the bridge's)."""
         await self._ensure_loaded()
         async with self._lock:
             bridge = self._bridges[bridge_id]
-            channel = BridgeChannel(channel_id, bridge_id, bridge.guild_id, language, script, show_label, parent_id)
+            channel = BridgeChannel(
+                channel_id, bridge_id, bridge.guild_id if guild_id is None else guild_id, language, script, show_label, parent_id,
+            )
             async with self._db.begin() as connection:
                 await connection.execute(sa.insert(bridge_channels).values(**_channel_values(channel, datetime.now(UTC))))
             updated = replace(bridge, channels=bridge.channels + (channel,))
@@ -131,6 +146,30 @@ class BridgeStore:
                 bridge, channels=tuple(updated if c.channel_id == channel_id else c for c in bridge.channels)
             )
             return updated
+
+    async def refile(self, owners: dict[int, int]) -> int:
+        """File channels under the server Discord says they belong to (`{channel_id: guild_id}`);
+        returns how many were filed wrongly (channels added before each kept its own server)."""
+        await self._ensure_loaded()
+        async with self._lock:
+            wrong = {
+                channel.channel_id: owners[channel.channel_id] for channel in self.all_channels()
+                if channel.channel_id in owners and owners[channel.channel_id] != channel.guild_id
+            }
+            if not wrong:
+                return 0
+            async with self._db.begin() as connection:
+                for channel_id, guild_id in wrong.items():
+                    await connection.execute(
+                        sa.update(bridge_channels).where(bridge_channels.c.channel_id == channel_id).values(guild_id=guild_id)
+                    )
+            self._bridges = {
+                bridge_id: replace(bridge, channels=tuple(
+                    replace(c, guild_id=wrong[c.channel_id]) if c.channel_id in wrong else c for c in bridge.channels
+                ))
+                for bridge_id, bridge in self._bridges.items()
+            }
+            return len(wrong)
 
     async def remove_channel(self, channel_id: int) -> Bridge | None:
         """Take a channel out of its bridge; a bridge left with nothing to bridge is deleted.

@@ -216,7 +216,7 @@ class BridgeCog(
             wanted_existing_language = "en" if new_language == "zh" else "zh"
             if bridge.kind != "linked" or member.language != wanted_existing_language:
                 raise UserFacingError("bridge.error.already_bridged", channel=existing.mention)
-            await store.add_channel(bridge.id, new.id, new_language, script=chosen_script)
+            await store.add_channel(bridge.id, new.id, new_language, script=chosen_script, guild_id=interaction.guild_id)
             text = self.bot.i18n.t(
                 "bridge.link.added", locale, channel=new.mention, existing=existing.mention,
                 language=self.bot.i18n.t(f"bridge.language.{new_language}", locale),
@@ -249,10 +249,7 @@ class BridgeCog(
     @moderator_only()
     @requires_module("bridge")
     async def unlink(self, interaction: discord.Interaction, channel: discord.TextChannel | discord.Thread) -> None:
-        bridge = await self.relay.store.bridge_of(channel.id)
-        # Either server of a cross-server bridge may take out its own channel (#6).
-        if bridge is None or bridge.channel(channel.id).guild_id != interaction.guild_id:
-            raise UserFacingError("bridge.error.not_bridged", channel=channel.mention)
+        await self.bridged_here(interaction, channel)
         await self.relay.unregister(channel.id)
         await interaction.response.send_message(
             self.bot.i18n.t("bridge.unlink.done", interaction.locale, channel=channel.mention), ephemeral=True
@@ -296,15 +293,13 @@ class BridgeCog(
         self, interaction: discord.Interaction, channel: discord.TextChannel | discord.Thread,
         script: app_commands.Choice[str] | None = None, label: app_commands.Choice[str] | None = None,
     ) -> None:
-        bridge = await self.relay.store.bridge_of(channel.id)
-        if bridge is None or bridge.guild_id != interaction.guild_id:
-            raise UserFacingError("bridge.error.not_bridged", channel=channel.mention)
+        _, member = await self.bridged_here(interaction, channel)
         changes: dict[str, object] = {}
         if script is not None:
             changes["script"] = script.value
         if label is not None:
             changes["show_label"] = label.value == "shown"
-        updated = await self.relay.store.update_channel(channel.id, **changes) if changes else bridge.channel(channel.id)
+        updated = await self.relay.store.update_channel(channel.id, **changes) if changes else member
         i18n, locale = self.bot.i18n, interaction.locale
         await interaction.response.send_message(i18n.t(
             "bridge.settings.done", locale, channel=channel.mention,
@@ -313,6 +308,20 @@ class BridgeCog(
         ), ephemeral=True)
 
     # -- helpers ----------------------------------------------------------------------------
+
+    async def bridged_here(self, interaction: discord.Interaction, channel) -> tuple[Bridge, BridgeChannel]:
+        """The bridge of a channel of the caller's server, for every command about one bridged channel.
+
+        The channel's own server decides, not the server that created the bridge: either server of a
+        cross-server bridge manages its own channels (the caller's permissions were checked there),
+        and neither can touch the other's."""
+        channel_guild = getattr(getattr(channel, "guild", None), "id", interaction.guild_id)
+        found = None
+        if channel_guild == interaction.guild_id:
+            found = await self.relay.store.membership(channel.id, interaction.guild_id)
+        if found is None:
+            raise UserFacingError("bridge.error.not_bridged", channel=channel.mention)
+        return found
 
     def _check_usable(self, interaction: discord.Interaction, channel: discord.abc.GuildChannel) -> None:
         if not isinstance(channel, (discord.TextChannel, discord.Thread)):

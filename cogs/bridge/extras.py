@@ -148,12 +148,23 @@ class BridgeExtras:
             return
         self._caught_up = True
         try:
+            await self.refile_channels()
             relayed = await self.catch_up()
         except Exception:
             log.exception("bridge: catch-up after start failed")
             return
         if relayed:
             log.info("bridge: relayed %d messages posted while the bot was away", relayed)
+
+    async def refile_channels(self) -> None:
+        """Channels a second server added before each was filed under its own server get theirs back."""
+        owners = {
+            member.channel_id: channel.guild.id for member in self.relay.store.all_channels()
+            if (channel := self.bot.get_channel(member.channel_id)) is not None and getattr(channel, "guild", None)
+        }
+        refiled = await self.relay.store.refile(owners)
+        if refiled:
+            log.info("bridge: %d channels filed under their own server", refiled)
 
     async def catch_up(self) -> int:
         window = self.bot.settings.catch_up_window_minutes
@@ -266,22 +277,15 @@ class BridgeExtras:
             raise UserFacingError(f"bridge.accept.error.{refusal.value}")
         if not await self.invites.mark_used(code, interaction.guild_id):
             raise UserFacingError(f"bridge.accept.error.{Refusal.USED.value}")
-        await store.add_channel(bridge.id, channel.id, language.value, script=script.value if script else "simplified")
-        # add_channel files the channel under the bridge's home server; it belongs to this one.
-        await self._own_guild(channel.id, interaction.guild_id)
+        await store.add_channel(
+            bridge.id, channel.id, language.value, script=script.value if script else "simplified", guild_id=interaction.guild_id,
+        )
         partner = self.bot.get_channel(invite.channel_id)
         await interaction.response.send_message(self.bot.i18n.t(
             "bridge.accept.done", interaction.locale, channel=channel.mention,
             partner=_partner_name(partner, invite.channel_id),
             language=self.bot.i18n.t(f"bridge.language.{language.value}", interaction.locale),
         ) + self._permission_warnings(interaction, channel), ephemeral=True)
-
-    async def _own_guild(self, channel_id: int, guild_id: int) -> None:
-        async with self.bot.db.begin() as connection:
-            await connection.execute(
-                sa.update(bridge_channels).where(bridge_channels.c.channel_id == channel_id).values(guild_id=guild_id)
-            )
-        await self.relay.store.load()
 
     # -- opt-out -----------------------------------------------------------------------------
 

@@ -27,6 +27,26 @@ async def test_bridges_survive_a_new_store_on_the_same_database(database: Databa
     assert [b.id for b in await fresh.guild_bridges(GUILD)] == [bridge.id]
 
 
+async def test_a_channel_of_another_server_is_found_only_from_its_own_server(database: Database) -> None:
+    store = BridgeStore(database)
+    bridge = await store.create_bridge(GUILD, "linked", [{"channel_id": 10, "language": "en"}])
+    await store.add_channel(bridge.id, 20, "zh", guild_id=77)
+    assert (await store.membership(20, 77))[1].guild_id == 77
+    assert await store.membership(20, GUILD) is None
+    assert await store.membership(10, 77) is None
+    assert await store.membership(99, GUILD) is None
+    assert (await BridgeStore(database).membership(20, 77))[0].id == bridge.id
+
+
+async def test_refiling_moves_only_channels_filed_under_the_wrong_server(database: Database) -> None:
+    store = BridgeStore(database)
+    await store.create_bridge(GUILD, "linked", [{"channel_id": 10, "language": "en"}, {"channel_id": 20, "language": "zh"}])
+    assert await store.refile({10: GUILD, 20: 77, 30: 5}) == 1
+    assert await store.refile({10: GUILD, 20: 77}) == 0
+    fresh = BridgeStore(database)
+    assert [(c.channel_id, c.guild_id) for c in (await fresh.bridge_of(10)).channels] == [(10, GUILD), (20, 77)]
+
+
 async def test_removing_a_channel_keeps_a_bridge_of_two_and_deletes_a_bridge_of_one(database: Database) -> None:
     store = BridgeStore(database)
     bridge = await store.create_bridge(GUILD, "linked", [{"channel_id": c, "language": l} for c, l in ((1, "en"), (2, "zh"), (3, "zh"))])

@@ -89,3 +89,57 @@ async def test_non_moderators_can_neither_invite_nor_accept(harness: Harness, pa
         code = await invite_code(harness)
         accept = await slash(harness, partner.member, "bridge accept", partner.channel, code=code, channel=partner.channel, language="zh")
         assert accept.ephemeral and not bot.bridge_relay.is_bridged(partner.channel.id)
+
+
+async def accepted_bridge(harness: Harness, partner: Partner) -> None:
+    code = await invite_code(harness)
+    await slash(harness, partner.moderator, "bridge accept", partner.channel, code=code, channel=partner.channel, language="zh")
+
+
+async def test_the_second_servers_moderator_changes_their_channels_settings(harness: Harness, partner: Partner) -> None:
+    async with harness.running() as bot:
+        await accepted_bridge(harness, partner)
+        changed = await slash(harness, partner.moderator, "bridge settings", partner.channel, locale="zh-TW",
+                              channel=partner.channel, script="traditional")
+        assert changed.ephemeral and "不在任何" not in changed.response_text and "繁體" in changed.response_text
+        assert bot.bridge_relay.store.bridge_of_cached(partner.channel.id).channel(partner.channel.id).script == "traditional"
+        await harness.double.post(harness.alice, harness.english, "Good night")
+        [copy] = await harness.double.wait_for(lambda: copies_in(harness, partner.channel))
+        assert copy.content.startswith("〔譯〕Good night")
+
+
+async def test_neither_server_manages_the_other_servers_channel(harness: Harness, partner: Partner) -> None:
+    async with harness.running() as bot:
+        await accepted_bridge(harness, partner)
+        store = bot.bridge_relay.store
+        foreign = await slash(harness, harness.moderator, "bridge settings", harness.general,
+                              channel=partner.channel, script="traditional")
+        assert foreign.ephemeral and store.bridge_of_cached(partner.channel.id).channel(partner.channel.id).script == "simplified"
+        unlink = await slash(harness, partner.moderator, "bridge unlink", partner.channel, channel=harness.english)
+        assert unlink.ephemeral and bot.bridge_relay.is_bridged(harness.english.id)
+        assert f"<#{partner.channel.id}> cannot be used" in foreign.response_text
+        assert f"<#{harness.english.id}> cannot be used" in unlink.response_text
+
+
+async def test_a_channel_the_second_server_links_in_is_filed_under_that_server(harness: Harness, partner: Partner) -> None:
+    second = harness.double.create_channel(partner.guild, "english-too")
+    async with harness.running() as bot:
+        await accepted_bridge(harness, partner)
+        await slash(harness, partner.moderator, "bridge link", partner.channel, english=second, chinese=partner.channel)
+        assert bot.bridge_relay.store.bridge_of_cached(second.id).channel(second.id).guild_id == partner.guild.id
+        hidden = await slash(harness, partner.moderator, "bridge settings", partner.channel, channel=second, label="hidden")
+        assert "not in a bridge" not in hidden.response_text
+        listed = await slash(harness, harness.moderator, "bridge list", harness.general)
+        assert "Taipei Friends › #english-too" in listed.response_text
+
+
+async def test_channels_filed_under_the_wrong_server_are_refiled_at_start(harness: Harness, partner: Partner) -> None:
+    async with harness.running() as bot:
+        await accepted_bridge(harness, partner)
+        await bot.bridge_relay.store.refile({partner.channel.id: harness.guild.id})
+    async with harness.running() as bot:
+        await harness.double.wait_for(
+            lambda: bot.bridge_relay.store.bridge_of_cached(partner.channel.id).channel(partner.channel.id).guild_id == partner.guild.id)
+        changed = await slash(harness, partner.moderator, "bridge settings", partner.channel,
+                              channel=partner.channel, script="traditional")
+        assert "Traditional" in changed.response_text
