@@ -8,8 +8,9 @@ has the engine edit the copies in place. Discord-free: the cog passes `fetch_ori
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +19,10 @@ from bot.bridge.models import OriginalMessage
 log = logging.getLogger(__name__)
 
 ORIGINALS_PER_PASS = 25
+# A pass over everything still untranslated this often, whatever happens (seconds).
+PASS_EVERY_SECONDS = 300.0
+# While providers still fail, passes are retried after these delays (the last one repeats).
+RETRY_DELAYS: tuple[float, ...] = (5, 15, 30, 60, 120, 300)
 
 # (channel id, message id) -> the original as it is now, or None when it was deleted.
 FetchOriginal = Callable[[int, int], Awaitable[OriginalMessage | None]]
@@ -45,36 +50,133 @@ class StoredFillIns:
         self._after_original_id = 0
 
     async def run_once(self) -> FillInPass:
-        pending = await self._pending()
+        """One bounded page of the backlog. The page's translations are all made before any copy
+        is edited, so the lines of one combined post are edited together (one edit per post)."""
+        pending, reached_newest = await self._pending()
+        ready = []
         filled = gone = 0
+        providers_down = False
         for original_message_id, channel_id in pending:
             try:
                 original = await self.fetch_original(channel_id, original_message_id)
-            except Exception:
-                log.warning("bridge: cannot read original=%s channel=%s to fill in its translation",
-                            original_message_id, channel_id, exc_info=True)
+            except Exception as error:
+                log.warning("bridge: cannot read original=%s channel=%s to fill in its translation (%s: %s)",
+                            original_message_id, channel_id, type(error).__name__, error)
                 original = None
             if original is None:
                 gone += 1
                 self._after_original_id = original_message_id
                 continue
-            if not await self.engine.fill_in_untranslated(original):
-                return FillInPass(filled, gone, providers_down=True)
+            prepared = await self.engine.prepare_fill_in(original)
+            if prepared is None:
+                providers_down = True
+                break
+            ready += prepared
             filled += 1
             self._after_original_id = original_message_id
-        if len(pending) < self.per_pass:
+        self.engine.submit_fill_in(ready)
+        if not providers_down and reached_newest:
             self._after_original_id = 0  # reached the newest: the next pass starts over from the oldest
-        return FillInPass(filled, gone)
+        return FillInPass(filled, gone, providers_down)
 
-    async def _pending(self) -> list[tuple[int, int]]:
-        """Up to `per_pass` (original id, original channel id), oldest first."""
+    async def run_until_caught_up(self) -> FillInPass:
+        """Bounded pages (`run_once`) until every untranslated copy was handed over, or providers fail."""
+        total = FillInPass()
+        while True:
+            page = await self.run_once()
+            total = FillInPass(total.filled + page.filled, total.gone + page.gone, page.providers_down)
+            if page.providers_down or self._after_original_id == 0:
+                return total
+
+    async def _pending(self) -> tuple[list[tuple[int, int]], bool]:
+        """Up to `per_pass` (original id, original channel id), oldest first; and whether they
+        reach the newest untranslated original."""
         since = self.now() - self.retention()
-        copies = await self.engine.store.untranslated_copies(
-            since=since, after_original_id=self._after_original_id, limit=self.per_pass * 4,
-        )
+        after = self._after_original_id
+        copies = await self.engine.store.untranslated_copies(since=since, after_original_id=after, limit=self.per_pass * 4)
         found = {record.original_message_id: record.original_channel_id for record in copies}
+        # A source that filled its limit only vouches for ids up to its last row: ids past it may
+        # be missing from it, so the page ends there (they come in the next page).
+        complete_up_to = [copies[-1].original_message_id] if len(copies) >= self.per_pass * 4 else []
         combined_posts = getattr(self.engine, "combined_posts", None)
         if combined_posts is not None:
-            lines = await combined_posts.untranslated(since=since, after_original_id=self._after_original_id, limit=self.per_pass)
+            lines = await combined_posts.untranslated(since=since, after_original_id=after, limit=self.per_pass)
             found.update((line.original_message_id, line.original_channel_id) for line in lines)
-        return sorted(found.items())[: self.per_pass]
+            if len(lines) >= self.per_pass:
+                complete_up_to.append(lines[-1].original_message_id)
+        if complete_up_to:
+            cutoff = min(complete_up_to)
+            found = {original: channel for original, channel in found.items() if original <= cutoff}
+        return sorted(found.items())[: self.per_pass], not complete_up_to and len(found) <= self.per_pass
+
+
+class FillInLoop:
+    """When to run `StoredFillIns`: at start, every `interval`, soon after a copy went out
+    untranslated (then with back-off while providers still fail) and at once when a translation
+    succeeds again, so one pass after the outage fills in everything it left."""
+
+    def __init__(
+        self, fill_ins: StoredFillIns, *, interval: float = PASS_EVERY_SECONDS,
+        retry_delays: Sequence[float] = RETRY_DELAYS,
+    ) -> None:
+        self.fill_ins = fill_ins
+        self.interval = interval
+        self.retry_delays = tuple(retry_delays) or (interval,)
+        self.passes = 0
+        self._retrying: int | None = None  # index into retry_delays while providers fail
+        self._now = False
+        self._soon = False
+        self._changed = asyncio.Event()
+
+    def copies_left_untranslated(self) -> None:
+        """A copy went out untranslated: start trying to fill it in (no-op if already trying)."""
+        self._soon = True
+        self._changed.set()
+
+    def translations_work_again(self) -> None:
+        """A translation succeeded while copies were waiting for one: pass now."""
+        self._now = True
+        self._changed.set()
+
+    async def run(self) -> None:
+        while True:
+            done = await self._pass()
+            if done.providers_down:
+                self._retrying = 0 if self._retrying is None else min(self._retrying + 1, len(self.retry_delays) - 1)
+                await self._wait(self.retry_delays[self._retrying])
+            else:
+                self._retrying = None
+                await self._wait(self.interval)
+
+    async def _pass(self) -> FillInPass:
+        self.passes += 1
+        self._now = False
+        try:
+            done = await self.fill_ins.run_until_caught_up()
+        except Exception as error:
+            # One line, not a traceback storm (the database or Discord may be unreachable for a
+            # while); the next pass may work.
+            log.warning("bridge: filling in translations failed (%s: %s); retrying", type(error).__name__, error)
+            log.debug("bridge: filling in translations failed", exc_info=True)
+            return FillInPass(providers_down=True)
+        if done.filled or done.providers_down:
+            log.info("bridge: filling in translations: %d originals queued, %d gone%s", done.filled, done.gone,
+                     "; providers still failing, retrying" if done.providers_down else "")
+        return done
+
+    async def _wait(self, seconds: float) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while not self._now:
+            if self._soon and self._retrying is None:
+                deadline = min(deadline, loop.time() + self.retry_delays[0])
+            self._soon = False
+            self._changed.clear()
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                break
+            try:
+                await asyncio.wait_for(self._changed.wait(), remaining)
+            except TimeoutError:
+                break
+        self._soon = False

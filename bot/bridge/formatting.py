@@ -57,6 +57,18 @@ def excerpt(text: str, limit: int = REPLY_EXCERPT_LIMIT) -> str:
     return neutralise_mass_mentions(shorten(flat, limit))
 
 
+def without_relay_lines(content: str, markers: Iterable[str], arrow: str = "↩") -> str:
+    """The text of one of our copies without the lines the relay added to it: the reply context
+    on top and footer lines carrying one of `markers` (labels, notices, marks) at the bottom."""
+    lines = content.split("\n")
+    if lines and lines[0].startswith(f"> {arrow} "):
+        lines = lines[1:]
+    markers = [marker for marker in markers if marker]
+    while lines and lines[-1].startswith("-# ") and any(marker in lines[-1] for marker in markers):
+        lines.pop()
+    return "\n".join(lines)
+
+
 def escape_name(name: str) -> str:
     return re.sub(r"([*_~`|\\>])", r"\\\1", name)
 

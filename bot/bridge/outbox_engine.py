@@ -33,6 +33,7 @@ from bot.bridge.relay import (
     PreparedCopy,
     RelayEngine,
     SentMessage,
+    Waiting,
 )
 from bot.bridge.relay_days import RelayDays
 from bot.pipeline.detect import detect_language
@@ -102,6 +103,7 @@ class OutboxRelayEngine(RelayEngine):
         self.high_water = high_water
         self.late_marker = late_marker
         self._late: set[int] = set()
+        self._rerenders_queued: set[int] = set()  # combined posts (copy message ids) to re-render
         self._held: dict[int, list[OriginalMessage]] = {}
         # Originals this process already queued: catch-up must not relay them a second time.
         self._seen: OrderedDict[int, None] = OrderedDict()
@@ -191,6 +193,13 @@ class OutboxRelayEngine(RelayEngine):
         outbox = self.outboxes.get(channel_id)
         return super().backlog(channel_id) + (outbox.backlog if outbox else 0)
 
+    def waiting(self) -> Waiting:
+        outboxes = list(self.outboxes.values())
+        return Waiting(
+            preparing=self.pipelines.total_backlog, queued=sum(outbox.backlog for outbox in outboxes),
+            paused=sum(outbox.backlog for outbox in outboxes if outbox.paused),
+        )
+
     def lag(self, channel_id: int) -> float:
         outbox = self.outboxes.get(channel_id)
         return outbox.lag() if outbox else 0.0
@@ -277,6 +286,9 @@ class OutboxRelayEngine(RelayEngine):
         if not queued:
             self._late.discard(original.message_id)
         return queued
+
+    def relay_markers(self) -> list[str]:
+        return [*super().relay_markers(), self.late_marker.removeprefix("-# ")]
 
     def _footer(self, original: OriginalMessage, plan) -> str:
         footer = super()._footer(original, plan)
@@ -378,6 +390,9 @@ class OutboxRelayEngine(RelayEngine):
             for position, item in enumerate(items)
         ])
         self._posted(items, 1, destination)
+        if not all(item.payload.translated for item in items):
+            # Lines are filled in by the stored pass (they are no single copy to edit in memory).
+            self._left_untranslated()
 
     def _posted(self, items: list[OutboxItem], posts: int, destination: Destination) -> None:
         now_ms = self.wall_clock_ms()
@@ -431,12 +446,12 @@ class OutboxRelayEngine(RelayEngine):
         if text == line.text and line.needs_translation == (not prepared.translated):
             return
         await self.combined_posts.update_text(line.original_message_id, channel_id, text, needs_translation=not prepared.translated)
-        await self._rerender(Destination.of(prepared.plan.channel), line)
+        self._rerender_soon(Destination.of(prepared.plan.channel), line)
 
-    async def fill_in_untranslated(self, original: OriginalMessage) -> bool:
+    async def prepare_fill_in(self, original: OriginalMessage) -> list[PreparedCopy] | None:
         if self.optouts.is_opted_out(original.author_id):
-            return True
-        return await super().fill_in_untranslated(original)
+            return []
+        return await super().prepare_fill_in(original)
 
     async def channels_awaiting_translation(self, original_message_id: int) -> set[int]:
         lines = await self.combined_posts.lines_of_originals([original_message_id])
@@ -461,6 +476,19 @@ class OutboxRelayEngine(RelayEngine):
             await delete_singles(result)
 
         return delete
+
+    def _rerender_soon(self, destination: Destination, changed: CombinedPostLine) -> None:
+        """Re-render the combined post after the work already queued in its channel, once for all
+        the lines changed meanwhile (a fill-in pass changes every line of a burst)."""
+        if changed.copy_message_id in self._rerenders_queued:
+            return  # the queued one reads the lines as they are then
+        self._rerenders_queued.add(changed.copy_message_id)
+
+        async def rerender(_: object) -> None:
+            self._rerenders_queued.discard(changed.copy_message_id)
+            await self._rerender(destination, changed)
+
+        self.pipelines.submit(destination.channel_id, _nothing, rerender, label=f"re-render {changed.copy_message_id}")
 
     async def _rerender(self, destination: Destination, changed: CombinedPostLine) -> None:
         """Edit a combined post to its current lines, or delete it when none is left."""

@@ -14,7 +14,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.bridge.formatting import Labels, attachment_lines, compose, reply_line, subtext, webhook_username
+from bot.bridge.formatting import (
+    Labels,
+    attachment_lines,
+    compose,
+    reply_line,
+    subtext,
+    webhook_username,
+    without_relay_lines,
+)
 from bot.bridge.models import (
     Bridge,
     BridgeChannel,
@@ -83,6 +91,26 @@ class PreparedCopy:
     source_hash: str
 
 
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """What is not posted yet: jobs still being translated or ordered in the channel lanes (new
+    copies, edits, deletes), copies queued to be posted, of which in paused channels."""
+
+    preparing: int = 0
+    queued: int = 0
+    paused: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.preparing + self.queued
+
+    def describe(self) -> str:
+        parts = [f"{self.preparing} being translated or ordered", f"{self.queued} queued to post"]
+        if self.paused:
+            parts.append(f"{self.paused} of them in paused channels")
+        return ", ".join(parts)
+
+
 @dataclass(slots=True)
 class RelayStats:
     relayed: int = 0
@@ -130,6 +158,11 @@ class RelayEngine:
         self._pending_fill_ins: dict[int, int] = {}  # channel id -> copies waiting for a translation
         # Unregistered mixed spaces (cat-tax threads) by channel id, so their copies follow edits.
         self._unregistered_spaces: dict[int, BridgeChannel] = {}
+        # Told when a copy went out untranslated, and when a translation succeeds again while such
+        # copies wait (the cog's fill-in loop listens; see bot/bridge/fill_ins.py).
+        self.on_left_untranslated: Callable[[], None] = _ignore
+        self.on_translations_back: Callable[[], None] = _ignore
+        self._untranslated_waiting = False
 
     # -- entry points -----------------------------------------------------------------------
 
@@ -231,6 +264,9 @@ class RelayEngine:
     def backlog(self, channel_id: int) -> int:
         return self.pipelines.backlog(channel_id)
 
+    def waiting(self) -> Waiting:
+        return Waiting(preparing=self.pipelines.total_backlog)
+
     def pending_translations(self, channel_id: int) -> int:
         return self._pending_fill_ins.get(channel_id, 0)
 
@@ -269,6 +305,9 @@ class RelayEngine:
             result = await self.translator.translate(body, plan.source_language, plan.translate_to, original.guild_id)
             translated = result.ok
             body = result.text
+            if translated and self._untranslated_waiting:
+                self._untranslated_waiting = False
+                self.on_translations_back()
             if translated and self.on_translated is not None:
                 self.on_translated(original, body)
         elif plan.convert_script == "zh-Hant":
@@ -312,6 +351,12 @@ class RelayEngine:
         label = self.labels.machine_translation if plan.is_translation and plan.channel.show_label else ""
         return subtext(self._forwarded(original), self._translation_of(original, plan), label)
 
+    def relay_markers(self) -> list[str]:
+        """Texts that mark a footer line as added by the relay."""
+        # "↪ translation of {link}", "↪ {link} 的翻译": the longer side of the link names the line.
+        links = [max((side.strip() for side in template.split("{link}")), key=len) for template in self.labels.translation_of.values()]
+        return [self.labels.machine_translation, self.labels.translation_unavailable, self.labels.forwarded, *links]
+
     def _forwarded(self, original: OriginalMessage) -> str:
         return self.labels.forwarded if original.forwarded else ""
 
@@ -335,6 +380,9 @@ class RelayEngine:
         if replied is None:
             return reply_line("…", "", link, self.labels.reply_arrow)
         quoted = replied.content
+        if replied.webhook_id is not None:
+            # One of our copies: quote its words, not the labels and context lines we added.
+            quoted = without_relay_lines(quoted, self.relay_markers(), self.labels.reply_arrow)
         if plan.translate_to is not None and quoted.strip():
             short = quoted[:300]
             detection = detect_language(short)
@@ -369,6 +417,11 @@ class RelayEngine:
         self.stats.forbidden.pop(plan.channel.channel_id, None)
         if not prepared.translated:
             self._schedule_fill_in(original, plan)
+
+    def _left_untranslated(self) -> None:
+        """Copies went out untranslated: fill-ins should start trying, and hear when translating works."""
+        self._untranslated_waiting = True
+        self.on_left_untranslated()
 
     async def _deliver_edit(self, prepared: PreparedCopy) -> None:
         original, plan = prepared.original, prepared.plan
@@ -451,34 +504,41 @@ class RelayEngine:
 
     # -- filling in translations that failed ------------------------------------------------
 
-    async def fill_in_untranslated(self, original: OriginalMessage) -> bool:
-        """Translate the copies of `original` (its current content) that went out untranslated,
-        e.g. before a restart, and edit them in place. False when a provider still fails."""
+    async def prepare_fill_in(self, original: OriginalMessage) -> list[PreparedCopy] | None:
+        """The translated copies of `original` (its current content) for the channels where its copy
+        went out untranslated, e.g. before a restart; None when a provider still fails.
+        `submit_fill_in` then edits them in place, in each channel's order."""
         bridge = self.store.bridge_of_cached(original.channel_id)
         if bridge is None:
-            return True
+            return []
         waiting = await self.channels_awaiting_translation(original.message_id)
         plans = [plan for plan in plan_copies(bridge, original.channel_id, detect_language(original.content))
                  if plan.channel.channel_id in waiting]
+        prepared: list[PreparedCopy] = []
         for plan in plans:
-            prepared = await self._prepare(original, plan)
-            if not prepared.translated:
-                return False
-            channel_id = plan.channel.channel_id
+            copy = await self._prepare(original, plan)
+            if not copy.translated:
+                return None
+            prepared.append(copy)
+        return prepared
 
-            async def deliver(ready: PreparedCopy, channel_id: int = channel_id) -> None:
+    def submit_fill_in(self, prepared: list[PreparedCopy]) -> None:
+        for copy in prepared:
+            original, channel_id = copy.original, copy.plan.channel.channel_id
+
+            async def deliver(ready: PreparedCopy, original: OriginalMessage = original, channel_id: int = channel_id) -> None:
                 # A live edit or fill-in may have got there first.
                 if channel_id in await self.channels_awaiting_translation(original.message_id):
                     await self._deliver_edit(ready)
                     self.stats.fill_ins += 1
 
-            self.pipelines.submit(channel_id, _ready(prepared), deliver, label=f"stored fill-in {original.message_id}")
-        return True
+            self.pipelines.submit(channel_id, _ready(copy), deliver, label=f"stored fill-in {original.message_id}")
 
     async def channels_awaiting_translation(self, original_message_id: int) -> set[int]:
         return {record.copy_channel_id for record in await self.store.copies_of(original_message_id) if record.needs_translation}
 
     def _schedule_fill_in(self, original: OriginalMessage, plan: CopyPlan) -> None:
+        self._left_untranslated()
         channel_id = plan.channel.channel_id
         self._pending_fill_ins[channel_id] = self._pending_fill_ins.get(channel_id, 0) + 1
         task = asyncio.create_task(self._fill_in(original, plan), name=f"bridge-fill-in-{original.message_id}")
@@ -519,6 +579,10 @@ class RelayEngine:
 
 
 async def _nothing() -> None:
+    return None
+
+
+def _ignore() -> None:
     return None
 
 

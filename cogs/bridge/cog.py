@@ -13,7 +13,7 @@ from discord.ext import commands, tasks
 
 from bot.background import stop_loops
 
-from bot.bridge.fill_ins import StoredFillIns
+from bot.bridge.fill_ins import FillInLoop, StoredFillIns
 from bot.bridge.models import Bridge, BridgeChannel, OriginalMessage
 from bot.checks import UserFacingError, moderator_only, requires_module
 from cogs.bridge.extras import BridgeExtras, partner_channel_label
@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 # Heroku kills 30 s after SIGTERM: leave time for the gateway and database to close.
 DRAIN_SECONDS = 20.0
 PRUNE_EVERY_HOURS = 6
-FILL_IN_EVERY_MINUTES = 5
 
 SCRIPT_CHOICES = [
     app_commands.Choice(name=_("Simplified", key="commands.bridge.choice.simplified"), value="simplified"),
@@ -62,21 +61,31 @@ class BridgeCog(
             self.engine, self.fetch_original,
             retention=lambda: timedelta(days=bot.settings.message_map_retention_days),
         )
+        self.fill_in_loop = FillInLoop(self.stored_fill_ins)
+        self.engine.on_left_untranslated = self.fill_in_loop.copies_left_untranslated
+        self.engine.on_translations_back = self.fill_in_loop.translations_work_again
+        self._fill_in_task: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         await self.relay.store.load()
         await self.extras_load()
         self.bot.bridge_relay = self.relay
         self.prune_message_map.start()
-        self.fill_in_translations.start()
+        self._fill_in_task = asyncio.create_task(self._fill_in_translations(), name="bridge-fill-ins")
 
     async def cog_unload(self) -> None:
-        await stop_loops(self.prune_message_map, self.fill_in_translations)
+        await stop_loops(self.prune_message_map)
+        if self._fill_in_task is not None:
+            self._fill_in_task.cancel()
+            await asyncio.gather(self._fill_in_task, return_exceptions=True)
         await self.extras_unload()
         if getattr(self.bot, "bridge_relay", None) is self.relay:
             self.bot.bridge_relay = None
-        if not await self.engine.drain(DRAIN_SECONDS):
-            log.warning("bridge: %d relays still waiting after %.0f s; dropping them", self.engine.pipelines.total_backlog, DRAIN_SECONDS)
+        drained = await self.engine.drain(DRAIN_SECONDS)
+        waiting = self.engine.waiting()
+        if not drained or waiting.total:
+            log.warning("bridge: %d copies still waiting after %.0f s (%s); dropping them",
+                        waiting.total, DRAIN_SECONDS, waiting.describe())
         await self.engine.close()
 
     @tasks.loop(hours=PRUNE_EVERY_HOURS)
@@ -95,22 +104,10 @@ class BridgeCog(
     async def _prune_failed(self, error: BaseException) -> None:
         log.error("bridge: pruning the message map failed", exc_info=error)
 
-    @tasks.loop(minutes=FILL_IN_EVERY_MINUTES)
-    async def fill_in_translations(self) -> None:
-        """Copies left untranslated by a provider outage, also before a restart (first pass at start)."""
-        try:
-            done = await self.stored_fill_ins.run_once()
-        except Exception:
-            # Logged, not raised: a raising pass would end the loop, and the next one may work.
-            log.exception("bridge: filling in translations failed")
-            return
-        if done.filled or done.providers_down:
-            log.info("bridge: filling in translations: %d originals queued, %d gone%s", done.filled, done.gone,
-                     "; providers still failing, next try in %d min" % FILL_IN_EVERY_MINUTES if done.providers_down else "")
-
-    @fill_in_translations.before_loop
-    async def _wait_until_ready(self) -> None:
+    async def _fill_in_translations(self) -> None:
+        """Copies left untranslated by a provider outage, also before a restart (first pass once ready)."""
         await self.bot.wait_until_ready()
+        await self.fill_in_loop.run()
 
     async def fetch_original(self, channel_id: int, message_id: int) -> OriginalMessage | None:
         """The original as it is now; None when it was deleted or is no longer relayed."""

@@ -61,6 +61,7 @@ class Harness:
             async with run_client(bot, self.double):
                 assert not bot.failed_extensions, bot.failed_extensions
                 bot.bridge_relay.engine.fill_in_delays = (0.3, 0.5, 1.0, 2.0, 4.0)
+                bot.get_cog("BridgeCog").fill_in_loop.retry_delays = (0.3, 0.5, 1.0)
                 self.bot = bot
                 yield bot
 

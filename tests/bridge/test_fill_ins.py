@@ -30,11 +30,11 @@ class FakeEngine:
         self.store, self.combined_posts, self.providers_up = store, combined_posts, providers_up
         self.filled: list[int] = []
 
-    async def fill_in_untranslated(self, original: OriginalMessage) -> bool:
-        if not self.providers_up:
-            return False
-        self.filled.append(original.message_id)
-        return True
+    async def prepare_fill_in(self, original: OriginalMessage) -> list[int] | None:
+        return [original.message_id] if self.providers_up else None
+
+    def submit_fill_in(self, prepared: list[int]) -> None:
+        self.filled += prepared
 
 
 def original(channel_id: int, message_id: int) -> OriginalMessage:
@@ -84,3 +84,33 @@ async def test_a_pass_stops_at_the_first_failed_translation_and_retries_the_same
     engine.providers_up = True
     await fill_ins.run_once()
     assert engine.filled == [1, 2, 3]
+
+
+async def test_catching_up_goes_through_every_page_in_one_pass() -> None:
+    engine = FakeEngine(FakeStore([1, 2, 3, 4, 5, 6, 7]), FakeCombinedPosts([]))
+    done = await sweep(engine, per_pass=3).run_until_caught_up()
+    assert (done.filled, done.providers_down) == (7, False) and engine.filled == [1, 2, 3, 4, 5, 6, 7]
+
+
+async def test_a_page_ends_where_a_source_that_filled_its_limit_stops_vouching() -> None:
+    # Original 10 has eight untranslated copies (four channels, two parts each): they fill the copy
+    # query (4 x per_pass rows) alone, so it says nothing yet about original 20; the combined-post
+    # line of original 30 must not make the pass jump over 20.
+    store = FakeStore([])
+    store.records = [CopyRecord(10, 10, 1, 5, 1000 + n, 20 + n // 2, 9, n % 2, "zh-Hans", "h", True) for n in range(8)]
+    store.records.append(CopyRecord(20, 10, 1, 5, 2000, 20, 9, 0, "zh-Hans", "h", True))
+    line = CombinedPostLine(30, 20, 3000, 9, 0, "A", "text", "", needs_translation=True, original_channel_id=11)
+    engine = FakeEngine(store, FakeCombinedPosts([line]))
+    done = await sweep(engine, per_pass=2).run_until_caught_up()
+    assert engine.filled == [10, 20, 30] and done.filled == 3
+
+
+async def test_catching_up_stops_while_providers_fail_and_resumes_where_it_stopped() -> None:
+    engine = FakeEngine(FakeStore([1, 2, 3, 4, 5]), FakeCombinedPosts([]))
+    fill_ins = sweep(engine, per_pass=2)
+    await fill_ins.run_once()
+    engine.providers_up = False
+    assert (await fill_ins.run_until_caught_up()).providers_down
+    engine.providers_up = True
+    await fill_ins.run_until_caught_up()
+    assert engine.filled == [1, 2, 3, 4, 5]

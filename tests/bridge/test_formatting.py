@@ -11,6 +11,7 @@ from bot.bridge.formatting import (
     reply_line,
     subtext,
     webhook_username,
+    without_relay_lines,
 )
 from bot.bridge.models import Attachment, Sticker
 
@@ -61,3 +62,16 @@ def test_compose_puts_header_first_and_footer_last() -> None:
 def test_compose_of_nothing_is_no_message() -> None:
     assert compose("") == []
     assert subtext("", "") == ""
+
+
+def test_a_copy_quoted_in_a_reply_loses_the_lines_the_relay_added() -> None:
+    markers = ["🌐 machine translation · 机器翻译", "⚠️ translation unavailable", "↪ forwarded · 转发", "的翻译"]
+    copy = "> ↩ **Ally**: 你住在哪里 https://discord.com/channels/1/2/3\n我住在上海\n-# 🌐 machine translation · 机器翻译"
+    assert without_relay_lines(copy, markers) == "我住在上海"
+    late = "我住在上海\n-# ↪ forwarded · 转发 · 🌐 machine translation · 机器翻译\n-# ⏱ late"
+    assert without_relay_lines(late, [*markers, "⏱ late"]) == "我住在上海"
+
+
+def test_a_subtext_line_the_author_wrote_is_kept_in_the_quote() -> None:
+    copy = "see below\n-# my own small print\n-# 🌐 machine translation · 机器翻译"
+    assert without_relay_lines(copy, ["🌐 machine translation · 机器翻译"]) == "see below\n-# my own small print"

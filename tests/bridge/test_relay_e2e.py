@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.bridge.conftest import ZH_SAMPLE, Harness
+from tests.translation.fake_servers import FakeDictionary
 
 
 async def test_english_post_appears_in_chinese_channel_under_author_name_and_avatar(harness: Harness) -> None:
@@ -207,3 +208,21 @@ async def test_deleted_webhook_is_recreated_and_the_copy_still_arrives(harness: 
             del harness.double.world.webhooks[webhook.id]
         await harness.double.post(harness.alice, harness.english, "two")
         await harness.copies(harness.chinese, 2)
+
+
+async def test_a_reply_to_a_copy_quotes_its_words_without_the_label_and_never_translates_the_label(harness: Harness) -> None:
+    harness.translator.dictionary = FakeDictionary([("Where do you live", "你住在哪里")])
+    async with harness.running():
+        await harness.link()
+        await harness.double.post(harness.alice, harness.english, "Where do you live")
+        [question_copy] = await harness.copies(harness.chinese)
+        assert "machine translation" in question_copy.content
+        sent_before = len(harness.translator.requests)
+        copy_message = harness.double.messages_in(harness.chinese)[0]
+        await harness.double.post(harness.wang, harness.chinese, "我住在上海", reply_to=copy_message)
+        english = await harness.copies(harness.english, 1)
+        header = [view for view in english if view.content.startswith("> ↩")][0].content.splitlines()[0]
+        assert header.startswith("> ↩ **Ally**: Where do you live "), header
+        assert "machine translation" not in header and "机器翻译" not in header
+        sent = [item["Text"] for request in harness.translator.requests[sent_before:] for item in request.json()]
+        assert sent and not any("machine translation" in text or "机器翻译" in text for text in sent), sent
