@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.bridge.models import Attachment, Sticker
 from bot.i18n import shorten
+from bot.pipeline.patterns import CODE_BLOCK, INLINE_CODE
 from bot.pipeline.split import split_message
 
 MESSAGE_LIMIT = 2000
@@ -23,6 +24,8 @@ _FORBIDDEN_NAME_WORDS = re.compile(r"discord|clyde", re.IGNORECASE)
 _MASS_MENTION = re.compile(r"@(everyone|here)\b")
 _WHITESPACE = re.compile(r"\s+")
 _CODE_FENCE = re.compile(r"```[\s\S]*?```|```")
+# Code as Discord renders it (an escaped backtick opens nothing, so escapes are read first).
+_ESCAPE_OR_CODE = re.compile(rf"\\[\s\S]|(?P<code>{CODE_BLOCK}|{INLINE_CODE})")
 _ZERO_WIDTH_SPACE = "\u200b"
 
 
@@ -48,8 +51,20 @@ def webhook_username(display_name: str) -> str:
 
 
 def neutralise_mass_mentions(text: str) -> str:
-    """`@everyone`/`@here` can never ping, even if allowed_mentions were wrong somewhere."""
-    return _MASS_MENTION.sub("@" + _ZERO_WIDTH_SPACE + r"\1", text)
+    """`@everyone`/`@here` can never ping, even if allowed_mentions were wrong somewhere.
+
+    Inside code spans and blocks Discord shows them as text and pings nobody: code is copied
+    exactly as written."""
+    pieces: list[str] = []
+    start = 0
+    for match in _ESCAPE_OR_CODE.finditer(text):
+        if match.group("code") is None:
+            continue
+        pieces.append(_MASS_MENTION.sub("@" + _ZERO_WIDTH_SPACE + r"\1", text[start : match.start()]))
+        pieces.append(match.group())
+        start = match.end()
+    pieces.append(_MASS_MENTION.sub("@" + _ZERO_WIDTH_SPACE + r"\1", text[start:]))
+    return "".join(pieces)
 
 
 def excerpt(text: str, limit: int = REPLY_EXCERPT_LIMIT) -> str:

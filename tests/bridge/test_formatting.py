@@ -1,5 +1,7 @@
 """The text of a copy: webhook names, mentions, reply lines, attachments, labels."""
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,6 +16,7 @@ from bot.bridge.formatting import (
     without_relay_lines,
 )
 from bot.bridge.models import Attachment, Sticker
+from bot.pipeline.patterns import CODE_BLOCK, INLINE_CODE
 
 
 def test_webhook_username_hides_forbidden_words_case_insensitively() -> None:
@@ -34,6 +37,27 @@ def test_mass_mentions_cannot_ping() -> None:
     text = neutralise_mass_mentions("hi @everyone and @here, mail me@here.com")
     assert "@everyone" not in text and "@here," not in text
     assert "@\u200beveryone" in text
+
+
+def test_mass_mentions_inside_code_are_copied_as_written() -> None:
+    text = "run `@everyone` or ``@here`` then\n```\necho @here @everyone\n```\nand tell @everyone"
+    assert neutralise_mass_mentions(text) == (
+        "run `@everyone` or ``@here`` then\n```\necho @here @everyone\n```\nand tell @\u200beveryone"
+    )
+
+
+def test_backticks_that_open_no_code_do_not_shield_a_mass_mention() -> None:
+    # An escaped backtick is a plain character, and a fence never closed is no code block.
+    assert neutralise_mass_mentions("\\`@everyone\\`") == "\\`@\u200beveryone\\`"
+    assert neutralise_mass_mentions("```\n@here") == "```\n@\u200bhere"
+
+
+@given(st.text(alphabet="`\\@ab\n everyonhr"))
+def test_outside_code_no_mass_mention_survives(raw: str) -> None:
+    neutral = neutralise_mass_mentions(raw)
+    assert neutral.replace("\u200b", "") == raw.replace("\u200b", "")
+    outside = re.sub(rf"\\[\s\S]|{CODE_BLOCK}|{INLINE_CODE}", lambda m: m.group() if m.group().startswith("\\") else "", neutral)
+    assert not re.search(r"@(everyone|here)\b", outside)
 
 
 def test_reply_line_names_author_quotes_and_links() -> None:

@@ -142,6 +142,18 @@ async def test_mentions_and_everyone_cross_without_notifying_anybody(harness: Ha
             assert request.json["allowed_mentions"] == {"parse": []} or request.json["allowed_mentions"].get("parse") == []
 
 
+async def test_mass_mentions_inside_code_arrive_as_written_and_outside_code_are_defused(harness: Harness) -> None:
+    code = "```\necho @here @everyone\n```"
+    async with harness.running():
+        await harness.link()
+        await harness.double.post(harness.alice, harness.english, f"Please run `@everyone ping` first\n{code}\nthen tell @everyone")
+        [copy] = await harness.copies(harness.chinese)
+        assert "`@everyone ping`" in copy.content and code in copy.content
+        assert "tell @\u200beveryone" in copy.content and not copy.pinged_everyone
+        [post] = harness.webhook_posts()
+        assert post.json["allowed_mentions"].get("parse") == [] and not post.json["allowed_mentions"].get("roles")
+
+
 async def test_own_webhook_posts_are_not_relayed_again(harness: Harness) -> None:
     async with harness.running():
         await harness.link()
