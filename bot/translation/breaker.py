@@ -16,17 +16,24 @@ class BreakerState(StrEnum):
 
 
 # Failures that no amount of retrying in the next few seconds will fix.
-_OPEN_AT_ONCE = frozenset({FailureKind.AUTH, FailureKind.QUOTA})
-# Failures about one request, not the provider's health.
-_NOT_COUNTED = frozenset({FailureKind.REJECTED})
+_OPEN_AT_ONCE = frozenset({FailureKind.AUTH, FailureKind.CONFIG, FailureKind.QUOTA})
+# Failures about one request, not the provider's health: they open the circuit only when every
+# request fails so (``failure_threshold`` in a row without a success), which means the provider
+# refuses everything as configured — e.g. a 400 for a setting — and would cost a request per message.
+_ABOUT_ONE_REQUEST = frozenset({FailureKind.REJECTED})
 
 
 class CircuitBreaker:
-    """Opens after ``failure_threshold`` consecutive failures, or at once on auth/quota errors.
+    """Opens after ``failure_threshold`` consecutive failures, or at once on auth/config/quota errors.
 
     After the cool-down one trial call is let through (half-open). Each time the circuit opens
-    again without a success in between, the cool-down doubles, up to ``max_cooldown``. A 429 with
-    Retry-After opens the circuit at once for exactly that long.
+    again without a success in between, the cool-down doubles, up to ``max_cooldown``. A failure
+    that says when to come back (Retry-After, a quota's reset time) opens it for exactly that long.
+
+    Each opening starts a new ``epoch``. A call takes the epoch when it starts (``epoch`` after
+    ``allow()``); its failure, reported with that epoch, counts only if no opening happened
+    meanwhile. So a burst of calls already in flight when the provider fails opens the circuit
+    once, instead of re-opening it and doubling the cool-down once per call.
     """
 
     def __init__(
@@ -44,13 +51,25 @@ class CircuitBreaker:
         self._max_cooldown = max_cooldown
         self._clock = clock
         self._consecutive_failures = 0
+        self._consecutive_rejections = 0
         self._times_opened = 0  # since the last success; drives the back-off
         self._open_until = 0.0
         self._state = BreakerState.CLOSED
+        self._epoch = 0
 
     @property
     def state(self) -> BreakerState:
         return self._state
+
+    @property
+    def epoch(self) -> int:
+        """How many times the circuit has opened; a call started now belongs to this epoch."""
+        return self._epoch
+
+    @property
+    def cooldowns(self) -> int:
+        """Openings since the last success (the back-off exponent), for stats and tests."""
+        return self._times_opened
 
     def retry_in(self) -> float:
         """Seconds until a trial call will be allowed (0 when calls are allowed now)."""
@@ -70,11 +89,22 @@ class CircuitBreaker:
     def record_success(self) -> None:
         self._state = BreakerState.CLOSED
         self._consecutive_failures = 0
+        self._consecutive_rejections = 0
         self._times_opened = 0
 
-    def record_failure(self, kind: FailureKind, retry_after: float | None = None) -> None:
-        if kind in _NOT_COUNTED:
-            if self._state is BreakerState.HALF_OPEN:
+    def record_failure(self, kind: FailureKind, retry_after: float | None = None, *, epoch: int | None = None) -> None:
+        """A call failed. ``epoch``: the epoch the call started in (None: treat it as current)."""
+        if epoch is not None and epoch != self._epoch:
+            # Started before the latest opening: that opening already accounts for it. Only a
+            # later return time it announces (a quota reset) still matters.
+            if retry_after is not None and self._state is BreakerState.OPEN:
+                self._open_until = max(self._open_until, self._clock() + retry_after)
+            return
+        if kind in _ABOUT_ONE_REQUEST:
+            self._consecutive_rejections += 1
+            if self._consecutive_rejections >= self._threshold:
+                self._open(None)
+            elif self._state is BreakerState.HALF_OPEN:
                 self._state = BreakerState.CLOSED  # the provider answered, so it is up
             return
         self._consecutive_failures += 1
@@ -98,5 +128,8 @@ class CircuitBreaker:
         else:
             cooldown = min(self._max_cooldown, self._base_cooldown * 2**self._times_opened)
         self._times_opened += 1
+        self._epoch += 1
+        self._consecutive_failures = 0
+        self._consecutive_rejections = 0
         self._state = BreakerState.OPEN
         self._open_until = self._clock() + cooldown

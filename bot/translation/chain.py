@@ -43,6 +43,7 @@ class TranslationChain:
         self.breakers = {provider.name: breaker_factory() for provider in self.providers}
         self._timeout = timeout
         self._redact = redact
+        self._last_logged: dict[str, str] = {}  # provider -> the failure last logged, so repeats are logged once
 
     async def translate(self, texts: list[str], source: SourceLang, target: TargetLang) -> ChainOutcome:
         failures: list[ProviderFailure] = []
@@ -56,12 +57,13 @@ class TranslationChain:
                     f"skipped after recent failures (next try in {breaker.retry_in():.0f}s)",
                 ))
                 continue
+            epoch = breaker.epoch
             try:
                 translated = await self.call(provider, texts, source, target)
             except ProviderError as error:
-                breaker.record_failure(error.kind, error.retry_after)
+                breaker.record_failure(error.kind, error.retry_after, epoch=epoch)
                 failure = ProviderFailure(provider.name, error.kind, self._redact(error.message), error.retry_after)
-                log.warning("translation provider failed: %s", failure)
+                self._log_failure(failure, error)
                 failures.append(failure)
                 attempts.append(Attempt(provider.name, False, characters))
                 continue
@@ -69,9 +71,21 @@ class TranslationChain:
                 breaker.release()
                 raise
             breaker.record_success()
+            if self._last_logged.pop(provider.name, None) is not None:
+                log.info("translation provider %s answers again", provider.name)
             attempts.append(Attempt(provider.name, True, characters))
             return ChainOutcome(translated, provider.name, tuple(failures), tuple(attempts))
         return ChainOutcome(None, None, tuple(failures), tuple(attempts))
+
+    def _log_failure(self, failure: ProviderFailure, error: ProviderError) -> None:
+        """A warning for each new failure; the same failure again (every message, every trial) only at debug."""
+        key = f"{failure.kind}:{failure.message}"
+        if self._last_logged.get(failure.provider) == key:
+            log.debug("translation provider failed again: %s", failure)
+            return
+        self._last_logged[failure.provider] = key
+        hint = f" ({self._redact(error.hint)})" if error.hint else ""
+        log.warning("translation provider failed: %s%s", failure, hint)
 
     async def call(self, provider: Provider, texts: list[str], source: SourceLang, target: TargetLang) -> list[str]:
         """One provider, bounded by the timeout, output checked and in the right script.
@@ -81,8 +95,10 @@ class TranslationChain:
         native_source, native_target = _native_languages(provider, source, target)
         if native_source != source:  # Traditional input for a provider that only reads Simplified
             texts = [to_simplified(text) for text in texts]
+        # HTTP providers bound each request themselves (waiting behind our own rate limit is not slowness).
+        limit = None if getattr(provider, "bounds_own_time", False) else self._timeout
         try:
-            async with asyncio.timeout(self._timeout):
+            async with asyncio.timeout(limit):
                 translated = await provider.translate(texts, native_source, native_target)
         except ProviderError:
             raise

@@ -279,8 +279,9 @@ class TranslationService:
         try:
             [answer] = await self._chain.call(provider, ["Hello, friends!"], "en", "zh-Hans")
         except ProviderError as error:
-            message = _redact(error.message, self._settings.secret_values())
-            return ProviderHealth(provider.name, False, message, fix_hint(provider, error))
+            secrets = self._settings.secret_values()
+            return ProviderHealth(provider.name, False, _redact(error.message, secrets),
+                                  _redact(fix_hint(provider, error), secrets))
         latency = (time.perf_counter() - started) * 1000
         return ProviderHealth(provider.name, True, f"translated 'Hello, friends!' as {answer!r} in {latency:.0f} ms",
                               latency_ms=latency)
@@ -319,9 +320,13 @@ def fix_hint(provider: Provider, error: ProviderError) -> str:
     url_env = info.url_env if info else "its URL setting"
     credentials = " and ".join(info.credential_envs) if info and info.credential_envs else "its credentials"
     status = f"answered {error.status}" if error.status else "failed"
+    if error.hint:
+        return error.hint
     match error.kind:
         case FailureKind.AUTH:
             return f"{name} {status}: check {credentials} (and {url_env})."
+        case FailureKind.CONFIG:
+            return f"{name} refuses every request as configured: check {credentials} and {url_env}."
         case FailureKind.QUOTA:
             return f"{name} quota is used up: wait for it to reset, raise the plan, or put another provider first in TRANSLATOR."
         case FailureKind.RATE_LIMITED:

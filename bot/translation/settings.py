@@ -35,7 +35,7 @@ class Secret:
 
 
 PROVIDER_NAMES: Final[tuple[str, ...]] = (
-    "google", "deepl", "libretranslate", "microsoft", "baidu", "mymemory", "openai",
+    "google", "deepl", "libretranslate", "microsoft", "baidu", "tencent", "mymemory", "openai",
 )
 
 DEFAULT_OPENAI_URL = "https://api.openai.com/v1"
@@ -43,7 +43,7 @@ DEFAULT_OPENAI_URL = "https://api.openai.com/v1"
 # (name, description, default) for every variable, for .env.example and `doctor`.
 TRANSLATION_ENV_VARS: Final[tuple[tuple[str, str, str], ...]] = (
     ("TRANSLATOR", "Ordered, comma-separated providers to try: " + ", ".join(PROVIDER_NAMES), "google"),
-    ("TRANSLATION_TIMEOUT", "Seconds one provider may take before the next one is tried", "8"),
+    ("TRANSLATION_TIMEOUT", "Seconds one request to a provider may take before the next provider is tried (more for long texts with openai)", "8"),
     ("TRANSLATION_CACHE_SIZE", "Translations kept in memory (0 disables the in-memory cache)", "5000"),
     ("GOOGLE_TRANSLATE_URL", "Base URL of Google's free translate page", "https://translate.google.com"),
     ("DEEPL_API_KEY", "DeepL API key (free keys end in ':fx')", ""),
@@ -56,6 +56,10 @@ TRANSLATION_ENV_VARS: Final[tuple[tuple[str, str, str], ...]] = (
     ("BAIDU_APP_ID", "Baidu Translate APP ID", ""),
     ("BAIDU_SECRET_KEY", "Baidu Translate secret key", ""),
     ("BAIDU_API_URL", "Baidu Translate base URL", "https://fanyi-api.baidu.com"),
+    ("TENCENT_SECRET_ID", "Tencent Cloud API SecretId (CAM console, API keys) for Machine Translation", ""),
+    ("TENCENT_SECRET_KEY", "Tencent Cloud API SecretKey belonging to TENCENT_SECRET_ID", ""),
+    ("TENCENT_REGION", "Tencent Cloud region for Machine Translation, e.g. ap-guangzhou, ap-shanghai, ap-singapore", "ap-guangzhou"),
+    ("TENCENT_TMT_URL", "Tencent Machine Translation API base URL", "https://tmt.tencentcloudapi.com"),
     ("MYMEMORY_EMAIL", "Contact e-mail sent to MyMemory (raises the free daily quota)", ""),
     ("MYMEMORY_URL", "MyMemory base URL", "https://api.mymemory.translated.net"),
     ("OPENAI_BASE_URL", "Base URL of an OpenAI-compatible API (a local server works)", DEFAULT_OPENAI_URL),
@@ -81,6 +85,10 @@ class TranslationSettings:
     baidu_app_id: str | None = None
     baidu_secret_key: Secret | None = field(default=None, repr=False)
     baidu_api_url: str = _DEFAULTS["BAIDU_API_URL"]
+    tencent_secret_id: Secret | None = field(default=None, repr=False)
+    tencent_secret_key: Secret | None = field(default=None, repr=False)
+    tencent_region: str = _DEFAULTS["TENCENT_REGION"]
+    tencent_url: str = _DEFAULTS["TENCENT_TMT_URL"]
     mymemory_email: str | None = field(default=None, repr=False)
     mymemory_url: str = _DEFAULTS["MYMEMORY_URL"]
     openai_base_url: str = DEFAULT_OPENAI_URL
@@ -144,6 +152,10 @@ class TranslationSettings:
             baidu_app_id=get("BAIDU_APP_ID") or None,
             baidu_secret_key=secret("BAIDU_SECRET_KEY"),
             baidu_api_url=url("BAIDU_API_URL", _DEFAULTS["BAIDU_API_URL"]),
+            tencent_secret_id=secret("TENCENT_SECRET_ID"),
+            tencent_secret_key=secret("TENCENT_SECRET_KEY"),
+            tencent_region=get("TENCENT_REGION") or _DEFAULTS["TENCENT_REGION"],
+            tencent_url=url("TENCENT_TMT_URL", _DEFAULTS["TENCENT_TMT_URL"]),
             mymemory_email=get("MYMEMORY_EMAIL") or None,
             mymemory_url=url("MYMEMORY_URL", _DEFAULTS["MYMEMORY_URL"]),
             openai_base_url=openai_url,
@@ -161,6 +173,7 @@ class TranslationSettings:
             "libretranslate": [("LIBRETRANSLATE_URL", self.libretranslate_url)],
             "microsoft": [("MICROSOFT_TRANSLATOR_KEY", self.microsoft_key)],
             "baidu": [("BAIDU_APP_ID", self.baidu_app_id), ("BAIDU_SECRET_KEY", self.baidu_secret_key)],
+            "tencent": [("TENCENT_SECRET_ID", self.tencent_secret_id), ("TENCENT_SECRET_KEY", self.tencent_secret_key)],
         }
         if urlsplit(self.openai_base_url).hostname == "api.openai.com":
             needs["openai"] = [("OPENAI_API_KEY", self.openai_api_key)]
@@ -173,7 +186,8 @@ class TranslationSettings:
 
     def secret_values(self) -> list[str]:
         """Every credential in clear, so messages can be scrubbed before they are shown or logged."""
-        values = [self.deepl_api_key, self.libretranslate_api_key, self.microsoft_key, self.baidu_secret_key, self.openai_api_key]
+        values = [self.deepl_api_key, self.libretranslate_api_key, self.microsoft_key, self.baidu_secret_key,
+                  self.tencent_secret_id, self.tencent_secret_key, self.openai_api_key]
         return [value.reveal() for value in values if value is not None and value.reveal()]
 
 

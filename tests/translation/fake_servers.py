@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import html
 import json
+import time
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
@@ -95,6 +98,7 @@ class RecordedRequest:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
+    at: float = 0.0  # event-loop time of arrival
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -116,7 +120,8 @@ class FakeProviderServer:
 
     # --- lifecycle ---
     async def start(self) -> Self:
-        app = web.Application(middlewares=[self._middleware])
+        # Long request lines reach the handler, so a fake can answer them as its service does.
+        app = web.Application(middlewares=[self._middleware], handler_args={"max_line_size": 65536})
         self.routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -176,7 +181,8 @@ class FakeProviderServer:
     @web.middleware
     async def _middleware(self, request: web.Request, handler):
         self.requests.append(RecordedRequest(
-            request.method, request.path, dict(request.query), dict(request.headers), await request.read()
+            request.method, request.path, dict(request.query), dict(request.headers), await request.read(),
+            asyncio.get_running_loop().time(),
         ))
         fault = self._faults.popleft() if self._faults else self._always
         delay = self.delay + (fault.delay if fault else 0.0)
@@ -187,11 +193,36 @@ class FakeProviderServer:
         return await handler(request)
 
 
+def google_error_page(status: int, reason: str, explanation: str) -> str:
+    """The error page Google's front end (GFE) serves, e.g. "Error 414 (Request-URI Too Large)!!1"."""
+    return (
+        "<!DOCTYPE html>\n<html lang=en>\n  <meta charset=utf-8>\n"
+        '  <meta name=viewport content="initial-scale=1, minimum-scale=1, width=device-width">\n'
+        f"  <title>Error {status} ({reason})!!1</title>\n"
+        "  <a href=//www.google.com/><span id=logo aria-label=Google></span></a>\n"
+        f"  <p><b>{status}.</b> <ins>That\u2019s an error.</ins>\n"
+        f"  <p>{explanation}  <ins>That\u2019s all we know.</ins>\n"
+    )
+
+
 class FakeGoogle(FakeProviderServer):
-    """``GET /m?sl=&tl=&q=`` -> HTML with ``<div class="result-container">``."""
+    """``GET /m?sl=&tl=&q=`` -> HTML with ``<div class="result-container">``.
+
+    Like the real page it refuses what a browser would never send: a client without a browser
+    User-Agent gets the "unusual traffic" page (HTTP 429), and an over-long URL gets the front end's
+    400 (over 8 KB) or 414 (over 16 KB) error page, as Google's front end answers long GETs
+    (suminb/translator#2, cjvnjde/google-translate-api-browser#4: 414 for long texts).
+    """
 
     provider = "google"
     _TARGETS = {"en": "en", "zh-CN": "zh-Hans", "zh-TW": "zh-Hant"}
+    MAX_URL_400 = 8 * 1024
+    MAX_URL_414 = 16 * 1024
+
+    def __init__(self, dictionary: FakeDictionary | None = None) -> None:
+        super().__init__(dictionary)
+        self.in_flight = 0
+        self.most_in_flight = 0
 
     def env(self) -> dict[str, str]:
         return {"GOOGLE_TRANSLATE_URL": self.url}
@@ -200,12 +231,34 @@ class FakeGoogle(FakeProviderServer):
         app.router.add_get("/m", self._translate)
 
     def quota_exceeded(self) -> Fault:  # Google's "unusual traffic" page
-        return Fault(429, "<html><body>Our systems have detected unusual traffic</body></html>", content_type="text/html")
+        return self.unusual_traffic()
+
+    @staticmethod
+    def unusual_traffic() -> Fault:
+        return Fault(429, "<html><head><title>https://translate.google.com/m</title></head><body>"
+                          "<div>Our systems have detected unusual traffic from your computer network.  This page checks "
+                          "to see if it&#39;s really you sending the requests, and not a robot.</div></body></html>",
+                     content_type="text/html")
 
     async def _translate(self, request: web.Request) -> web.Response:
+        url_length = len(str(request.rel_url))
+        if url_length > self.MAX_URL_414:
+            return web.Response(status=414, content_type="text/html", charset="utf-8", text=google_error_page(
+                414, "Request-URI Too Large", "The requested URL <code>/m</code>... is too large to process."))
+        if url_length > self.MAX_URL_400:
+            return web.Response(status=400, content_type="text/html", charset="utf-8", text=google_error_page(
+                400, "Bad Request", "Your client has issued a malformed or illegal request."))
+        if "Mozilla/5.0" not in request.headers.get("User-Agent", ""):
+            return self.unusual_traffic().response()
         target = self._TARGETS.get(request.query.get("tl", ""))
         if target is None:
             return web.Response(status=400, text="bad tl")
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(0.01)  # long enough for concurrent requests to overlap
+        finally:
+            self.in_flight -= 1
         translated = self.dictionary.translate(request.query.get("q", ""), target)
         page = (
             "<!DOCTYPE html><html><head><title>Google Translate</title></head><body>"
@@ -250,14 +303,24 @@ class FakeDeepL(FakeProviderServer):
 
 
 class FakeLibreTranslate(FakeProviderServer):
-    """``POST /translate`` JSON {q, source, target, format, api_key}; knows only ``zh`` (no Traditional)."""
+    """``POST /translate`` JSON {q, source, target, format, api_key}; knows only ``zh`` (no Traditional).
+
+    Refusals as in LibreTranslate's ``libretranslate/app.py`` (``access_check`` and the error
+    handlers, all ``jsonify({"error": ...})``): 403 "Invalid API key" for an unknown key; with
+    ``--require-api-key-origin``/``--require-api-key-secret`` and ``--get-api-key-link``, 400 "Visit
+    <link> to get an API key" for a request without one (libretranslate.com answers so); 403 "Too many
+    request limits violations" once the flood guard has banned the address; 429 "Slowdown: <limit>".
+    """
 
     provider = "libretranslate"
     _TARGETS = {"en": "en", "zh": "zh-Hans"}
+    API_KEY_LINK = "https://portal.libretranslate.com"
 
-    def __init__(self, dictionary: FakeDictionary | None = None, *, api_key: str | None = None) -> None:
+    def __init__(self, dictionary: FakeDictionary | None = None, *, api_key: str | None = None,
+                 require_api_key: bool = False) -> None:
         super().__init__(dictionary)
         self.api_key = api_key
+        self.require_api_key = require_api_key
 
     def env(self) -> dict[str, str]:
         env = {"LIBRETRANSLATE_URL": self.url}
@@ -268,13 +331,25 @@ class FakeLibreTranslate(FakeProviderServer):
     def routes(self, app: web.Application) -> None:
         app.router.add_post("/translate", self._translate)
 
-    def quota_exceeded(self) -> Fault:
-        return Fault(429, {"error": "Too many request limits violations"})
+    def rate_limited(self, retry_after: int | None = 7) -> Fault:
+        # flask-limiter's 429, through LibreTranslate's slow_down_error handler ("Slowdown: " + description).
+        return Fault(429, {"error": "Slowdown: 30 per 1 minute"},
+                     {"Retry-After": str(retry_after)} if retry_after else {})
+
+    def quota_exceeded(self) -> Fault:  # no quota of its own: the per-day limit answers like the per-minute one
+        return Fault(429, {"error": "Slowdown: 1000 per 1 day"})
+
+    @staticmethod
+    def banned() -> Fault:
+        return Fault(403, {"error": "Too many request limits violations"})
 
     async def _translate(self, request: web.Request) -> web.Response:
         body = await request.json()
-        if self.api_key and body.get("api_key") != self.api_key:
+        key = body.get("api_key")
+        if key and key != self.api_key:
             return web.json_response({"error": "Invalid API key"}, status=403)
+        if self.require_api_key and not key:
+            return web.json_response({"error": f"Visit {self.API_KEY_LINK} to get an API key"}, status=400)
         target = self._TARGETS.get(body.get("target", ""))
         if target is None or body.get("source") not in ("auto", "en", "zh"):
             bad = body.get("target") if target is None else body.get("source")
@@ -328,16 +403,23 @@ class FakeMicrosoft(FakeProviderServer):
 
 
 class FakeBaidu(FakeProviderServer):
-    """``POST /api/trans/vip/translate`` (form, sign = md5(appid+q+salt+key)); errors as HTTP 200."""
+    """``POST /api/trans/vip/translate`` (form, sign = md5(appid+q+salt+key)); errors as HTTP 200.
+
+    Like the standard tier it allows ``qps`` requests per second per app id and answers faster
+    callers ``{"error_code":"54003","error_msg":"Invalid Access Limit"}`` (the error list at
+    https://fanyi-api.baidu.com/doc/21; standard tier: QPS 1, 1,000 characters per request).
+    """
 
     provider = "baidu"
     _TARGETS = {"en": "en", "zh": "zh-Hans", "cht": "zh-Hant"}
 
     def __init__(self, dictionary: FakeDictionary | None = None, *, app_id: str = "20240001",
-                 secret_key: str = "fake-baidu-secret") -> None:
+                 secret_key: str = "fake-baidu-secret", qps: float | None = 1.0) -> None:
         super().__init__(dictionary)
         self.app_id = app_id
         self.secret_key = secret_key
+        self.qps = qps
+        self._last_accepted: float | None = None
 
     def env(self) -> dict[str, str]:
         return {"BAIDU_APP_ID": self.app_id, "BAIDU_SECRET_KEY": self.secret_key, "BAIDU_API_URL": self.url}
@@ -358,6 +440,10 @@ class FakeBaidu(FakeProviderServer):
     async def _translate(self, request: web.Request) -> web.Response:
         form = await request.post()
         query, salt = str(form.get("q", "")), str(form.get("salt", ""))
+        now = asyncio.get_running_loop().time()
+        if self.qps is not None and self._last_accepted is not None and now - self._last_accepted < 0.9 / self.qps:
+            return web.json_response({"error_code": "54003", "error_msg": "Invalid Access Limit"})
+        self._last_accepted = now
         if form.get("appid") != self.app_id:
             return web.json_response({"error_code": "52003", "error_msg": "UNAUTHORIZED USER"})
         expected = hashlib.md5(f"{self.app_id}{query}{salt}{self.secret_key}".encode()).hexdigest()
@@ -374,14 +460,21 @@ class FakeBaidu(FakeProviderServer):
 
 
 class FakeMyMemory(FakeProviderServer):
-    """``GET /get?q=&langpair=en-US|zh-CN``; quota and length warnings come back as HTTP 200."""
+    """``GET /get?q=&langpair=en-US|zh-CN``; length and language warnings come back as HTTP 200.
+
+    ``translatedText`` is HTML-escaped as the real service does (``don&#39;t``). The exhausted daily
+    quota is HTTP 429 with the warning as the translation, in ``responseDetails`` and with
+    ``responseStatus`` 429 (the shape other clients' tests quote; the warning text as users report it,
+    terryyin/translate-python#57 and #84).
+    """
 
     provider = "mymemory"
     _TARGETS = {"en": "en", "en-US": "en", "en-GB": "en", "zh-CN": "zh-Hans", "zh-TW": "zh-Hant"}
     QUOTA_WARNING = (
         "MYMEMORY WARNING: YOU USED ALL AVAILABLE FREE TRANSLATIONS FOR TODAY. NEXT AVAILABLE IN  "
-        "10 HOURS 20 MINUTES 11 SECONDS VISIT HTTPS://MYMEMORY.TRANSLATED.NET/DOC/USAGELIMITS.PHP TO TRANSLATE MORE"
+        "14 HOURS 05 MINUTES 21 SECONDS VISIT HTTPS://MYMEMORY.TRANSLATED.NET/DOC/USAGELIMITS.PHP TO TRANSLATE MORE"
     )
+    QUOTA_SECONDS = 14 * 3600 + 5 * 60 + 21
 
     def env(self) -> dict[str, str]:
         return {"MYMEMORY_URL": self.url, "MYMEMORY_EMAIL": "bridge-admin@example.org"}
@@ -390,7 +483,12 @@ class FakeMyMemory(FakeProviderServer):
         app.router.add_get("/get", self._translate)
 
     def quota_exceeded(self) -> Fault:
-        # The worst case seen in the wild: nothing but the text says the quota is gone.
+        return Fault(429, {"responseData": {"translatedText": self.QUOTA_WARNING}, "quotaFinished": True,
+                           "mtLangSupported": None, "responseDetails": self.QUOTA_WARNING, "responseStatus": 429,
+                           "responderId": None, "exception_code": None, "matches": ""})
+
+    def quota_warning_as_translation(self) -> Fault:
+        # Seen in the wild as well: HTTP 200, and nothing but the text says the quota is gone.
         return Fault(200, {"responseData": {"translatedText": self.QUOTA_WARNING, "match": 1},
                            "quotaFinished": False, "responseDetails": "", "responseStatus": 200})
 
@@ -404,8 +502,9 @@ class FakeMyMemory(FakeProviderServer):
         if target is None:
             return web.json_response({"responseData": {"translatedText": "INVALID TARGET LANGUAGE"},
                                       "responseDetails": "INVALID TARGET LANGUAGE", "responseStatus": 403})
+        translated = html.escape(self.dictionary.translate(query, target)).replace("&#x27;", "&#39;")
         return web.json_response({
-            "responseData": {"translatedText": self.dictionary.translate(query, target), "match": 0.99},
+            "responseData": {"translatedText": translated, "match": 0.99},
             "quotaFinished": False, "mtLangSupported": None, "responseDetails": "", "responseStatus": 200,
             "matches": [],
         })
@@ -416,11 +515,19 @@ class FakeOpenAI(FakeProviderServer):
 
     provider = "openai"
 
+    # OpenAI's answer to a temperature a reasoning model does not support (o1, o3, gpt-5…).
+    TEMPERATURE_REFUSED = {"error": {
+        "message": "Unsupported value: 'temperature' does not support 0 with this model. "
+                   "Only the default (1) value is supported.",
+        "type": "invalid_request_error", "param": "temperature", "code": "unsupported_value",
+    }}
+
     def __init__(self, dictionary: FakeDictionary | None = None, *, api_key: str = "sk-fake-openai",
-                 model: str = "fake-translator-1") -> None:
+                 model: str = "fake-translator-1", default_temperature_only: bool = False) -> None:
         super().__init__(dictionary)
         self.api_key = api_key
         self.model = model
+        self.default_temperature_only = default_temperature_only
 
     def env(self) -> dict[str, str]:
         return {"OPENAI_BASE_URL": self.url + "/v1", "OPENAI_API_KEY": self.api_key, "OPENAI_MODEL": self.model}
@@ -438,7 +545,13 @@ class FakeOpenAI(FakeProviderServer):
                                                 "code": "invalid_api_key"}}, status=401)
         body = await request.json()
         if body.get("model") != self.model:
-            return web.json_response({"error": {"message": "The model does not exist", "code": "model_not_found"}}, status=404)
+            return web.json_response({"error": {
+                "message": f"The model `{body.get('model')}` does not exist or you do not have access to it.",
+                "type": "invalid_request_error", "param": None, "code": "model_not_found"}}, status=404)
+        if self.default_temperature_only and body.get("temperature", 1) != 1:
+            refused = json.loads(json.dumps(self.TEMPERATURE_REFUSED))
+            refused["error"]["message"] = refused["error"]["message"].replace(" 0 ", f" {body['temperature']} ")
+            return web.json_response(refused, status=400)
         system, user = body["messages"][0]["content"], body["messages"][-1]["content"]
         instruction = system.split("\n", 2)[1]  # "Translate from X into Y."
         if "into Traditional Chinese" in instruction:
@@ -458,9 +571,116 @@ class FakeOpenAI(FakeProviderServer):
         })
 
 
+class FakeTencent(FakeProviderServer):
+    """Tencent Machine Translation, ``POST /`` with ``X-TC-Action: TextTranslate`` (API 3.0, version 2018-03-21).
+
+    Checks the TC3-HMAC-SHA256 ``Authorization`` header the way Tencent documents it ("Signature v3":
+    canonical request -> string to sign -> HMAC chain from "TC3" + SecretKey over date, service and
+    "tc3_request"), the timestamp (within 5 minutes), the 2,000-character text limit and 5 requests per
+    second. Errors are HTTP 200 with ``{"Response": {"Error": {"Code", "Message"}, "RequestId"}}``;
+    codes from the TMT SDK (tencentcloud/tmt/v20180321/errorcodes.py) and Tencent's common error codes.
+    """
+
+    provider = "tencent"
+    _SOURCES = {"auto", "en", "zh", "zh-TW"}
+    _TARGETS = {"en": "en", "zh": "zh-Hans", "zh-TW": "zh-Hant"}
+    MAX_CHARS = 2000
+
+    def __init__(self, dictionary: FakeDictionary | None = None, *, secret_id: str = "AKIDfakeTencentSecretId0001",
+                 secret_key: str = "fakeTencentSecretKey0001", region: str = "ap-guangzhou",
+                 per_second: float | None = 5.0) -> None:
+        super().__init__(dictionary)
+        self.secret_id = secret_id
+        self.secret_key = secret_key
+        self.region = region
+        self.per_second = per_second
+        self._recent: deque[float] = deque()
+        self._request_ids = 0
+
+    def env(self) -> dict[str, str]:
+        return {"TENCENT_SECRET_ID": self.secret_id, "TENCENT_SECRET_KEY": self.secret_key,
+                "TENCENT_REGION": self.region, "TENCENT_TMT_URL": self.url}
+
+    def routes(self, app: web.Application) -> None:
+        app.router.add_post("/", self._translate)
+
+    def error(self, code: str, message: str) -> Fault:
+        return Fault(200, self._error_body(code, message))
+
+    def quota_exceeded(self) -> Fault:
+        return self.error("FailedOperation.NoFreeAmount",
+                          "本月免费额度已用完，如需继续使用您可以在机器翻译控制台升级为付费使用。")
+
+    def suspended(self) -> Fault:
+        return self.error("FailedOperation.ServiceIsolate", "账号因为欠费停止服务，请在腾讯云账户充值。")
+
+    def rate_limited(self, retry_after: int | None = None) -> Fault:
+        return self.error("LimitExceeded.LimitedAccessFrequency", "超出请求频率。")
+
+    def _error_body(self, code: str, message: str) -> dict[str, Any]:
+        self._request_ids += 1
+        return {"Response": {"Error": {"Code": code, "Message": message},
+                             "RequestId": f"6e0d1c5a-0000-4000-8000-{self._request_ids:012d}"}}
+
+    def _expected_signature(self, request: web.Request, body: bytes, timestamp: int) -> str:
+        date = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
+        canonical = (f"POST\n/\n\ncontent-type:{request.headers.get('Content-Type', '')}\n"
+                     f"host:{request.headers.get('Host', '')}\n\ncontent-type;host\n{hashlib.sha256(body).hexdigest()}")
+        to_sign = (f"TC3-HMAC-SHA256\n{timestamp}\n{date}/tmt/tc3_request\n"
+                   f"{hashlib.sha256(canonical.encode()).hexdigest()}")
+        key = ("TC3" + self.secret_key).encode()
+        for part in (date, "tmt", "tc3_request"):
+            key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+        return hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+
+    async def _translate(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        if request.headers.get("X-TC-Action") != "TextTranslate" or request.headers.get("X-TC-Version") != "2018-03-21":
+            return web.json_response(self._error_body(
+                "InvalidAction", "The action requested is invalid for this service."))
+        try:
+            timestamp = int(request.headers.get("X-TC-Timestamp", ""))
+        except ValueError:
+            return web.json_response(self._error_body("MissingParameter", "The request is missing a required parameter `X-TC-Timestamp`."))
+        authorization = request.headers.get("Authorization", "")
+        credential = authorization.partition("Credential=")[2].partition("/")[0]
+        if credential != self.secret_id:
+            return web.json_response(self._error_body(
+                "AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct."))
+        if abs(time.time() - timestamp) > 300:
+            return web.json_response(self._error_body(
+                "AuthFailure.SignatureExpire",
+                f"Signature expired. Timestamp: {timestamp}, current server time: {int(time.time())}."))
+        signature = authorization.partition("Signature=")[2]
+        if not hmac.compare_digest(signature, self._expected_signature(request, body, timestamp)):
+            return web.json_response(self._error_body(
+                "AuthFailure.SignatureFailure",
+                "The provided credentials could not be validated. Please check your signature is correct."))
+        if self.per_second is not None:
+            now = asyncio.get_running_loop().time()
+            while self._recent and now - self._recent[0] >= 1.0:
+                self._recent.popleft()
+            if len(self._recent) >= self.per_second:
+                return web.json_response(self._error_body("LimitExceeded.LimitedAccessFrequency", "超出请求频率。"))
+            self._recent.append(now)
+        payload = json.loads(body)
+        text, source, target = payload.get("SourceText", ""), payload.get("Source"), self._TARGETS.get(payload.get("Target", ""))
+        if source not in self._SOURCES or target is None:
+            return web.json_response(self._error_body(
+                "UnsupportedOperation.UnsupportedLanguage", "不支持的语言，请参照语言列表。"))
+        if len(text) > self.MAX_CHARS:
+            return web.json_response(self._error_body("UnsupportedOperation.TextTooLong", "单次请求text超过长度限制。"))
+        self._request_ids += 1
+        return web.json_response({"Response": {
+            "TargetText": self.dictionary.translate(text, target), "Source": "en" if target != "en" else "zh",
+            "Target": payload["Target"], "RequestId": f"6e0d1c5a-0000-4000-8000-{self._request_ids:012d}",
+        }})
+
+
 FAKE_SERVERS: dict[str, type[FakeProviderServer]] = {
     cls.provider: cls
-    for cls in (FakeGoogle, FakeDeepL, FakeLibreTranslate, FakeMicrosoft, FakeBaidu, FakeMyMemory, FakeOpenAI)
+    for cls in (FakeGoogle, FakeDeepL, FakeLibreTranslate, FakeMicrosoft, FakeBaidu, FakeTencent, FakeMyMemory,
+                FakeOpenAI)
 }
 
 

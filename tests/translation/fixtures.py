@@ -20,12 +20,13 @@ from tests.translation.fake_servers import (
     FakeMyMemory,
     FakeOpenAI,
     FakeProviderServer,
+    FakeTencent,
     load_pairs,
 )
 
 __all__ = [
     "fake_baidu", "fake_deepl", "fake_dictionary", "fake_google", "fake_libretranslate", "fake_microsoft",
-    "fake_mymemory", "fake_openai", "fake_server", "http_session", "sentence_pairs",
+    "fake_mymemory", "fake_openai", "fake_server", "fake_tencent", "http_session", "sentence_pairs",
 ]
 
 
@@ -92,6 +93,12 @@ async def fake_mymemory(fake_dictionary: FakeDictionary) -> AsyncIterator[FakeMy
 @pytest.fixture
 async def fake_openai(fake_dictionary: FakeDictionary) -> AsyncIterator[FakeOpenAI]:
     async for server in _serve(FakeOpenAI(fake_dictionary)):
+        yield server
+
+
+@pytest.fixture
+async def fake_tencent(fake_dictionary: FakeDictionary) -> AsyncIterator[FakeTencent]:
+    async for server in _serve(FakeTencent(fake_dictionary)):
         yield server
 
 

@@ -86,7 +86,8 @@ async def test_baidu_keeps_line_structure_of_each_text(fake_baidu, http_session,
 
 async def test_baidu_error_codes_map_to_failure_kinds(fake_baidu, http_session) -> None:
     provider = provider_for(fake_baidu, http_session)
-    for code, kind in [("54003", FailureKind.RATE_LIMITED), ("54004", FailureKind.QUOTA),
+    # (54003 and 54005 are tried again first: see test_provider_limits.)
+    for code, kind in [("54004", FailureKind.QUOTA), ("58002", FailureKind.CONFIG),
                        ("52003", FailureKind.AUTH), ("52001", FailureKind.TIMEOUT), ("58001", FailureKind.REJECTED)]:
         fake_baidu.fail_next(fake_baidu.error(code, "x"))
         with pytest.raises(ProviderError) as caught:

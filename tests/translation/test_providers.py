@@ -6,6 +6,7 @@ import pytest
 
 from bot.translation.chain import TranslationChain
 from bot.translation.languages import to_traditional
+from bot.translation.providers import baidu
 from bot.translation.providers.base import FailureKind, ProviderError
 from tests.translation.fake_servers import Fault
 from tests.translation.helpers import provider_for, sample_pairs
@@ -48,13 +49,18 @@ async def test_server_error_is_a_server_failure(fake_server, http_session) -> No
     assert caught.value.status == 503
 
 
-async def test_rate_limit_reports_retry_after(fake_server, http_session) -> None:
-    fake_server.fail_next(fake_server.rate_limited(retry_after=7))
+async def test_rate_limit_reports_retry_after(fake_server, http_session, monkeypatch) -> None:
+    if fake_server.provider == "baidu":  # Baidu says "again in 3 s" in its docs; it is tried again twice first
+        monkeypatch.setattr(baidu, "RETRY_DELAY", 0.05)
+        fake_server.fail_next(fake_server.rate_limited(), times=baidu.RETRIES + 1)
+    else:
+        fake_server.fail_next(fake_server.rate_limited(retry_after=7))
     with pytest.raises(ProviderError) as caught:
         await provider_for(fake_server, http_session).translate(["Hello there"], "en", "zh-Hans")
     assert caught.value.kind is FailureKind.RATE_LIMITED
-    if fake_server.provider != "baidu":  # Baidu signals rate limits in the body, without Retry-After
-        assert caught.value.retry_after == 7
+    # Baidu and Tencent signal rate limits in the body, without Retry-After: a short wait is assumed.
+    expected = {"baidu": 0.05, "tencent": 1.0}.get(fake_server.provider, 7)
+    assert caught.value.retry_after == expected
 
 
 async def test_quota_exhaustion_is_a_quota_failure(fake_server, http_session) -> None:
@@ -95,6 +101,7 @@ async def test_wrong_credentials_are_an_auth_failure(fake_server, http_session) 
         "libretranslate": {"LIBRETRANSLATE_API_KEY": "wrong"},
         "microsoft": {"MICROSOFT_TRANSLATOR_KEY": "wrong"},
         "baidu": {"BAIDU_SECRET_KEY": "wrong"},
+        "tencent": {"TENCENT_SECRET_KEY": "wrong"},
         "openai": {"OPENAI_API_KEY": "sk-wrong"},
     }.get(fake_server.provider)
     if wrong is None:

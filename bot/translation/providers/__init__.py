@@ -20,12 +20,13 @@ from bot.translation.providers.libretranslate import LibreTranslateProvider
 from bot.translation.providers.microsoft import MicrosoftProvider
 from bot.translation.providers.mymemory import MyMemoryProvider
 from bot.translation.providers.openai_chat import OpenAIChatProvider
+from bot.translation.providers.tencent import TencentProvider
 from bot.translation.settings import TranslationSettings
 
 __all__ = [
     "BaiduProvider", "DeepLProvider", "FailureKind", "GoogleProvider", "HttpProvider",
     "LibreTranslateProvider", "MicrosoftProvider", "MyMemoryProvider", "OpenAIChatProvider",
-    "Provider", "ProviderError", "ProviderInfo", "build_provider", "build_providers",
+    "Provider", "ProviderError", "ProviderInfo", "TencentProvider", "build_provider", "build_providers",
 ]
 
 
@@ -56,6 +57,11 @@ def build_provider(name: str, settings: TranslationSettings, session: aiohttp.Cl
             return BaiduProvider(
                 session, timeout=timeout, base_url=settings.baidu_api_url,
                 app_id=settings.baidu_app_id or "", secret_key=_reveal(settings.baidu_secret_key) or "",
+            )
+        case "tencent":
+            return TencentProvider(
+                session, timeout=timeout, base_url=settings.tencent_url, region=settings.tencent_region,
+                secret_id=_reveal(settings.tencent_secret_id) or "", secret_key=_reveal(settings.tencent_secret_key) or "",
             )
         case "mymemory":
             return MyMemoryProvider(session, timeout=timeout, base_url=settings.mymemory_url, email=settings.mymemory_email)

@@ -6,7 +6,7 @@ import asyncio
 import email.utils
 import json
 import time
-from collections.abc import Awaitable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -14,6 +14,8 @@ from typing import Any, ClassVar, Protocol, TypeVar
 import aiohttp
 
 from bot.translation.languages import SourceLang, TargetLang
+from bot.translation.providers.limits import RequestGate, RequestLimits
+from bot.translation.providers.splitting import join_pieces
 
 T = TypeVar("T")
 
@@ -26,7 +28,8 @@ class FailureKind(StrEnum):
     NETWORK = "network"
     RATE_LIMITED = "rate_limited"
     QUOTA = "quota"
-    AUTH = "auth"  # bad credentials or configuration; waiting will not fix it
+    AUTH = "auth"  # bad credentials; waiting will not fix it
+    CONFIG = "config"  # the service refuses every request as configured (e.g. an API key is required)
     SERVER = "server"
     MALFORMED = "malformed"
     EMPTY = "empty"
@@ -45,12 +48,16 @@ class ProviderError(Exception):
         *,
         status: int | None = None,
         retry_after: float | None = None,
+        hint: str | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.status = status
         self.retry_after = retry_after
+        self.hint = hint  # the provider's own advice on fixing it (for doctor and the log), if any
+        self.code = code  # the service's own error code (Baidu's 54003, Tencent's LimitExceeded), if any
 
 
 class Provider(Protocol):
@@ -97,34 +104,46 @@ class HttpReply:
 
 
 class HttpProvider:
-    """Base for providers speaking HTTP through a shared aiohttp session."""
+    """Base for providers speaking HTTP through a shared aiohttp session.
+
+    Every request goes through the provider's ``RequestGate`` (``limits``: requests in flight and
+    per second, set per provider class) and is bounded by ``timeout`` once it has left the gate.
+    """
 
     name: ClassVar[str]
     info: ClassVar[ProviderInfo]
     targets: ClassVar[frozenset[str]] = frozenset({"en", "zh-Hans", "zh-Hant"})
     # HTTP statuses with a provider-specific meaning (e.g. DeepL's 456 = quota exceeded).
     status_kinds: ClassVar[Mapping[int, FailureKind]] = {}
+    limits: ClassVar[RequestLimits] = RequestLimits()
+    # The provider bounds each of its requests itself, so the chain need not bound the whole call
+    # (which may include waiting at the gate behind other messages, and pacing).
+    bounds_own_time: ClassVar[bool] = True
 
-    def __init__(self, session: aiohttp.ClientSession, *, timeout: float) -> None:
+    def __init__(self, session: aiohttp.ClientSession, *, timeout: float, limits: RequestLimits | None = None) -> None:
         self._session = session
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._timeout_seconds = timeout
+        self.gate = RequestGate(limits or self.limits)
 
     def __repr__(self) -> str:
         # Subclasses hold credentials: never show attributes.
         return f"<{type(self).__name__} {self.name}>"
 
-    async def _request(self, method: str, url: str, **kwargs: Any) -> HttpReply:
+    async def _request(self, method: str, url: str, *, timeout: float | None = None, **kwargs: Any) -> HttpReply:
         """Send one request; map transport problems and error statuses to ProviderError."""
-        try:
-            async with self._session.request(method, url, timeout=self._timeout, **kwargs) as response:
-                text = await response.text(encoding=response.charset or "utf-8", errors="replace")
-                reply = HttpReply(response.status, dict(response.headers), text)
-        except (asyncio.TimeoutError, TimeoutError) as error:
-            raise ProviderError(FailureKind.TIMEOUT, f"timed out after {self._timeout_seconds:g}s") from error
-        except aiohttp.ClientError as error:
-            # aiohttp's messages carry host and port but never our headers or body.
-            raise ProviderError(FailureKind.NETWORK, f"network error: {type(error).__name__}: {error}") from error
+        seconds = timeout if timeout is not None else self._timeout_seconds
+        async with self.gate:
+            try:
+                async with self._session.request(
+                    method, url, timeout=aiohttp.ClientTimeout(total=seconds), **kwargs
+                ) as response:
+                    text = await response.text(encoding=response.charset or "utf-8", errors="replace")
+                    reply = HttpReply(response.status, dict(response.headers), text)
+            except (asyncio.TimeoutError, TimeoutError) as error:
+                raise ProviderError(FailureKind.TIMEOUT, f"timed out after {seconds:g}s") from error
+            except aiohttp.ClientError as error:
+                # aiohttp's messages carry host and port but never our headers or body.
+                raise ProviderError(FailureKind.NETWORK, f"network error: {type(error).__name__}: {error}") from error
         self._raise_for_status(reply)
         return reply
 
@@ -188,6 +207,21 @@ async def gather_all(awaitables: Iterable[Awaitable[T]]) -> list[T]:
         first = group_error.exceptions[0]
         raise first from None
     return [task.result() for task in tasks]
+
+
+async def translate_in_pieces(
+    texts: list[str], cut: Callable[[str], list[str]], translate_one: Callable[[str], Awaitable[str]], target: str
+) -> list[str]:
+    """Cut each text into pieces the service accepts, translate every piece (concurrently, through
+    the provider's gate) and join each text's translated pieces back together."""
+    pieces = [cut(text) for text in texts]
+    flat = await gather_all(translate_one(piece) for parts in pieces for piece in parts)
+    results: list[str] = []
+    start = 0
+    for parts in pieces:
+        results.append(join_pieces(flat[start : start + len(parts)], target))
+        start += len(parts)
+    return results
 
 
 async def _as_coroutine(awaitable: Awaitable[T]) -> T:

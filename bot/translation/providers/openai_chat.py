@@ -2,11 +2,17 @@
 
 Works with api.openai.com and with local servers speaking the same API (llama.cpp, vLLM,
 Ollama's /v1). Several texts go in one request as a JSON array and must come back as one.
+
+``temperature: 0`` is asked for (steady translations); models that accept only the default (o1,
+o3, gpt-5…) refuse it with 400 ``unsupported_value`` on ``param: temperature``: the request is
+sent again without it, and the model is remembered. A model writes a long text slowly, so the
+request timeout grows with the text (TRANSLATION_TIMEOUT plus a second per 40 characters).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 
 from bot.translation.languages import SourceLang, TargetLang
 from bot.translation.providers.base import (
@@ -18,6 +24,12 @@ from bot.translation.providers.base import (
     expect_count,
     malformed,
 )
+
+log = logging.getLogger(__name__)
+
+# Characters of text a chat model is given per second of timeout, beyond TRANSLATION_TIMEOUT: its
+# answer is about as long as the text, written at 30-100 tokens/s (1-4 characters per token).
+CHARACTERS_PER_SECOND = 40
 
 _LANGUAGE_NAMES = {
     "auto": "the source language (detect it)",
@@ -43,13 +55,18 @@ _BATCH_INSTRUCTION = (
 class OpenAIChatProvider(HttpProvider):
     name = "openai"
     info = ProviderInfo("OpenAI-compatible chat model", "OPENAI_BASE_URL", ("OPENAI_API_KEY", "OPENAI_MODEL"))
-    status_kinds = {404: FailureKind.AUTH}  # unknown model or wrong base URL: a configuration error
+    status_kinds = {404: FailureKind.CONFIG}  # unknown model or wrong base URL: a configuration error
 
-    def __init__(self, session, *, timeout: float, base_url: str, api_key: str | None, model: str) -> None:
-        super().__init__(session, timeout=timeout)
+    def __init__(self, session, *, timeout: float, base_url: str, api_key: str | None, model: str, limits=None) -> None:
+        super().__init__(session, timeout=timeout, limits=limits)
         self._url = base_url.rstrip("/") + "/chat/completions"
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._model = model
+        self.default_temperature_only: set[str] = set()  # models that refused a temperature
+
+    def request_timeout(self, characters: int) -> float:
+        """Seconds one completion translating ``characters`` of text may take (the answer is about as long)."""
+        return self._timeout_seconds + characters / CHARACTERS_PER_SECOND
 
     async def translate(self, texts: list[str], source: SourceLang, target: TargetLang) -> list[str]:
         system = SYSTEM_PROMPT.format(source=_LANGUAGE_NAMES[source], target=_LANGUAGE_NAMES[target])
@@ -65,12 +82,21 @@ class OpenAIChatProvider(HttpProvider):
         return expect_count([str(item) for item in translated], texts)
 
     async def _complete(self, system: str, user: str) -> str:
-        body = {
+        body: dict[str, object] = {
             "model": self._model,
-            "temperature": 0,
             "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
         }
-        reply = await self._request("POST", self._url, json=body, headers=self._headers)
+        timeout = self.request_timeout(len(user))
+        if self._model not in self.default_temperature_only:
+            try:
+                reply = await self._request("POST", self._url, json={**body, "temperature": 0},
+                                            headers=self._headers, timeout=timeout)
+            except TemperatureRefused:
+                log.info("model %s accepts only the default temperature; asking it without one from now on", self._model)
+                self.default_temperature_only.add(self._model)
+                reply = await self._request("POST", self._url, json=body, headers=self._headers, timeout=timeout)
+        else:
+            reply = await self._request("POST", self._url, json=body, headers=self._headers, timeout=timeout)
         data = reply.json()
         try:
             content = data["choices"][0]["message"]["content"]
@@ -87,7 +113,26 @@ class OpenAIChatProvider(HttpProvider):
             # OpenAI uses 429 both for rate limits and for an exhausted balance.
             if reply.status == 429 and "insufficient_quota" in reply.text:
                 error.kind = FailureKind.QUOTA
+            elif reply.status == 400:
+                details = _error_details(reply)
+                if details.get("param") == "temperature" or (
+                    details.get("code") == "unsupported_value" and "temperature" in str(details.get("message", ""))
+                ):
+                    raise TemperatureRefused(error.kind, error.message, status=400) from None
             raise
+
+
+class TemperatureRefused(ProviderError):
+    """400 from a model that accepts only its default temperature."""
+
+
+def _error_details(reply: HttpReply) -> dict:
+    try:
+        data = reply.json()
+    except ProviderError:
+        return {}
+    error = data.get("error") if isinstance(data, dict) else None
+    return error if isinstance(error, dict) else {}
 
 
 def _strip_code_fence(answer: str) -> str:
