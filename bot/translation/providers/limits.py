@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from types import TracebackType
 
 
+_MARGIN = 1.05
+
+
 @dataclass(frozen=True)
 class RequestLimits:
     in_flight: int = 4  # requests awaiting an answer at once (maintained clients use 2-4)
@@ -31,7 +34,8 @@ class RequestGate:
     def __init__(self, limits: RequestLimits, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits
         self._slots = asyncio.Semaphore(limits.in_flight)
-        self._interval = 1.0 / limits.per_second if limits.per_second else 0.0
+        # 5 % under the allowed rate, so network jitter never lands two starts in one of the service's seconds.
+        self._interval = _MARGIN / limits.per_second if limits.per_second else 0.0
         self._next_start = 0.0
         self._clock = clock
         self.in_flight = 0

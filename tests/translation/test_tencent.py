@@ -1,0 +1,100 @@
+"""Tencent Machine Translation: TC3-HMAC-SHA256 signing, TextTranslate, its errors and limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.errors import ConfigError
+from bot.translation.providers.base import FailureKind, ProviderError
+from bot.translation.providers.tencent import MAX_CHARS, TencentProvider, tc3_authorization
+from bot.translation.settings import TranslationSettings
+from tests.translation.fake_servers import FakeTencent
+from tests.translation.helpers import is_traditional, provider_for, sample_pairs
+
+
+def test_signature_matches_tencents_documented_example() -> None:
+    # The worked example of Tencent Cloud API 3.0 "Signature v3" (CVM DescribeInstances, POST):
+    # SecretKey Gu5t9xGARNpq86cd98joQYCN3EXAMPLE, timestamp 1551113065, the body below;
+    # HashedRequestPayload 35e9c5b0…, Signature 72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168.
+    payload = b'{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}'
+    authorization = tc3_authorization(
+        secret_id="AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", secret_key="Gu5t9xGARNpq86cd98joQYCN3EXAMPLE",
+        host="cvm.tencentcloudapi.com", payload=payload, timestamp=1551113065, service="cvm",
+    )
+    assert authorization == (
+        "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/tc3_request, "
+        "SignedHeaders=content-type;host, "
+        "Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"
+    )
+
+
+async def test_text_translate_request_is_signed_and_answered(fake_tencent, http_session, fake_dictionary) -> None:
+    [(english, chinese)] = sample_pairs(fake_dictionary, 1)
+    provider = provider_for(fake_tencent, http_session)
+    [traditional] = await provider.translate([english], "en", "zh-Hant")
+    assert is_traditional(traditional)
+    assert await provider.translate([chinese], "zh-Hans", "en") == [english]
+    request = fake_tencent.requests[0]
+    assert request.headers["X-TC-Action"] == "TextTranslate" and request.headers["X-TC-Version"] == "2018-03-21"
+    assert request.headers["X-TC-Region"] == "ap-guangzhou"
+    assert request.json() == {"SourceText": english, "Source": "en", "Target": "zh-TW", "ProjectId": 0}
+
+
+async def test_long_text_goes_in_pieces_of_at_most_2000_characters(fake_tencent, http_session) -> None:
+    text = "今天的会议改到下午四点，请大家准时参加。" * 240  # 4,560 characters
+    [result] = await provider_for(fake_tencent, http_session).translate([text], "zh-Hans", "en")
+    sent = [request.json()["SourceText"] for request in fake_tencent.requests]
+    assert len(sent) == 3 and all(len(piece) <= MAX_CHARS for piece in sent) and "".join(sent) == text
+    assert result == " ".join(f"[en] {piece}" for piece in sent)
+
+
+async def test_requests_keep_to_five_per_second(fake_tencent, http_session) -> None:
+    provider = provider_for(fake_tencent, http_session)
+    texts = [f"Message number {n}" for n in range(12)]
+    result = await provider.translate(texts, "en", "zh-Hans")
+    assert result == [f"〔译〕{text}" for text in texts]  # the fake answers LimitExceeded to a sixth request within a second
+    arrivals = sorted(request.at for request in fake_tencent.requests)
+    assert all(later - earlier > 0.95 for earlier, later in zip(arrivals, arrivals[5:]))
+
+
+@pytest.mark.parametrize(("fault", "kind"), [
+    ("quota_exceeded", FailureKind.QUOTA),
+    ("suspended", FailureKind.QUOTA),
+    ("rate_limited", FailureKind.RATE_LIMITED),
+])
+async def test_service_errors_map_to_failure_kinds(fake_tencent, http_session, fault, kind) -> None:
+    fake_tencent.fail_next(getattr(fake_tencent, fault)())
+    with pytest.raises(ProviderError) as caught:
+        await provider_for(fake_tencent, http_session).translate(["Hello there"], "en", "zh-Hans")
+    assert caught.value.kind is kind and caught.value.code.split(".")[0] in ("FailedOperation", "LimitExceeded")
+
+
+async def test_wrong_secret_is_a_signature_failure_and_never_shown(fake_tencent, http_session) -> None:
+    provider = provider_for(fake_tencent, http_session, TENCENT_SECRET_KEY="the-wrong-secret")
+    with pytest.raises(ProviderError) as caught:
+        await provider.translate(["Hello there"], "en", "zh-Hans")
+    assert caught.value.kind is FailureKind.AUTH and caught.value.code == "AuthFailure.SignatureFailure"
+    assert "the-wrong-secret" not in caught.value.message and "the-wrong-secret" not in repr(provider)
+
+
+async def test_a_clock_far_off_is_named_in_the_hint(fake_tencent, http_session) -> None:
+    settings = TranslationSettings.from_env(fake_tencent.env() | {"TRANSLATOR": "tencent"})
+    provider = TencentProvider(
+        http_session, timeout=5, base_url=fake_tencent.url, secret_id=fake_tencent.secret_id,
+        secret_key=settings.tencent_secret_key.reveal(), clock=lambda: 1551113065,
+    )
+    with pytest.raises(ProviderError) as caught:
+        await provider.translate(["Hello there"], "en", "zh-Hans")
+    assert caught.value.code == "AuthFailure.SignatureExpire" and "clock" in caught.value.hint
+
+
+def test_settings_need_both_secrets_and_keep_them_out_of_repr() -> None:
+    with pytest.raises(ConfigError) as caught:
+        TranslationSettings.from_env({"TRANSLATOR": "tencent", "TENCENT_SECRET_ID": "AKIDabc"})
+    assert any("TENCENT_SECRET_KEY is not set" in problem for problem in caught.value.problems)
+    settings = TranslationSettings.from_env(
+        {"TRANSLATOR": "tencent", "TENCENT_SECRET_ID": "AKIDabc", "TENCENT_SECRET_KEY": "sekrit-value"}
+    )
+    assert "sekrit-value" not in repr(settings) and "AKIDabc" not in repr(settings)
+    assert {"sekrit-value", "AKIDabc"} <= set(settings.secret_values())
+    assert settings.tencent_region == "ap-guangzhou"
