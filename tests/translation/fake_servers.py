@@ -117,6 +117,8 @@ class FakeProviderServer:
         self._always: Fault | None = None
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.in_flight = 0  # requests being answered now
+        self.most_in_flight = 0
 
     # --- lifecycle ---
     async def start(self) -> Self:
@@ -184,13 +186,18 @@ class FakeProviderServer:
             request.method, request.path, dict(request.query), dict(request.headers), await request.read(),
             asyncio.get_running_loop().time(),
         ))
-        fault = self._faults.popleft() if self._faults else self._always
-        delay = self.delay + (fault.delay if fault else 0.0)
-        if delay:
-            await asyncio.sleep(delay)
-        if fault is not None:
-            return fault.response()
-        return await handler(request)
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            fault = self._faults.popleft() if self._faults else self._always
+            delay = self.delay + (fault.delay if fault else 0.0)
+            if delay:
+                await asyncio.sleep(delay)
+            if fault is not None:
+                return fault.response()
+            return await handler(request)
+        finally:
+            self.in_flight -= 1
 
 
 def google_error_page(status: int, reason: str, explanation: str) -> str:
@@ -218,11 +225,6 @@ class FakeGoogle(FakeProviderServer):
     _TARGETS = {"en": "en", "zh-CN": "zh-Hans", "zh-TW": "zh-Hant"}
     MAX_URL_400 = 8 * 1024
     MAX_URL_414 = 16 * 1024
-
-    def __init__(self, dictionary: FakeDictionary | None = None) -> None:
-        super().__init__(dictionary)
-        self.in_flight = 0
-        self.most_in_flight = 0
 
     def env(self) -> dict[str, str]:
         return {"GOOGLE_TRANSLATE_URL": self.url}
@@ -253,12 +255,6 @@ class FakeGoogle(FakeProviderServer):
         target = self._TARGETS.get(request.query.get("tl", ""))
         if target is None:
             return web.Response(status=400, text="bad tl")
-        self.in_flight += 1
-        self.most_in_flight = max(self.most_in_flight, self.in_flight)
-        try:
-            await asyncio.sleep(0.01)  # long enough for concurrent requests to overlap
-        finally:
-            self.in_flight -= 1
         translated = self.dictionary.translate(request.query.get("q", ""), target)
         page = (
             "<!DOCTYPE html><html><head><title>Google Translate</title></head><body>"

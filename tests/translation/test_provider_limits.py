@@ -54,6 +54,7 @@ async def test_google_splits_a_long_chinese_message_by_encoded_length(fake_googl
 
 
 async def test_requests_in_flight_are_capped_per_provider(fake_google, http_session, fake_dictionary) -> None:
+    fake_google.delay = 0.02  # long enough for concurrent requests to overlap
     provider = provider_for(fake_google, http_session)
     texts = [english for english, _ in sample_pairs(fake_dictionary, 20)]
     result = await provider.translate(texts, "en", "zh-Hans")
