@@ -98,3 +98,19 @@ def test_settings_need_both_secrets_and_keep_them_out_of_repr() -> None:
     assert "sekrit-value" not in repr(settings) and "AKIDabc" not in repr(settings)
     assert {"sekrit-value", "AKIDabc"} <= set(settings.secret_values())
     assert settings.tencent_region == "ap-guangzhou"
+
+
+async def test_service_not_activated_is_configuration_and_opens_the_circuit(fake_tencent, http_session) -> None:
+    from bot.translation.service import TranslationService
+    from tests.translation.fake_servers import translator_env
+
+    fake_tencent.fail_always(fake_tencent.error(
+        "FailedOperation.UserNotRegistered", "服务未开通，请在腾讯云官网机器翻译控制台开通服务。"))
+    service = TranslationService(TranslationSettings.from_env(translator_env(fake_tencent)), http_session)
+    first = await service.translate(["Hello there"], "en", "zh-Hans")
+    second = await service.translate(["Good night"], "en", "zh-Hans")
+    assert first.failures[0].kind == FailureKind.CONFIG and second.failures[0].kind == FailureKind.CIRCUIT_OPEN
+    assert fake_tencent.request_count == 1
+    [health] = await service.check_providers()
+    assert "activate it in the TMT console" in health.fix
+    await service.aclose()
