@@ -5,6 +5,11 @@ unless it shows evidence of another language, so this list only has to outweigh 
 ``FOREIGN_FUNCTION_WORDS`` are frequent function words (articles, pronouns, auxiliaries,
 greetings) of the Latin-script languages most often seen next to English on Discord; words that
 are also English (``a``, ``in``, ``die``, ``come``...) are removed when the set is built.
+``CHAT_WORDS`` are the shorthand and discourse particles of real SMS and chat English (measured
+on the UCI SMS Spam Collection, whose chat is mostly Singaporean and Indian English): they count
+as English. ``SHARED_PARTICLES`` are chat particles that are also function words elsewhere
+(Singlish "la", Tamil-English "da", "de", "pa"; Spanish "la", Portuguese "da"...): they count
+for neither side, so "Ok da.." stays English and "la casa es bonita" is still Spanish.
 """
 
 from __future__ import annotations
@@ -78,6 +83,49 @@ ENGLISH_WORDS: frozenset[str] = frozenset(
     """.split()
 )
 
+CHAT_WORDS: frozenset[str] = frozenset(
+    """
+    u ü ur urs ure r n b c d y k kk m s x
+    lol lolz lmao rofl haha hahaha hahah hehe hee heh hihi ahaha ha hah hmm hmmm hm mm mmm
+    ok okie okey okies oki okay k kay kk orite alrite aight ya yah yea yeah yep yup yupz nope nah
+    dunno donno duno dno idk ikr iirc tho thru tmr tmrw tml tmoro tomo tmorrow 2moro 2day 2nite
+    tonite nite gd gud gn gm nt nite thx thanx tnx tks ty tq pls plz plss sry sori soz
+    msg msgs txt txts txting sms fone ph phn mob num no
+    wat wot wht whr wen wn hw hows howz y coz cos cuz bcoz bcos becoz b4 aft bef abt ard
+    juz jus jst oso also onli oni lk luv lv wan wanna gonna gotta gimme lemme dun dont wont cant
+    noe knw kno thk tink tot thot ya'll yall u'll u're u've ur're ü'll i.ll
+    dat dis dem den der tt tis tat smth sth smthing sumthing nth nthg anythin nothin
+    goin comin doin havin makin gettin eatin sittin waitin lookin thinkin workin drivin talkin
+    mayb wil cud wud shud shld hav haf hv gt gd2 btw fyi asap pm am hrs mins sec secs min
+    frnd frnds frens fren bro sis bday b'day hubby gf bf bb babe dear dearie hun hunny
+    sch skool uni lect tut exam exams mrt bus cab lah lor leh lei meh mah hor liao sia
+    aiya aiyah aiyo aiyoh aiyar alamak walao wah shiok paiseh sian jialat kiasu chope
+    makan tahan hiao bo jio lepak atas mug chiong
+    machan dei dey chikku machi bhai yaar ji
+    nw hme frm wrk wrkin dnt knw wnt tlk wid rply ltr nxt gv nyt mrng slp
+    xx xxx xoxo muah mwah hugs gr8 l8 l8r l8tr m8 w8 4u 2u ne1 some1 any1 every1
+    omw otw ttyl brb bbl cya cu gtg g2g np nvm nm wbu hbu hru wyd smh tbh ngl imo imho
+    """.split()
+)
+
+# Unmistakable chat shorthand and particles (not words of the languages in SHARED_PARTICLES):
+# one of these in a message shows the writer is texting in English.
+CHAT_MARKERS: frozenset[str] = frozenset(
+    """
+    u ü ur r n b c d y k kk ok okie okay ya yah yeah yep yup nope nah lol lmao haha hahaha hehe
+    hee hmm dunno donno idk tho tmr tmrw tml gd gud nite thx thanx pls plz sry msg txt wan wanna
+    gonna dun dont wont cant noe thk tot lar lah lor leh lei meh mah hor liao sia aiya aiyah aiyo
+    aiyar wah abt ard juz jus oso oni wif mayb goin thru coz cos cuz btw machan dey nw hme frm
+    wrk dnt knw wnt tlk wid rply ltr nxt hv gv nyt mrng slp bcoz becoz
+    """.split()
+)
+
+# Chat particles that are also short function words of other languages ("la", "da", "de"):
+# another language's evidence, unless a CHAT_MARKER shows the message is English chat.
+SHARED_PARTICLES: frozenset[str] = frozenset(
+    "la da de di pa na ni e o wa ma lo ne nu ho ke eh".split()
+)
+
 FOREIGN_FUNCTION_WORDS_BY_LANGUAGE: dict[str, str] = {
     "es": """el los las del al una unos unas es está están estoy eres somos son fue ser hay
         muy pero porque qué que cómo como cuándo dónde quién yo tú usted nosotros ellos ella
@@ -115,7 +163,13 @@ FOREIGN_FUNCTION_WORDS_BY_LANGUAGE: dict[str, str] = {
     "id_ms": """yang dan di ke dari ini itu saya aku kamu anda dia kami kita mereka tidak bukan
         ada adalah dengan untuk pada juga sudah belum akan bisa bisakah apa apakah siapa
         mengapa kenapa bagaimana kapan dimana terima kasih selamat pagi siang malam tolong
-        ya tak sangat baik""",
+        ya tak sangat baik nak dah boleh jom pergi nanti sudah mau mahu sama sini sana
+        macam mana kenapa sikit betul tapi lagi kalau jangan saja sahaja dekat rumah""",
+    # Romanised Hindi as typed in chat ("kya kar rahe ho", "main ghar ja raha hoon").
+    "hi_latn": """kya kyu kyun kyon nahi nahin hain hoon hun tha thi raha rahe rahi karo
+        kar karna mujhe tujhe mera meri tera teri uska uski apna apni kaise kahan kab
+        accha acha achha bahut bohot abhi kuch sab toh bhi yeh woh aur lekin matlab aap tum
+        theek thik""",
     "tr": """bir ve bu şu sen biz siz onlar benim senin için ile ama çok iyi evet hayır
         değil var yok ne kim nasıl neden niçin nerede merhaba teşekkürler teşekkür ederim
         selam günaydın mı mi mu mü da de gibi daha""",

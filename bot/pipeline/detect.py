@@ -9,8 +9,11 @@ Two passes, both deterministic:
    character counts as 2/3 of a word, so ``我今天去Costco买了eggs`` and ``hello 你好`` are
    Chinese, ``I love 北京 so much`` is English.
 2. For Latin text, English unless there is evidence of another language: its function words,
-   letters English does not use (ñ ß ç ã ...), or ¿ ¡. Evidence and English words are counted;
-   only when both are present in a longer message does a seeded langdetect break the tie.
+   letters English does not use (ñ ß ç ã ...), or ¿ ¡. English words (with the shorthand and
+   particles of real SMS chat: u, ur, tmr, dunno, lor, leh, lah) and that evidence are counted;
+   chat particles that are also other languages' function words (la, da, de) count for neither.
+   When both sides are present and English does not lose outright, a compact character-trigram
+   model (``bot.pipeline.latin_ngrams``) breaks the tie in a few microseconds.
 
 Letterless messages (emoji, numbers, punctuation, URLs, mentions, code) are ``"none"``.
 """
@@ -24,7 +27,14 @@ from typing import Literal
 
 import opencc
 
-from bot.pipeline._wordlists import ENGLISH_WORDS, FOREIGN_FUNCTION_WORDS_BY_LANGUAGE
+from bot.pipeline._wordlists import (
+    CHAT_MARKERS,
+    CHAT_WORDS,
+    ENGLISH_WORDS,
+    FOREIGN_FUNCTION_WORDS_BY_LANGUAGE,
+    SHARED_PARTICLES,
+)
+from bot.pipeline.latin_ngrams import latin_model
 from bot.pipeline.patterns import NON_PROSE_TOKEN
 
 Language = Literal["en", "zh", "other", "none"]
@@ -67,8 +77,12 @@ _STRUCTURE_HINT = re.compile(r"[`<@]|://")
 
 # A Han character carries about two thirds of an English word's meaning.
 _HAN_CHARACTERS_PER_WORD = 1.5
-# langdetect is slow (~1 ms) and unreliable on short text: ask it only from this many words.
-_MIN_WORDS_FOR_LANGDETECT = 4
+# When a Latin message has English words and another language's function words, the trigram
+# model must prefer the other language by this much per trigram to overrule the English words.
+_TRIGRAM_MARGIN_AGAINST_ENGLISH = 0.0
+# Without other evidence, particles that are also other languages' function words ("da", "la")
+# are outweighed by this many English words each.
+_ENGLISH_WORDS_PER_PARTICLE = 3
 
 
 def _encodable(character: str, encoding: str) -> bool:
@@ -93,7 +107,10 @@ def _character_class(characters: list[str]) -> str:
     return "[" + "".join(parts) + "]"
 
 
-def _build_kanji_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+@functools.cache
+def _kanji_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Japanese-only kanji and Chinese-only hanzi as two compact regex classes (runs of code
+    points as ranges, ~10 KB), built from the codecs on first use (~0.1 s)."""
     japanese_only: list[str] = ["\u3005", "\u3006"]  # 々 〆
     chinese_only: list[str] = []
     for codepoint in range(0x4E00, 0xA000):
@@ -107,19 +124,22 @@ def _build_kanji_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(_character_class(japanese_only)), re.compile(_character_class(chinese_only))
 
 
-_JAPANESE_ONLY_KANJI, _CHINESE_ONLY_HANZI = _build_kanji_classes()
-
+_ENGLISH_WORDS: frozenset[str] = ENGLISH_WORDS | CHAT_WORDS
 _FOREIGN_WORDS: frozenset[str] = frozenset(
     word
     for words in FOREIGN_FUNCTION_WORDS_BY_LANGUAGE.values()
     for word in words.split()
-    if len(word) > 1 and word not in ENGLISH_WORDS
+    if len(word) > 1 and word not in _ENGLISH_WORDS and word not in SHARED_PARTICLES
 )
 
-# OpenCC converters are pure functions over bundled dictionaries; build each once.
+# t2s (~2.5 MB) answers "is this Traditional?" for every Chinese message; the Simplified ->
+# Traditional converters cost ~16-26 MB each and are built only when someone asks for them.
 _to_simplified = opencc.OpenCC("t2s")
-_to_traditional = opencc.OpenCC("s2t")
-_to_taiwan_traditional = opencc.OpenCC("s2twp")
+
+
+@functools.cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
 
 
 def to_simplified(text: str) -> str:
@@ -128,8 +148,7 @@ def to_simplified(text: str) -> str:
 
 def to_traditional(text: str, *, taiwan: bool = True) -> str:
     """Simplified → Traditional; ``taiwan=True`` also uses Taiwan's vocabulary (s2twp)."""
-    converter = _to_taiwan_traditional if taiwan else _to_traditional
-    return converter.convert(text)
+    return _converter("s2twp" if taiwan else "s2t").convert(text)
 
 
 def is_traditional(text: str) -> bool:
@@ -139,6 +158,9 @@ def is_traditional(text: str) -> bool:
 def detect_language(text: str) -> Detection:
     if _STRUCTURE_HINT.search(text):
         text = NON_PROSE_TOKEN.sub(" ", text)
+    if text.isascii():  # most chat: no Han, kana, Hangul or other scripts to look for
+        latin_words = _LATIN_WORD.findall(text)
+        return _detect_latin(latin_words, text) if latin_words else NOTHING_TO_TRANSLATE
     if _KANA_OR_HANGUL.search(text):
         return OTHER
     han_count = len(_HAN.findall(text))
@@ -170,25 +192,38 @@ _CHINESE_FUNCTION_CHARACTERS = re.compile("[的了是我你他她在吗嗎呢吧
 
 
 def _detect_han(text: str) -> Detection:
-    if _JAPANESE_ONLY_KANJI.search(text):
-        japanese = len(_JAPANESE_ONLY_KANJI.findall(text))
-        if japanese > len(_CHINESE_ONLY_HANZI.findall(text)):
+    japanese_only, chinese_only = _kanji_classes()
+    if japanese_only.search(text):
+        japanese = len(japanese_only.findall(text))
+        if japanese > len(chinese_only.findall(text)):
             return OTHER
     if (
         _JAPANESE_KANJI_WORDS.search(text)
         and not _CHINESE_FUNCTION_CHARACTERS.search(text)
-        and not _CHINESE_ONLY_HANZI.search(text)
+        and not chinese_only.search(text)
     ):
         return OTHER
     return TRADITIONAL_CHINESE if is_traditional(text) else SIMPLIFIED_CHINESE
 
 
+def _english_word(lowered: str) -> bool:
+    if lowered in _ENGLISH_WORDS:
+        return True
+    # Shorthand with a clitic: "ü'll", "u're", "tmr's".
+    stem, apostrophe, _ = lowered.partition("'")
+    return bool(apostrophe) and stem in _ENGLISH_WORDS
+
+
 def _detect_latin(words: list[str], text: str) -> Detection:
-    english = foreign = 0
+    english = foreign = particles = 0
+    chat = False
     for position, word in enumerate(words):
-        lowered = word.lower().replace("’", "'")
-        if lowered in ENGLISH_WORDS:
+        lowered = word.lower().replace("’", "'").replace("‘", "'")
+        if _english_word(lowered):
             english += 1
+            chat = chat or lowered in CHAT_MARKERS
+        elif lowered in SHARED_PARTICLES:
+            particles += 1  # "la", "da", "de": chat particles in English chat, articles elsewhere
         elif word.isupper() and len(word) > 1:
             continue  # acronyms (AI, NASA) say nothing about the language around them
         elif position and word[0].isupper():
@@ -197,39 +232,21 @@ def _detect_latin(words: list[str], text: str) -> Detection:
             foreign += 1
     if _SPANISH_OPENING_MARK.search(text):
         foreign += 1
-    if not foreign:
-        return ENGLISH
+    if not foreign and (chat or english >= _ENGLISH_WORDS_PER_PARTICLE * particles):
+        return ENGLISH  # "Ok da..", "I think i am disturbing her da": a particle among English
+    if not chat:
+        foreign += particles
     if foreign > english:
         return OTHER
-    if (foreign == english or len(words) >= _MIN_WORDS_FOR_LANGDETECT) and _langdetect_language(
-        text
-    ) not in ("en", "unknown"):
+    model = latin_model()
+    margin = model.english_margin(text) if model is not None else None
+    if margin is not None and margin < -_TRIGRAM_MARGIN_AGAINST_ENGLISH:
         return OTHER
     return ENGLISH
 
 
-def _langdetect_language(text: str) -> str:
-    from langdetect.lang_detect_exception import LangDetectException
-
-    detector = _langdetect_factory().create()
-    detector.append(text)
-    try:
-        return detector.detect()
-    except LangDetectException:
-        return "unknown"
-
-
-@functools.cache
-def _langdetect_factory():  # type: ignore[no-untyped-def]
-    """langdetect's profiles take ~1 s to load, so load them on first use, seeded."""
-    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-
-    factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
-    factory.set_seed(0)
-    return factory
-
-
 def warm_up() -> None:
-    """Load langdetect's profiles now rather than on the first message that needs them."""
-    _langdetect_factory()
+    """Build the kanji classes and the trigram model now rather than on the first message that
+    needs them (the bot calls this in a thread while it starts)."""
+    _kanji_classes()
+    latin_model()

@@ -1,5 +1,7 @@
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,9 @@ from bot.pipeline.detect import (
     to_traditional,
 )
 
-SHARED_MESSAGES = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "detect" / "messages.jsonl"
+ROOT = Path(__file__).resolve().parents[2]
+SHARED_MESSAGES = ROOT / ".." / "shared" / "data" / "detect" / "messages.jsonl"
+SMS_CHAT = ROOT / "bench" / "data" / "chat"
 
 
 def language(text: str) -> str:
@@ -144,3 +148,79 @@ def test_all_kanji_japanese_words_are_not_chinese(text: str) -> None:
 @pytest.mark.parametrize("text", ["你多分一点给他", "他很勉強", "这本人間失格很好看", "我在部屋里", "化学", "股票市场"])
 def test_chinese_lines_borrowing_those_words_stay_chinese(text: str) -> None:
     assert language(text) == "zh"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dunno leh.. Mayb not goin la..",
+        "aiya.. anyhow buy la..",
+        "Ok da..",
+        "Haha can la. Enough.",
+        "So ü pay first lar... Then when is da stock comin...",
+        "Ok... Thanx... Gd nite 2 ü too...",
+        "U wan me to go suntec look 4 u? tmr can?",
+        "I think i am disturbing her da",
+        "Please da call me any mistake from my side sorry da.",
+        "Aiyo please ü got time meh.",
+    ],
+)
+def test_sms_style_english_is_english(text: str) -> None:
+    assert language(text) == "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Saya tak tahu lah, nanti kita pergi makan",  # Malay
+        "Jom makan, aku lapar gila",
+        "Kya kar rahe ho yaar, main ghar ja raha hoon",  # romanised Hindi
+        "Aap kaise ho? Sab theek hai?",
+        "la casa es bonita",
+        "Ik ben de man",
+        "No lo hago, no.",
+        "Hai sentito la notizia?",
+    ],
+)
+def test_romanised_and_latin_languages_with_chat_particles_stay_other(text: str) -> None:
+    assert language(text) == "other"
+
+
+def test_a_chat_particle_alone_in_a_foreign_line_is_still_evidence() -> None:
+    # "la" and "de" are Singlish/Tamil-English particles but also articles: without any English
+    # chat shorthand around them they still count against English.
+    assert language("Wat is de Middeleeuwen?") == "other"
+    assert language("La regola dei robot.") == "other"
+
+
+def test_detection_never_loads_langdetect() -> None:
+    code = (
+        "import sys\n"
+        "from bot.pipeline.detect import detect_language, warm_up\n"
+        "warm_up()\n"
+        "for text in ('Ik ben de man', 'Ok da..', 'Wie geht es dir?', '我們明天見', 'hello'):\n"
+        "    detect_language(text)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('langdetect')))"
+    )
+    output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert output.stdout.strip() == "[]"
+
+
+def test_the_traditional_converters_are_built_only_when_asked_for() -> None:
+    code = (
+        "import bot.pipeline.detect as detect\n"
+        "detect.detect_language('我們明天見')\n"
+        "print(detect._converter.cache_info().currsize)\n"
+        "detect.to_traditional('软件')\n"
+        "print(detect._converter.cache_info().currsize)"
+    )
+    output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert output.stdout.split() == ["0", "1"]
+
+
+@pytest.mark.parametrize("split", ["sms-dev", "sms-heldout"])
+def test_accuracy_on_real_sms_chat(split: str) -> None:
+    rows = [json.loads(line) for line in (SMS_CHAT / f"{split}.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    english = [row for row in rows if row["gold"] == "en"]
+    assert len(english) > 250
+    assert accuracy(english) >= 0.98
