@@ -1,6 +1,7 @@
 """Guidance matcher figures: catalogue size, automaton build time, per-message match time
 (shipped catalogue alone, and with 10,000 synthetic imported terms) and how often ordinary chat
-gets flagged. Run: .venv/bin/python bench/guidance.py
+gets flagged: the shared Tatoeba/chatterbot lines and the real SMS chat in bench/data/chat/.
+Run: .venv/bin/python bench/guidance.py
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from bot.guidance.importer import COMMON_WORDS  # noqa: E402
 from bot.guidance.matcher import GuidanceMatcher, is_han  # noqa: E402
 
 MESSAGES_PATH = REPO_ROOT.parent / "shared" / "data" / "detect" / "messages.jsonl"
+CHAT_PATHS = (
+    REPO_ROOT / "bench" / "data" / "chat" / "sms-dev.jsonl",
+    REPO_ROOT / "bench" / "data" / "chat" / "sms-heldout.jsonl",
+)
 SYNTHETIC_TERM_COUNT = 10_000
 SEED = 20250118
 
@@ -117,23 +122,31 @@ def main() -> None:
               f"flagged {flagged}/{len(texts)} ({flagged / len(texts):.2%})")
 
     print("\nfalse positives of the shipped catalogue on ordinary chat:")
+    print_false_positives(shipped, MESSAGES_PATH, messages)
+    for path in CHAT_PATHS:
+        with path.open(encoding="utf-8") as file:
+            print_false_positives(shipped, path, [json.loads(line) for line in file if line.strip()])
+
+
+def print_false_positives(matcher: GuidanceMatcher, path: Path, messages: list[dict]) -> None:
     by_gold = Counter(m["gold"] for m in messages)
     flagged_by_gold: Counter[str] = Counter()
     top_terms: Counter[str] = Counter()
     examples: list[str] = []
     for message in messages:
-        found = shipped.find(message["text"])
+        found = matcher.find(message["text"])
         if found:
             flagged_by_gold[message["gold"]] += 1
             top_terms.update(term for match in found for term in match.terms)
             if len(examples) < 10:
                 examples.append(f"    {message['text'][:70]!r} -> {[m.entry_id for m in found]}")
     total = sum(flagged_by_gold.values())
-    print(f"  total {total}/{len(messages)} ({total / len(messages):.3%})")
+    print(f"  {path.name}: total {total}/{len(messages)} ({total / len(messages):.3%})")
     for gold, count in sorted(by_gold.items()):
-        print(f"  gold={gold:<5} {flagged_by_gold[gold]}/{count} ({flagged_by_gold[gold] / count:.3%})")
-    print(f"  top flagged terms: {top_terms.most_common(10) or 'none'}")
-    print("\n".join(examples))
+        print(f"    gold={gold:<5} {flagged_by_gold[gold]}/{count} ({flagged_by_gold[gold] / count:.3%})")
+    print(f"    top flagged terms: {top_terms.most_common(10) or 'none'}")
+    if examples:
+        print("\n".join(examples))
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ __all__ = [
     "CatalogueError",
     "Category",
     "Entry",
+    "NearRule",
     "imported_entry",
     "split_parts",
 ]
@@ -109,11 +110,54 @@ class Category:
     description: Bilingual
 
 
+# How far apart (in tokens: one per Chinese character, one per Latin word or number) a name and
+# its context may stand when a rule does not say.
+DEFAULT_NEAR_WITHIN = 5
+MAX_NEAR_WITHIN = 30
+
+
+@dataclass(frozen=True, slots=True)
+class NearRule:
+    """An ambiguous name or landmark that counts only next to a qualifier: 天安门 alone is a
+    square in Beijing, 天安门 within a few tokens of 事件/那年/坦克/1989 is the massacre.
+    `within` is the most tokens allowed between the two (either order); `not_when` phrases
+    cancel a context word they contain (办事 "run an errand" for 事)."""
+
+    names: tuple[str, ...]
+    context: tuple[str, ...]
+    within: int = DEFAULT_NEAR_WITHIN
+    not_when: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: Any, where: str, problems: list[str]) -> NearRule | None:
+        if not isinstance(data, Mapping):
+            problems.append(f"{where} must be an object with 'names' and 'context'.")
+            return None
+        unknown = set(data) - {"names", "context", "within", "not_when"}
+        if unknown:
+            problems.append(f"{where}: unknown key(s) {', '.join(sorted(unknown))}.")
+        within = data.get("within", DEFAULT_NEAR_WITHIN)
+        if isinstance(within, bool) or not isinstance(within, int) or not 0 <= within <= MAX_NEAR_WITHIN:
+            problems.append(f"{where}.within must be a whole number from 0 to {MAX_NEAR_WITHIN}.")
+            within = DEFAULT_NEAR_WITHIN
+        names = tuple(_text_list(data.get("names"), f"{where}.names", problems))
+        context = tuple(_text_list(data.get("context"), f"{where}.context", problems))
+        if not names or not context:
+            problems.append(f"{where} needs at least one name and one context word.")
+        return cls(
+            names=names,
+            context=context,
+            within=within,
+            not_when=tuple(_text_list(data.get("not_when", []), f"{where}.not_when", problems)),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One sensitive topic. `terms` match on their own; a multi-part rule in `all_of` matches
-    when each of its parts (a tuple of alternatives) is present; `not_when` phrases cancel a
-    match they contain (e.g. "六四开", a 60/40 split, for "六四")."""
+    when each of its parts (a tuple of alternatives) is present; a `near` rule matches when one
+    of its names stands within a few tokens of one of its context words; `not_when` phrases
+    cancel a match they contain (e.g. "六四开", a 60/40 split, for "六四")."""
 
     id: str
     category: str
@@ -123,6 +167,7 @@ class Entry:
     sources: tuple[str, ...]
     terms_by_kind: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     all_of: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    near: tuple[NearRule, ...] = ()
     not_when: tuple[str, ...] = ()
     instead: Bilingual | None = None
 
@@ -131,9 +176,11 @@ class Entry:
         return tuple(dict.fromkeys(t for kind in self.terms_by_kind.values() for t in kind))
 
     def all_terms(self) -> tuple[str, ...]:
-        """Standalone terms and every alternative of every multi-part rule."""
+        """Standalone terms, every alternative of every multi-part rule, then the names and
+        context words of near rules."""
         parts = (term for rule in self.all_of for part in rule for term in part)
-        return tuple(dict.fromkeys((*self.terms, *parts)))
+        near = (term for rule in self.near for term in (*rule.names, *rule.context))
+        return tuple(dict.fromkeys((*self.terms, *parts, *near)))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, require_source: bool = True) -> Entry:
@@ -171,8 +218,17 @@ class Entry:
                 tuple(_text_list([part] if isinstance(part, str) else part, rule_where, problems))
                 for part in rule
             ))
-        if not terms_by_kind and not all_of:
-            problems.append(f"{where} needs terms or an all_of rule.")
+        near = []
+        near_data = data.get("near", [])
+        if not isinstance(near_data, list):
+            problems.append(f"{where}.near must be a list of rules.")
+            near_data = []
+        for rule_index, rule_data in enumerate(near_data):
+            rule = NearRule.from_dict(rule_data, f"{where}.near[{rule_index}]", problems)
+            if rule is not None:
+                near.append(rule)
+        if not terms_by_kind and not all_of and not near:
+            problems.append(f"{where} needs terms, an all_of rule or a near rule.")
 
         sources = tuple(_text_list(data.get("sources", []), f"{where}.sources", problems))
         if not all(_URL.match(url) for url in sources):
@@ -191,6 +247,7 @@ class Entry:
             sources=sources,
             terms_by_kind=terms_by_kind,
             all_of=tuple(all_of),
+            near=tuple(near),
             not_when=tuple(_text_list(data.get("not_when", []), f"{where}.not_when", problems)),
             instead=None if instead is None
             else Bilingual.from_dict(instead, f"{where}.instead", problems),

@@ -152,13 +152,21 @@ class Match:
 # What a normalised term means to each entry that lists it.
 _STANDALONE = -1
 _EXCEPTION = -2
+# Parts of a near rule (_Target.part_index when _Target.near is set).
+_NEAR_NAME = 0
+_NEAR_CONTEXT = 1
+_NEAR_EXCEPTION = 2
+
+# Tokens for near rules' distances: one per Chinese character, one per run of letters/digits.
+_TOKEN = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+")
 
 
 @dataclass(frozen=True, slots=True)
 class _Target:
     entry_index: int
-    rule_index: int  # _STANDALONE, _EXCEPTION, or the index of a multi-part rule
+    rule_index: int  # _STANDALONE, _EXCEPTION, or the index of a multi-part (or near) rule
     part_index: int = 0
+    near: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +208,14 @@ class GuidanceMatcher:
                 for part_index, alternatives in enumerate(rule):
                     for term in alternatives:
                         add(term, _Target(entry_index, rule_index, part_index))
+            for rule_index, near in enumerate(entry.near):
+                for part_index, terms in (
+                    (_NEAR_NAME, near.names),
+                    (_NEAR_CONTEXT, near.context),
+                    (_NEAR_EXCEPTION, near.not_when),
+                ):
+                    for term in terms:
+                        add(term, _Target(entry_index, rule_index, part_index, near=True))
 
         self._automaton = ahocorasick.Automaton()
         for term, targets in targets_by_term.items():
@@ -224,7 +240,7 @@ class GuidanceMatcher:
         hits = self._hits(normalised)
         if not hits:
             return []
-        matches = self._resolve(hits)
+        matches = self._resolve(hits, normalised)
         if not matches:
             return []
         return self._with_original_spans(message, normalised, matches)
@@ -241,26 +257,35 @@ class GuidanceMatcher:
             hits.append((_Hit(key.term, start, end + 1), key))
         return hits
 
-    def _resolve(self, hits: list[tuple[_Hit, _Key]]) -> dict[int, list[_Hit]]:
+    def _resolve(self, hits: list[tuple[_Hit, _Key]], normalised: str) -> dict[int, list[_Hit]]:
         exceptions: dict[int, list[_Hit]] = {}
+        near_exceptions: dict[tuple[int, int], list[_Hit]] = {}
         for hit, key in hits:
             for target in key.targets:
-                if target.rule_index == _EXCEPTION:
+                if target.near and target.part_index == _NEAR_EXCEPTION:
+                    near_exceptions.setdefault((target.entry_index, target.rule_index), []).append(hit)
+                elif target.rule_index == _EXCEPTION:
                     exceptions.setdefault(target.entry_index, []).append(hit)
 
-        def excused(entry_index: int, hit: _Hit) -> bool:
-            return any(
-                other.start <= hit.start and hit.end <= other.end
-                for other in exceptions.get(entry_index, ())
-            )
+        def inside(hit: _Hit, phrases: list[_Hit]) -> bool:
+            return any(other.start <= hit.start and hit.end <= other.end for other in phrases)
 
         standalone: dict[int, _Hit] = {}
         parts: dict[tuple[int, int], dict[int, _Hit]] = {}
+        near_parts: dict[tuple[int, int], tuple[list[_Hit], list[_Hit]]] = {}
         for hit, key in hits:
             for target in key.targets:
-                if target.rule_index == _EXCEPTION or excused(target.entry_index, hit):
+                if target.rule_index == _EXCEPTION or inside(hit, exceptions.get(target.entry_index, [])):
                     continue
-                if target.rule_index == _STANDALONE:
+                if target.near:
+                    rule = (target.entry_index, target.rule_index)
+                    if target.part_index == _NEAR_EXCEPTION:
+                        continue
+                    if target.part_index == _NEAR_CONTEXT and inside(hit, near_exceptions.get(rule, [])):
+                        continue
+                    names, contexts = near_parts.setdefault(rule, ([], []))
+                    (names if target.part_index == _NEAR_NAME else contexts).append(hit)
+                elif target.rule_index == _STANDALONE:
                     standalone.setdefault(target.entry_index, hit)
                 else:
                     found = parts.setdefault((target.entry_index, target.rule_index), {})
@@ -272,6 +297,13 @@ class GuidanceMatcher:
                 continue
             if len(found) == self._rule_sizes[entry_index][rule_index]:
                 matched[entry_index] = [found[i] for i in sorted(found)]
+        for (entry_index, rule_index), (names, contexts) in sorted(near_parts.items()):
+            if entry_index in matched:
+                continue
+            within = self.entries[entry_index].near[rule_index].within
+            pair = _nearest_pair(names, contexts, normalised, within)
+            if pair is not None:
+                matched[entry_index] = pair
         return dict(sorted(matched.items()))
 
     def _with_original_spans(
@@ -290,6 +322,20 @@ class GuidanceMatcher:
                 spans=spans,
             ))
         return matches
+
+
+def _nearest_pair(
+    names: list[_Hit], contexts: list[_Hit], normalised: str, within: int
+) -> list[_Hit] | None:
+    """The first name/context pair at most `within` tokens apart, in message order."""
+    for name in names:
+        for context in contexts:
+            if context.start < name.end and name.start < context.end:
+                continue  # one inside the other ("天安门" in a context "天安门事件"): not two words
+            first, second = (name, context) if name.start < context.start else (context, name)
+            if len(_TOKEN.findall(normalised, first.end, second.start)) <= within:
+                return [first, second]
+    return None
 
 
 @dataclass(frozen=True, slots=True)

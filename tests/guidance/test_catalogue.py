@@ -85,6 +85,12 @@ def _raw_entry(**changes):
     ({"sources": ["not a url"]}, "http"),
     ({"severity": "extreme"}, "severity"),
     ({"terms": {"klingon": ["qapla"]}}, "unknown term kind"),
+    ({"near": [{"names": ["天安门"]}]}, "near[0].context"),
+    ({"near": [{"names": [], "context": ["事"]}]}, "at least one name and one context word"),
+    ({"near": [{"names": ["天安门"], "context": ["事"], "within": 99}]}, "within must be a whole number"),
+    ({"near": [{"names": ["天安门"], "context": ["事"], "within": "5"}]}, "within must be a whole number"),
+    ({"near": [{"names": ["天安门"], "context": ["事"], "nearby": 3}]}, "unknown key(s) nearby"),
+    ({"near": {"names": ["天安门"]}}, "near must be a list"),
 ])
 def test_schema_problems_are_reported(changes, problem):
     with pytest.raises(CatalogueError) as error:
@@ -112,3 +118,19 @@ def test_traditional_texts_use_taiwan_words(catalogue):
     for entry in catalogue.entries:
         text = entry.explanation.for_locale("zh-TW") + entry.title.for_locale("zh-TW")
         assert not [word for word in mainland if word in text], (entry.id, text)
+
+
+def test_an_entry_may_consist_of_near_rules_alone():
+    entry = Entry.from_dict(_raw_entry(terms={}, near=[
+        {"names": ["天安门"], "context": ["事", "事件"], "within": 2, "not_when": ["办事"]},
+        {"names": ["tiananmen"], "context": ["1989"]},
+    ]))
+    assert entry.terms == ()
+    assert [(rule.names, rule.context, rule.within, rule.not_when) for rule in entry.near] == [
+        (("天安门",), ("事", "事件"), 2, ("办事",)),
+        (("tiananmen",), ("1989",), 5, ()),
+    ]
+    assert entry.all_terms() == ("天安门", "事", "事件", "tiananmen", "1989")
+    with pytest.raises(CatalogueError) as error:
+        Entry.from_dict(_raw_entry(terms={}))
+    assert "needs terms, an all_of rule or a near rule" in str(error.value)

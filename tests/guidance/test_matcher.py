@@ -1,6 +1,6 @@
 import pytest
 
-from bot.guidance.catalogue import Bilingual, Catalogue, Entry, IMPORTED_ENTRY_ID
+from bot.guidance.catalogue import Bilingual, Catalogue, Entry, IMPORTED_ENTRY_ID, NearRule
 from bot.guidance.matcher import (
     GuidanceMatcher,
     GuildGuidanceConfig,
@@ -84,6 +84,93 @@ def test_multi_part_rule_needs_every_part(entry_ids):
     assert entry_ids("Winnie the Pooh is cute") == []
     assert entry_ids("Winnie the Pooh looks like Xi") == ["xi-winnie-the-pooh"]
     assert entry_ids("小熊维尼和习近平") == ["xi-jinping", "xi-winnie-the-pooh"]
+
+
+@pytest.mark.parametrize("message", [
+    "Tiananmen Square 1989, never forget",
+    "我们聊聊天安门的事",
+    "我们聊聊天安門的事情吧",
+    "What happened at Tiananmen Square?",
+    "the tanks in Tiananmen Square",
+    "Tiananmen, June 4th. We remember.",
+    "tian'anmen square massacre",
+    "1989年的天安门",
+    "天安门那年发生的一切",
+    "天安门广场的真相",
+    "天安门广场上的坦克",
+    "天安门当年到底发生了什么",
+])
+def test_tiananmen_with_a_qualifier_nearby_is_the_massacre(entry_ids, message):
+    assert "tiananmen-massacre" in entry_ids(message)
+
+
+@pytest.mark.parametrize("message", [
+    "I visited Tiananmen Square",
+    "天安门广场很大",
+    "Tiananmen Square is huge, we walked for hours",
+    "我和同事去天安门",
+    "我去天安门办事",
+    "天安门没事吧？",
+    "天安门的故事很长",
+    "去天安门看升旗那年我才十岁",
+    "天安门附近有什么好吃的",
+    "What happened yesterday? We went to Tiananmen Square",
+    "We took line 1 to Tiananmen East and then went to fill up the tank",
+    "长安街上车很多",
+    "乌鲁木齐的天气怎么样",
+    "Urumqi is far from Beijing",
+    "维园今天人很多",
+    "Victoria Park is lovely in spring",
+])
+def test_a_landmark_alone_or_far_from_a_qualifier_never_flags(entry_ids, message):
+    assert entry_ids(message) == []
+
+
+def test_near_rules_of_other_landmarks(entry_ids):
+    assert entry_ids("长安街上的坦克") == ["tank-man"]
+    assert entry_ids("维园悼念") == ["tiananmen-vigils"]
+    assert entry_ids("remembering the Urumqi fire") == ["white-paper-protests"]
+
+
+def test_near_match_spans_point_at_name_and_context_in_message_order(matcher):
+    message = "1989年的天安門"
+    [match] = matcher.find(message)
+    assert match.entry_id == "tiananmen-massacre"
+    assert match.excerpts(message) == ("1989", "天安門")
+
+
+def _near_entry(**near) -> Entry:
+    return Entry(
+        id="landmark", category="custom", severity="low",
+        title=Bilingual("Landmark", "地标"), explanation=Bilingual("Because.", "因为。"),
+        sources=(), near=(NearRule(**near),),
+    )
+
+
+def test_near_distance_counts_han_characters_and_latin_words():
+    matcher = GuidanceMatcher([_near_entry(names=("square",), context=("事", "1989"), within=2)])
+    assert matcher.find("square 的事")  # one token between
+    assert matcher.find("square 一二事")  # two
+    assert not matcher.find("square 一二三事")  # three
+    assert matcher.find("1989 big red square")
+    assert not matcher.find("1989 a big red square")
+
+
+def test_near_exceptions_cancel_only_the_context_they_contain():
+    matcher = GuidanceMatcher([_near_entry(names=("天安门",), context=("事",), within=3, not_when=("办事",))])
+    assert not matcher.find("天安门办事")
+    assert matcher.find("天安门办事的事")  # a second 事 outside 办事 still counts
+
+
+def test_near_rule_and_its_exceptions_come_with_a_guild_entry(catalogue):
+    entry = Entry.from_dict({
+        "id": "our-bridge", "category": "custom", "title": {"en": "Bridge", "zh": "桥"},
+        "explanation": {"en": "Why.", "zh": "原因。"},
+        "near": [{"names": ["bridge"], "context": ["banner"], "within": 3}],
+    }, require_source=False)
+    matcher = GuidanceMatcher(catalogue.effective_entries(custom_entries=[entry]))
+    assert [m.entry_id for m in matcher.find("a banner on the bridge")] == ["our-bridge"]
+    assert matcher.find("the bridge is old") == []
 
 
 def test_one_match_per_entry_with_original_span(matcher):
