@@ -32,6 +32,7 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (
     "cogs.cattax",
     "cogs.topics",
     "cogs.guidance",
+    "cogs.learning",
 )
 
 

