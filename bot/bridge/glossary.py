@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -103,9 +104,13 @@ class GlossaryTranslator:
         self._service = service
         self._glossaries = glossaries
 
-    async def translate(self, text: str, source: str, target: str, guild_id: int) -> TranslatedText:
+    async def translate(self, text: str, source: str, target: str, guild_id: int, *, keep: Iterable[str] = ()) -> TranslatedText:
+        """`keep`: terms left as written (slang the copy's note explains); the glossary wins on a clash."""
         entries = self._glossaries.entries(guild_id)
-        protected = protect(text, directional_mapping(entries, target) if entries else None)
+        mapping = {term: term for term in keep}
+        if entries:
+            mapping.update(directional_mapping(entries, target))
+        protected = protect(text, mapping or None)
         segments = list(protected.prose_segments)
         if not segments:
             return TranslatedText(True, protected.untranslated, "passthrough")

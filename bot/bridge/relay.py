@@ -158,6 +158,8 @@ class RelayEngine:
         self._pending_fill_ins: dict[int, int] = {}  # channel id -> copies waiting for a translation
         # Unregistered mixed spaces (cat-tax threads) by channel id, so their copies follow edits.
         self._unregistered_spaces: dict[int, BridgeChannel] = {}
+        # Slang notes (`bot.learning.notes.SlangNotes`), set by the bridge cog; None: no notes.
+        self.slang_notes = None
         # Told when a copy went out untranslated, and when a translation succeeds again while such
         # copies wait (the cog's fill-in loop listens; see bot/bridge/fill_ins.py).
         self.on_left_untranslated: Callable[[], None] = _ignore
@@ -302,7 +304,9 @@ class RelayEngine:
         body = original.content
         translated = True
         if plan.translate_to is not None and body.strip():
-            result = await self.translator.translate(body, plan.source_language, plan.translate_to, original.guild_id)
+            notes = self.slang_notes.annotate(body, plan.translate_to, plan.channel.channel_id) if self.slang_notes else None
+            keep = {"keep": notes.terms} if notes else {}  # slang stays as written; the note explains it
+            result = await self.translator.translate(body, plan.source_language, plan.translate_to, original.guild_id, **keep)
             translated = result.ok
             body = result.text
             if translated and self._untranslated_waiting:
@@ -310,6 +314,8 @@ class RelayEngine:
                 self.on_translations_back()
             if translated and self.on_translated is not None:
                 self.on_translated(original, body)
+            if translated and notes:
+                body = f"{body}\n{notes.line}"
         elif plan.convert_script == "zh-Hant":
             body = to_traditional(body)
         elif plan.convert_script == "zh-Hans":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -18,7 +19,8 @@ class TranslatedText:
 
 
 class TextTranslator(Protocol):
-    async def translate(self, text: str, source: str, target: str, guild_id: int) -> TranslatedText: ...
+    # `keep`: terms left exactly as written (protected like markup); passed only when there are some.
+    async def translate(self, text: str, source: str, target: str, guild_id: int, *, keep: Iterable[str] = ()) -> TranslatedText: ...
 
 
 class MessageTranslator:
@@ -27,8 +29,8 @@ class MessageTranslator:
     def __init__(self, service) -> None:
         self._service = service
 
-    async def translate(self, text: str, source: str, target: str, guild_id: int) -> TranslatedText:
-        protected = protect(text)
+    async def translate(self, text: str, source: str, target: str, guild_id: int, *, keep: Iterable[str] = ()) -> TranslatedText:
+        protected = protect(text, {term: term for term in keep} or None)
         segments = list(protected.prose_segments)
         if not segments:
             return TranslatedText(True, text, "passthrough")

@@ -57,6 +57,7 @@ _MARKDOWN_MARKER = (
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _HAS_WORD = re.compile(r"[^\W\d_]")
 _LATIN_EDGE = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
+_HAN_RANGES = "\u3400-\u9fff\uf900-\ufaff"
 
 
 def _placeholder(number: int) -> str:
@@ -84,11 +85,12 @@ def _compile_glossary(items: tuple[tuple[str, str], ...]) -> tuple[_Glossary, re
         if not term.strip():
             continue
         escaped = re.escape(term)
-        # Whole words for Latin edges; Han has no spaces, so Han edges match exactly.
+        # Whole words for Latin edges (a Latin term may touch Chinese: 今天yyds); Han has no
+        # spaces, so Han edges match exactly.
         if _LATIN_EDGE.match(term[0]):
-            escaped = r"(?<![^\W_])" + escaped
+            escaped = rf"(?<![^\W_{_HAN_RANGES}])" + escaped
         if _LATIN_EDGE.match(term[-1]):
-            escaped += r"(?![^\W_])"
+            escaped += rf"(?![^\W_{_HAN_RANGES}])"
         alternatives.append(escaped)
         replacements[term] = output
         replacements.setdefault(term.casefold(), output)

@@ -282,6 +282,7 @@ class BridgeCog(
         channel=_("The channel", key="commands.bridge.param.channel"),
         script=_("Chinese script for translations into this channel", key="commands.bridge.param.script"),
         label=_("Show the machine-translation label on copies", key="commands.bridge.param.label"),
+        slang_notes=_("Explain internet slang under copies in this channel", key="commands.bridge.param.slang_notes"),
     )
     @app_commands.choices(script=SCRIPT_CHOICES, label=LABEL_CHOICES)
     @moderator_only()
@@ -289,8 +290,11 @@ class BridgeCog(
     async def settings(
         self, interaction: discord.Interaction, channel: discord.TextChannel | discord.Thread,
         script: app_commands.Choice[str] | None = None, label: app_commands.Choice[str] | None = None,
+        slang_notes: bool | None = None,
     ) -> None:
         _, member = await self.bridged_here(interaction, channel)
+        if slang_notes is not None:
+            await self.slang_notes.set_enabled(channel.id, slang_notes)
         changes: dict[str, object] = {}
         if script is not None:
             changes["script"] = script.value
@@ -302,7 +306,9 @@ class BridgeCog(
             "bridge.settings.done", locale, channel=channel.mention,
             script=i18n.t(f"bridge.script.{updated.script}", locale),
             label=i18n.t("bridge.label_state.shown" if updated.show_label else "bridge.label_state.hidden", locale),
-        ), ephemeral=True)
+        ) + "\n" + i18n.t("learning.notes.state", locale, channel=channel.mention, state=i18n.t(
+            "learning.notes.on" if self.slang_notes.enabled(channel.id) else "learning.notes.off", locale,
+        )), ephemeral=True)
 
     # -- helpers ----------------------------------------------------------------------------
 

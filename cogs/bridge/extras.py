@@ -30,6 +30,7 @@ from bot.bridge.relay_days import RelayDays
 from bot.bridge.tables import bridge_channels
 from bot.checks import UserFacingError, moderator_only, requires_module
 from bot.i18n import shorten
+from bot.learning.notes import SlangNotes
 from bot.pipeline.detect import detect_language
 from bot.translation.languages import to_simplified, to_traditional
 from cogs.bridge.options import Linkable
@@ -81,7 +82,9 @@ class BridgeExtras:
         )
 
     async def extras_load(self) -> None:
-        await asyncio.gather(self.optouts.load(), self.glossaries.load(), self.high_water.load())
+        self.slang_notes = SlangNotes(self.bot.db)
+        await asyncio.gather(self.optouts.load(), self.glossaries.load(), self.high_water.load(), self.slang_notes.load())
+        self.engine.slang_notes = self.slang_notes
         self.engine.read_history = self.read_history
         self.translate_menu = app_commands.ContextMenu(
             name=_("Translate", key="commands.bridge.translate_menu.name"), callback=self.translate_message,

@@ -109,6 +109,12 @@ def test_glossary_han_terms_match_exactly_inside_text() -> None:
     assert protected.reassemble(["I like ⟦1⟧ the bot"]) == "I like Qiao the bot"
 
 
+def test_glossary_latin_terms_may_touch_chinese_but_not_latin_letters() -> None:
+    protected = protect("今天的饭yyds，yydsss 不算", glossary={"yyds": "yyds"})
+    assert protected.prose_segments == ["今天的饭⟦1⟧，yydsss 不算"]
+    assert protected.reassemble(["Today's food ⟦1⟧, yydsss does not count"]) == "Today's food yyds, yydsss does not count"
+
+
 def test_glossary_does_not_reach_into_urls() -> None:
     protected = protect("see https://server.example/x now", glossary={"server": "服务器"})
     assert protected.reassemble(protected.prose_segments) == "see https://server.example/x now"
