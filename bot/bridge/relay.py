@@ -304,7 +304,8 @@ class RelayEngine:
         body = original.content
         translated = True
         if plan.translate_to is not None and body.strip():
-            notes = self.slang_notes.annotate(body, plan.translate_to, plan.channel.channel_id) if self.slang_notes else None
+            notes = self.slang_notes.annotate(
+                body, plan.translate_to, plan.channel.channel_id, original.guild_id) if self.slang_notes else None
             keep = {"keep": notes.terms} if notes else {}  # slang stays as written; the note explains it
             result = await self.translator.translate(body, plan.source_language, plan.translate_to, original.guild_id, **keep)
             translated = result.ok

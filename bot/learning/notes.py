@@ -11,6 +11,7 @@ so the relay never waits on the database.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -29,19 +30,24 @@ class Annotation:
     line: str  # "-# 💬 yyds = 永远的神 (yǒngyuǎn de shén), the GOAT; simply the best"
 
 
-def annotation_for(matcher: SlangMatcher, text: str, target: str) -> Annotation | None:
-    """The note for a copy in `target` ("en", "zh-Hans", "zh-Hant"), or None when nothing to explain."""
+def annotation_for(matcher: SlangMatcher, text: str, target: str, *, glossary_terms: Collection[str] = ()) -> Annotation | None:
+    """The note for a copy in `target` ("en", "zh-Hans", "zh-Hant"), or None when nothing to explain.
+
+    Terms in the server's glossary (casefolded) are left to it: moderators chose how they read."""
     foreign = "zh" if target == "en" else "en"
-    hits = [hit for hit in matcher.find(text) if hit.entry.language == foreign]
+    hits = [hit for hit in matcher.find(text)
+            if hit.entry.language == foreign and hit.written.casefold() not in glossary_terms]
     if not hits:
         return None
     return Annotation(tuple(dict.fromkeys(hit.written for hit in hits)), NOTE_PREFIX + " · ".join(notes_for(hits, target)))
 
 
 class SlangNotes:
-    def __init__(self, db: Database, matcher: SlangMatcher | None = None) -> None:
+    def __init__(self, db: Database, matcher: SlangMatcher | None = None, *,
+                 glossary: Callable[[int], Mapping[str, str]] | None = None) -> None:
         self._db = db
         self._matcher = matcher or shared_matcher()
+        self._glossary = glossary  # a server's glossary entries (term -> translation), if there is one
         self._off: set[int] = set()
 
     async def load(self) -> None:
@@ -63,7 +69,9 @@ class SlangNotes:
             ))
         (self._off.discard if enabled else self._off.add)(channel_id)
 
-    def annotate(self, text: str, target: str, channel_id: int) -> Annotation | None:
+    def annotate(self, text: str, target: str, channel_id: int, guild_id: int = 0) -> Annotation | None:
         if not self.enabled(channel_id):
             return None
-        return annotation_for(self._matcher, text, target)
+        entries = self._glossary(guild_id) if self._glossary is not None else {}
+        glossary_terms = {side.casefold() for pair in entries.items() for side in pair}
+        return annotation_for(self._matcher, text, target, glossary_terms=glossary_terms)

@@ -82,7 +82,7 @@ class BridgeExtras:
         )
 
     async def extras_load(self) -> None:
-        self.slang_notes = SlangNotes(self.bot.db)
+        self.slang_notes = SlangNotes(self.bot.db, glossary=self.glossaries.entries)
         await asyncio.gather(self.optouts.load(), self.glossaries.load(), self.high_water.load(), self.slang_notes.load())
         self.engine.slang_notes = self.slang_notes
         self.engine.read_history = self.read_history

@@ -41,3 +41,12 @@ async def test_notes_are_on_by_default_and_switch_per_channel(database) -> None:
     again = SlangNotes(database)
     await again.load()
     assert again.enabled(1)
+
+
+async def test_terms_in_the_servers_glossary_are_left_to_it(database) -> None:
+    glossaries = {7: {"cat tax": "猫税"}}
+    notes = SlangNotes(database, glossary=lambda guild_id: glossaries.get(guild_id, {}))
+    await notes.load()
+    assert notes.annotate("Please pay the Cat Tax, no cap", "zh-Hans", 1, 7).terms == ("no cap",)
+    assert notes.annotate("Please pay the cat tax", "zh-Hans", 1, 7) is None
+    assert notes.annotate("Please pay the cat tax", "zh-Hans", 1, 8).terms == ("cat tax",)
