@@ -7,6 +7,7 @@ only ever explains, privately. See locale/data/GUIDANCE.md for how to review and
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -41,7 +42,14 @@ PART_SEPARATOR = " + "
 SEVERITIES = ("high", "medium", "low")
 TERM_KINDS = ("en", "zh_hans", "zh_hant", "pinyin", "evasions")
 
-_S2TWP = opencc.OpenCC("s2twp")
+
+@functools.cache
+def _s2twp() -> opencc.OpenCC:
+    """Built on the first Traditional text: s2twp's dictionaries take ~40 MB (OpenCC shares them
+    between converters of one process, so other modules' s2twp costs nothing more)."""
+    return opencc.OpenCC("s2twp")
+
+
 # Words s2twp leaves in mainland usage or turns into the wrong Taiwan word for these texts:
 # posts and accounts as Taiwanese write them (帖子/賬號 are mainland), and 支持 (support a cause,
 # not 支援 "technical support"), 文件 (leaked documents, not 檔案 "computer files") and 屏蔽 kept.
@@ -58,10 +66,10 @@ def to_taiwan_traditional(text: str) -> str:
     parts: list[str] = []
     start = 0
     for match in _TAIWAN_WORD.finditer(text):
-        parts.append(_S2TWP.convert(text[start:match.start()]))
+        parts.append(_s2twp().convert(text[start:match.start()]))
         parts.append(TAIWAN_WORDS[match.group()])
         start = match.end()
-    parts.append(_S2TWP.convert(text[start:]))
+    parts.append(_s2twp().convert(text[start:]))
     return "".join(parts)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _URL = re.compile(r"^https?://\S+$")

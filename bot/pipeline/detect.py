@@ -133,7 +133,7 @@ _FOREIGN_WORDS: frozenset[str] = frozenset(
 )
 
 # t2s (~2.5 MB) answers "is this Traditional?" for every Chinese message; the Simplified ->
-# Traditional converters cost ~16-26 MB each and are built only when someone asks for them.
+# Traditional dictionaries take ~40 MB more, so those converters are built only when asked for.
 _to_simplified = opencc.OpenCC("t2s")
 
 
