@@ -6,9 +6,9 @@ Run: .venv/bin/python -m bench.learners [--chat PATH]
 Data:
 - ``../shared/data/detect/messages.jsonl`` (33,370 chat-like messages: Tatoeba sentences and
   chatterbot-corpus lines) for matching time and notes on ordinary chat;
-- ``--chat PATH``: real chat as ``label<TAB>text`` lines, only ``ham`` lines read — e.g. the UCI SMS
-  Spam Collection (file ``SMSSpamCollection``; a GitHub copy is EvilPort2/Spam-Detection). It is
-  not shipped (its licence is not ours to re-grant); without it that part is skipped.
+- real chat: ``bench/data/chat/sms-*.jsonl`` (772 legitimate messages of the UCI SMS Spam Collection,
+  CC BY 4.0, shipped; see its README), and with ``--chat PATH`` the whole collection as
+  ``label<TAB>text`` lines (the ``SMSSpamCollection`` file; only ``ham`` lines are read).
 - the Chinese side of ``../shared/data/pairs/cmn-eng.tsv`` (Tatoeba) for Pinyin answer times.
 
 Memory is measured in fresh child processes (RSS from /proc/self/status): the bot's modules and
@@ -37,6 +37,7 @@ from bot.learning.slang import SlangMatcher  # noqa: E402
 SHARED = REPO_ROOT.parent / "shared" / "data"
 MESSAGES_PATH = SHARED / "detect" / "messages.jsonl"
 PAIRS_PATH = SHARED / "pairs" / "cmn-eng.tsv"
+REAL_CHAT = sorted((REPO_ROOT / "bench" / "data" / "chat").glob("sms-*.jsonl"))
 ANSWERS = 2000
 
 _MEMORY_PROBE = r"""
@@ -127,12 +128,12 @@ def main() -> None:
     with MESSAGES_PATH.open(encoding="utf-8") as file:
         shared = [json.loads(line)["text"] for line in file]
     matching(matcher, shared, f"shared chat sample {MESSAGES_PATH.name}")
+    shipped = [json.loads(line)["text"] for path in REAL_CHAT for line in path.open(encoding="utf-8")]
+    matching(matcher, shipped, "real chat bench/data/chat/sms-*.jsonl (UCI SMS Spam Collection, ham)")
     if args.chat:
         with args.chat.open(encoding="utf-8") as file:
             ham = [line.split("\t", 1)[1].rstrip("\n") for line in file if line.startswith("ham\t")]
         matching(matcher, ham, f"real chat {args.chat.name} (ham)")
-    else:
-        print("real chat: skipped (pass --chat PATH to the UCI SMS Spam Collection file)")
     answers(Reader(), matcher)
     memory()
 

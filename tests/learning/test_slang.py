@@ -51,6 +51,8 @@ def test_the_shipped_catalogue_covers_both_languages() -> None:
     ("666，太强了", ["666"]),
     ("lowkey tired ngl", ["lowkey", "ngl"]),
     ("cat tax please 🐱", ["cat tax"]),
+    ("he's crashing out over a game", ["crashing out over"]),
+    ("ignoring texts is a huge red flag", ["red flag"]),
 ])
 def test_slang_is_found(matcher: SlangMatcher, text: str, terms: list[str]) -> None:
     assert found(matcher, text) == terms
@@ -80,6 +82,8 @@ def test_slang_is_found(matcher: SlangMatcher, text: str, terms: list[str]) -> N
     "`yyds` in code",
     "the census data",  # "sus" inside a word
     "besties",  # whole words only
+    "Hurry come on before I crash out!",  # British: fall asleep
+    "The red flag indicated the presence of danger.",
 ])
 def test_ordinary_uses_stay_quiet(matcher: SlangMatcher, text: str) -> None:
     assert found(matcher, text) == []

@@ -69,3 +69,19 @@ async def test_moderators_turn_notes_off_for_a_channel(harness) -> None:
         )
         await handle.wait_response()
         assert handle.response_text.splitlines()[-1] == f"<#{harness.english.id}> 的译文下的网络用语注释：开启"
+
+
+async def test_an_edit_that_adds_slang_brings_the_note_and_one_that_removes_it_takes_it_away(harness) -> None:
+    async with harness.running():
+        await harness.link()
+        original = await harness.double.post(harness.alice, harness.english, "See you later")
+        (copy,) = await harness.copies(harness.chinese)
+        assert "💬" not in copy.content
+        await harness.double.edit(original, "See you later, it's giving main character energy")
+        edited = await harness.double.wait_for(
+            lambda: (view := harness.double.view(harness.chinese)[-1]) and "💬" in view.content and view)
+        assert edited.id == copy.id  # the same copy, edited in place
+        assert edited.content.splitlines()[1] == (
+            "-# 💬 it's giving = 很有……的感觉 · main character energy = 主角光环、把自己当主角")
+        await harness.double.edit(original, "See you later")
+        await harness.double.wait_for(lambda: "💬" not in harness.double.view(harness.chinese)[-1].content)
