@@ -17,6 +17,9 @@ async def test_a_paused_destination_over_its_memory_cap_gets_every_copy_in_order
         posted = [await double.post(harness.alice, harness.english, f"m{number} waiting") for number in range(12)]
         await double.wait_for(lambda: harness.chinese.id in engine.outboxes and engine.outboxes[harness.chinese.id].counters.spilled == 8)
         outbox = engine.outboxes[harness.chinese.id]
+        # The outbox can be full before its first post has failed: permissions come back only once
+        # it is paused (a resume signal before that finds nothing paused; the next probe is 60 s away).
+        await double.wait_for(lambda: outbox.paused)
         assert outbox.backlog == 4
         # The catch-up mark stays below the copies let go, so a restart re-reads them too.
         assert engine.high_water.get(harness.english.id) < posted[4].id
