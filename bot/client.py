@@ -14,6 +14,7 @@ import discord
 from discord.ext import commands, tasks
 
 from bot.background import stop_loops
+from bot.discord_failures import explain_connection_failure
 from bot.guild_config import GuildConfig
 from bot.i18n import I18n
 from bot.moderator_notices import ModeratorNotices
@@ -57,6 +58,7 @@ class QiaoBot(commands.Bot):
     ) -> None:
         options.setdefault("intents", default_intents())
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        options.setdefault("http_trace", self._status_trace())
         super().__init__(command_prefix=commands.when_mentioned, tree_cls=QiaoTree, help_command=None, **options)
         self.settings = settings
         self.db = db
@@ -69,8 +71,57 @@ class QiaoBot(commands.Bot):
         self.accepting_work = True
         self.failed_extensions: dict[str, str] = {}
         self._closing = asyncio.Event()
+        self._closed = asyncio.Event()
+        self._login_deadline: asyncio.Timeout | None = None
+        self._last_discord_status: int | None = None
+
+    def _status_trace(self) -> aiohttp.TraceConfig:
+        """Remembers Discord's last HTTP status, so a login that runs out of time says what Discord answered."""
+
+        async def remember(_session, _context, params: aiohttp.TraceRequestEndParams) -> None:
+            self._last_discord_status = params.response.status
+
+        trace = aiohttp.TraceConfig()
+        trace.on_request_end.append(remember)
+        return trace
+
+    async def login(self, token: str) -> None:
+        """discord.py's login, given up after DISCORD_LOGIN_TIMEOUT seconds (it waits as long as Discord
+        keeps the request open); a failure to reach Discord or a refusal becomes one StartupError line."""
+        timeout = self.settings.discord_login_timeout
+        try:
+            async with asyncio.timeout(timeout) as deadline:
+                self._login_deadline = deadline
+                await super().login(token)
+        except Exception as error:
+            explained = None if self.is_shutting_down else explain_connection_failure(
+                error, api_base_url=self.settings.discord_api_base_url, timeout=timeout,
+                last_status=self._last_discord_status,
+            )
+            if explained is None:
+                raise
+            raise explained from error
+        finally:
+            self._login_deadline = None
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """Reconnects are discord.py's; what it gives up on (a refused token or intents, a fatal close code)
+        becomes one StartupError line."""
+        try:
+            await super().connect(reconnect=reconnect)
+        except Exception as error:
+            explained = None if self.is_shutting_down else explain_connection_failure(
+                error, api_base_url=self.settings.discord_api_base_url,
+                timeout=self.settings.discord_login_timeout,
+            )
+            if explained is None:
+                raise
+            raise explained from error
 
     async def setup_hook(self) -> None:
+        if self._login_deadline is not None:
+            # Discord has answered the login; loading extensions is not bounded by its timeout.
+            self._login_deadline.reschedule(None)
         await self.tree.set_translator(CatalogueTranslator(self.i18n))
         await asyncio.to_thread(warm_up_detection)
         self.prune_translation_cache.start()
@@ -96,14 +147,19 @@ class QiaoBot(commands.Bot):
         log.info("connected as %s (id=%s) to %d servers", self.user, self.user.id if self.user else "?", len(self.guilds))
 
     async def close(self) -> None:
-        """Stop taking work, let cogs drain in `cog_unload`, then close the gateway and HTTP."""
+        """Stop taking work, let cogs drain in `cog_unload`, then close the gateway and HTTP.
+        A second caller (a signal during shutdown, `async with` ending) waits for the first to finish."""
         if self._closing.is_set():
+            await self._closed.wait()
             return
         self._closing.set()
         self.accepting_work = False
         log.info("shutting down: draining in-flight work")
-        await super().close()
-        await stop_loops(self.prune_translation_cache)
+        try:
+            await super().close()
+            await stop_loops(self.prune_translation_cache)
+        finally:
+            self._closed.set()
         log.info("gateway and Discord HTTP closed")
 
     @tasks.loop(hours=6)

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from bot.errors import ConfigError
-from bot.settings import TOKEN_HELP, Settings, redact_database_url
+from bot.settings import TOKEN_HELP, TRANSLATION_SETTINGS, Settings, redact_database_url
 
 CHECK_TIMEOUT_SECONDS = 10
 
@@ -31,37 +30,51 @@ class CheckResult:
 
 
 async def run_doctor(env=None, out=None) -> int:
+    """Every check that a missing or bad setting does not make meaningless still runs."""
     out = out or sys.stdout
     env = os.environ if env is None else env
-    try:
-        settings = Settings.from_env(env)
-    except ConfigError as error:
+    reading = Settings.read(env)
+    if reading.problems:
         print("✗ settings:", file=out)
-        for problem in error.problems:
+        for problem in reading.problems:
             print(f"    {problem}", file=out)
-        return 1
-    print("✓ settings: all values valid", file=out)
-    results = await gather_checks(settings)
+    else:
+        print("✓ settings: all values valid", file=out)
+    results = await gather_checks(reading.settings, unusable=reading.invalid)
     for result in results:
         print(result.line(), file=out)
-    return 0 if all(result.ok for result in results) else 1
+    return 0 if not reading.problems and all(result.ok for result in results) else 1
 
 
-async def gather_checks(settings: Settings) -> list[CheckResult]:
-    results = [await check_database(settings)]
+def not_checked(name: str, unusable: frozenset[str], *needs: str) -> CheckResult | None:
+    """The line for a check that cannot run because a setting it needs is missing or refused."""
+    missing = [need for need in needs if need in unusable]
+    if not missing:
+        return None
+    return CheckResult(name, False, f"not checked: {' and '.join(missing)} must be fixed first (see settings above)")
+
+
+async def gather_checks(settings: Settings, unusable: frozenset[str] = frozenset()) -> list[CheckResult]:
+    results = [not_checked("database", unusable, "DATABASE_URL") or await check_database(settings)]
     timeout = aiohttp.ClientTimeout(total=CHECK_TIMEOUT_SECONDS)
     async with aiohttp.ClientSession(timeout=timeout) as session:
-        results.append(await check_discord_token(settings, session))
-        results.extend(await check_translation_providers(settings, session))
+        results.append(
+            not_checked("discord token", unusable, "DISCORD_TOKEN", "DISCORD_API_BASE_URL")
+            or await check_discord_token(settings, session)
+        )
+        skipped = not_checked("translators", unusable, TRANSLATION_SETTINGS)
+        results.extend([skipped] if skipped else await check_translation_providers(settings, session))
     return results
 
 
 async def check_database(settings: Settings) -> CheckResult:
-    from bot.storage import Database, latest_version
+    from bot.storage import Database, DatabaseUnavailable, latest_version
 
     shown = redact_database_url(settings.database_url)
     try:
         db = await asyncio.wait_for(Database.open(settings.database_url), CHECK_TIMEOUT_SECONDS)
+    except DatabaseUnavailable as error:
+        return CheckResult("database", False, f"cannot open {shown}: {error.problem}", _as_fix_line(error.fix))
     except Exception as error:
         return CheckResult(
             "database", False, f"cannot open {shown}: {type(error).__name__}: {error}",
@@ -101,3 +114,10 @@ async def check_translation_providers(settings: Settings, session: aiohttp.Clien
     for health in await check_providers(settings.translation, session):
         results.append(CheckResult(f"translator {health.provider}", health.ok, health.detail, health.fix))
     return results
+
+
+def _as_fix_line(sentence: str) -> str:
+    """'Start PostgreSQL …' as doctor's lower-case 'fix: start PostgreSQL …' (an acronym keeps its case)."""
+    if len(sentence) > 1 and sentence[1].islower():
+        return sentence[0].lower() + sentence[1:]
+    return sentence

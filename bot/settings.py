@@ -16,6 +16,11 @@ DISCORD_API_BASE_URL = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
 DEFAULT_SQLITE_PATH = "qiao.sqlite3"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Long enough for discord.py's own retries of a 500/502/504 at login (about 25 s), short enough that a
+# start-up against a Discord that never answers ends with a message instead of hanging.
+DEFAULT_LOGIN_TIMEOUT = 60
+# Stands in SettingsReading.invalid for any problem in the translation variables.
+TRANSLATION_SETTINGS = "translation settings"
 
 # Three dot-separated base64url parts: user id, timestamp, HMAC. Anything else is a paste error.
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
@@ -37,6 +42,11 @@ CORE_ENV_VARS: tuple[tuple[str, str, str], ...] = (
     ("LOG_LEVEL", "DEBUG, INFO, WARNING or ERROR.", "INFO"),
     ("DISCORD_API_BASE_URL", "Discord REST base URL; change only to run behind a REST proxy.", DISCORD_API_BASE_URL),
     ("DISCORD_GATEWAY_URL", "Discord gateway URL; change only to run behind a gateway proxy.", DISCORD_GATEWAY_URL),
+    (
+        "DISCORD_LOGIN_TIMEOUT",
+        "Seconds to wait at startup for Discord to accept the login before stopping with a message.",
+        str(DEFAULT_LOGIN_TIMEOUT),
+    ),
     ("MESSAGE_MAP_RETENTION_DAYS", "Days to remember which copy belongs to which original (edits, deletes, replies).", "30"),
     ("CATCH_UP_WINDOW_MINUTES", "After downtime, relay messages posted up to this many minutes ago (0 = off).", "60"),
     ("IGNORE_OTHER_BOTS", "true: messages from other bots are not relayed.", "true"),
@@ -55,22 +65,35 @@ class Settings:
     catch_up_window_minutes: int = 60
     ignore_other_bots: bool = True
     sync_guild_id: int | None = None
+    discord_login_timeout: int = DEFAULT_LOGIN_TIMEOUT
     translation: TranslationSettings = field(default_factory=lambda: TranslationSettings.from_env({}))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, require_token: bool = True) -> Settings:
+        reading = cls.read(env, require_token=require_token)
+        if reading.problems:
+            raise ConfigError(reading.problems)
+        return reading.settings
+
+    @classmethod
+    def read(cls, env: Mapping[str, str] | None = None, *, require_token: bool = True) -> SettingsReading:
+        """Every value that parses, the default in place of each one that does not, and the problems found:
+        what `doctor` needs to go on checking the parts a bad or missing setting does not touch."""
         env = os.environ if env is None else env
         problems: list[str] = []
+        invalid: set[str] = set()
 
         token = env.get("DISCORD_TOKEN", "").strip()
         if require_token:
             if not token:
                 problems.append(f"DISCORD_TOKEN is not set. {TOKEN_HELP}")
+                invalid.add("DISCORD_TOKEN")
             elif not _TOKEN_SHAPE.match(token):
                 problems.append(
                     "DISCORD_TOKEN does not look like a bot token (three parts separated by dots); "
                     f"it may be a client secret or cut off when pasted. {TOKEN_HELP}"
                 )
+                invalid.add("DISCORD_TOKEN")
 
         def parse(name: str, default: str, parser):
             raw = env.get(name, "").strip() or default
@@ -78,7 +101,8 @@ class Settings:
                 return parser(raw)
             except ValueError as error:
                 problems.append(f"{name}={raw!r}: {error}")
-                return None
+                invalid.add(name)
+                return parser(default)
 
         values = dict(
             discord_token=token,
@@ -86,6 +110,7 @@ class Settings:
             log_level=parse("LOG_LEVEL", "INFO", _log_level),
             discord_api_base_url=parse("DISCORD_API_BASE_URL", DISCORD_API_BASE_URL, _http_url),
             discord_gateway_url=parse("DISCORD_GATEWAY_URL", DISCORD_GATEWAY_URL, _websocket_url),
+            discord_login_timeout=parse("DISCORD_LOGIN_TIMEOUT", str(DEFAULT_LOGIN_TIMEOUT), _bounded_int(1, 600)),
             message_map_retention_days=parse("MESSAGE_MAP_RETENTION_DAYS", "30", _bounded_int(1, 3650)),
             catch_up_window_minutes=parse("CATCH_UP_WINDOW_MINUTES", "60", _bounded_int(0, 7 * 24 * 60)),
             ignore_other_bots=parse("IGNORE_OTHER_BOTS", "true", _boolean),
@@ -95,9 +120,8 @@ class Settings:
             values["translation"] = TranslationSettings.from_env(env)
         except ConfigError as error:
             problems.extend(error.problems)
-        if problems:
-            raise ConfigError(problems)
-        return cls(**values)
+            invalid.add(TRANSLATION_SETTINGS)
+        return SettingsReading(cls(**values), problems, frozenset(invalid))
 
     def secret_values(self) -> tuple[str, ...]:
         """Every credential, so log output can mask them."""
@@ -111,6 +135,14 @@ class Settings:
             if isinstance(value, Secret):
                 found.append(value.reveal())
         return tuple(secret for secret in found if secret)
+
+
+@dataclass(frozen=True)
+class SettingsReading:
+    settings: Settings
+    problems: list[str]
+    # Variable names whose value was missing or refused (defaults stand in for them in `settings`).
+    invalid: frozenset[str]
 
 
 def load_dotenv_file(path: Path = Path(".env")) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -18,12 +20,21 @@ from alembic.operations import Operations
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from bot.errors import StartupError
 from bot.storage import migrations
 from bot.storage.schema import metadata, schema_version
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Database", "metadata"]
+__all__ = ["Database", "DatabaseUnavailable", "metadata"]
+
+# asyncpg waits 60 s for a server that accepts the connection but never answers; a start-up that
+# hangs that long looks dead. Pool connections opened later get the same bound.
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 10
+
+
+class DatabaseUnavailable(StartupError):
+    """DATABASE_URL names a database Qiao cannot open; the message says which part to fix."""
 
 
 class Database:
@@ -37,7 +48,11 @@ class Database:
 
     @classmethod
     async def open(cls, url: str, *, migrate: bool = True, **engine_options: Any) -> Database:
-        engine = create_async_engine(url, **_engine_options(url), **engine_options)
+        _check_sqlite_folder(url)
+        options = _engine_options(url)
+        if "connect_args" in engine_options:
+            engine_options["connect_args"] = {**options.pop("connect_args", {}), **engine_options["connect_args"]}
+        engine = create_async_engine(url, **options, **engine_options)
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
             sa.event.listen(engine.sync_engine, "begin", _begin_sqlite_immediately)
@@ -45,6 +60,15 @@ class Database:
         try:
             if migrate:
                 await database.migrate()
+            else:
+                async with engine.connect():
+                    pass
+        except Exception as error:
+            await engine.dispose()
+            explained = explain_connection_failure(error, url)
+            if explained is None:
+                raise
+            raise explained from error
         except BaseException:
             await engine.dispose()
             raise
@@ -106,7 +130,117 @@ def latest_version() -> int:
 def _engine_options(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
         return {}
-    return {"pool_size": 5, "max_overflow": 5, "pool_pre_ping": True}
+    return {
+        "pool_size": 5, "max_overflow": 5, "pool_pre_ping": True,
+        "connect_args": {"timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS},
+    }
+
+
+# SQLSTATE codes PostgreSQL answers a connection with, and what the self-hoster changes for each.
+_POSTGRES_REFUSALS = {
+    "3D000": "create it (createdb {database}) or correct the database name at the end of DATABASE_URL",
+    "28P01": "correct the user name and password in DATABASE_URL",
+    "28000": "correct the user name in DATABASE_URL, or allow this user and host in the server's pg_hba.conf",
+    "42501": "grant this user the right to connect and to create tables (GRANT ALL ON DATABASE {database} TO {user}; "
+             "on PostgreSQL 15+ also GRANT ALL ON SCHEMA public TO {user}), or use the database owner in DATABASE_URL",
+    "53300": "the server has no free connection slots: close other clients or raise max_connections, then start again",
+    "57P03": "the server is starting up or shutting down: start Qiao again in a moment",
+}
+
+
+def explain_connection_failure(error: BaseException, url: str) -> DatabaseUnavailable | None:
+    """One line for an error met while opening DATABASE_URL, or None when it is not about reaching the database."""
+    target = sa.engine.make_url(url)
+    if target.get_backend_name() == "sqlite":
+        return _explain_sqlite_failure(error, target.database or "")
+    where = f"{target.host or 'localhost'}:{target.port or 5432}"
+    names = {"database": target.database or "?", "user": target.username or "?"}
+    for cause in _causes(error):
+        sqlstate = getattr(cause, "sqlstate", None)
+        if sqlstate in _POSTGRES_REFUSALS:
+            server_says = str(cause).strip().splitlines()[0]
+            return DatabaseUnavailable(
+                f"PostgreSQL at {where} refused DATABASE_URL: {server_says}",
+                _capitalised(_POSTGRES_REFUSALS[sqlstate].format(**names)),
+            )
+        if isinstance(cause, socket.gaierror):
+            return DatabaseUnavailable(
+                f"the database host {target.host!r} in DATABASE_URL was not found ({cause.strerror})",
+                "Correct the host name in DATABASE_URL",
+            )
+        if isinstance(cause, ConnectionRefusedError):
+            return DatabaseUnavailable(
+                f"nothing accepts connections at {where}, the PostgreSQL server in DATABASE_URL (connection refused)",
+                "Start PostgreSQL there, or correct the host and port in DATABASE_URL",
+            )
+        if isinstance(cause, TimeoutError):
+            return DatabaseUnavailable(
+                f"the PostgreSQL server at {where} in DATABASE_URL did not answer within "
+                f"{POSTGRES_CONNECT_TIMEOUT_SECONDS} s",
+                "Check that PostgreSQL runs there and that no firewall drops the connection, "
+                "or correct the host and port in DATABASE_URL",
+            )
+        if isinstance(cause, OSError):
+            return DatabaseUnavailable(
+                f"cannot connect to the PostgreSQL server at {where} in DATABASE_URL ({cause})",
+                "Check that PostgreSQL runs there and accepts connections, and the host, port and ssl "
+                "settings in DATABASE_URL",
+            )
+    return None
+
+
+def _check_sqlite_folder(url: str) -> None:
+    """Refuse an SQLite path whose folder is missing or not writable before aiosqlite tries it: its
+    worker thread outlives a failed connect and then prints a traceback of its own."""
+    target = sa.engine.make_url(url)
+    if target.get_backend_name() != "sqlite" or target.database in (None, "", ":memory:"):
+        return
+    if target.database.startswith("file:"):
+        return
+    path = os.path.abspath(target.database)
+    folder = os.path.dirname(path)
+    usable = os.access(path, os.R_OK | os.W_OK) if os.path.exists(path) else os.access(folder, os.W_OK | os.X_OK)
+    if not usable:
+        raise _sqlite_file_unusable(target.database)
+
+
+def _sqlite_file_unusable(path: str) -> DatabaseUnavailable:
+    return DatabaseUnavailable(
+        f"cannot open the SQLite file {path!r} named by DATABASE_URL",
+        "Create its folder and let Qiao's user write there, or point DATABASE_URL at a writable path "
+        "(sqlite:///path/to/file)",
+    )
+
+
+def _explain_sqlite_failure(error: BaseException, path: str) -> DatabaseUnavailable | None:
+    for cause in _causes(error):
+        message = str(cause)
+        if "unable to open database file" in message:
+            return _sqlite_file_unusable(path)
+        if "readonly database" in message:
+            return DatabaseUnavailable(
+                f"the SQLite file {path!r} named by DATABASE_URL is read-only",
+                "Let Qiao's user write to the file and its folder, or point DATABASE_URL at a writable path",
+            )
+        if "file is not a database" in message:
+            return DatabaseUnavailable(
+                f"{path!r}, named by DATABASE_URL, is not an SQLite database",
+                "Point DATABASE_URL at Qiao's database file (sqlite:///path/to/file) or at a new path",
+            )
+    return None
+
+
+def _causes(error: BaseException):
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _configure_sqlite_connection(dbapi_connection, _record) -> None:

@@ -80,8 +80,8 @@ async def test_unreachable_database_is_reported_with_a_fix(discord_api: str) -> 
         }
     )
     assert code == 1
-    assert "✗ database: cannot open" in output
-    assert "fix: check DATABASE_URL" in output
+    assert "✗ database: cannot open" in output and "(connection refused)" in output
+    assert "fix: start PostgreSQL there, or correct the host and port in DATABASE_URL" in output
 
 
 async def test_unreachable_provider_is_reported_with_a_fix(discord_api: str, tmp_path) -> None:
@@ -100,7 +100,56 @@ async def test_unreachable_provider_is_reported_with_a_fix(discord_api: str, tmp
     assert "fix:" in output.split(translator_lines[0], 1)[1]
 
 
-async def test_invalid_settings_are_listed() -> None:
-    code, output = await doctor({"DISCORD_TOKEN": "nope", "LOG_LEVEL": "shouty"})
+async def test_invalid_settings_are_listed(tmp_path) -> None:
+    code, output = await doctor(
+        {"DISCORD_TOKEN": "nope", "LOG_LEVEL": "shouty", "DATABASE_URL": f"sqlite:///{tmp_path / 'qiao.sqlite3'}"}
+    )
     assert code == 1
     assert "✗ settings" in output and "LOG_LEVEL" in output and "DISCORD_TOKEN" in output
+
+
+async def test_a_missing_token_does_not_stop_the_other_checks(tmp_path) -> None:
+    code, output = await doctor(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'qiao.sqlite3'}",
+            "TRANSLATOR": "libretranslate",
+            "LIBRETRANSLATE_URL": f"http://127.0.0.1:{closed_port()}",
+        }
+    )
+    assert code == 1
+    assert "✗ settings:" in output and "DISCORD_TOKEN is not set" in output
+    assert "✓ database:" in output and "schema at version" in output
+    assert "✗ discord token: not checked: DISCORD_TOKEN must be fixed first (see settings above)" in output
+    assert any(line.startswith("✗ translator libretranslate") for line in output.splitlines())
+
+
+async def test_a_bad_database_url_skips_only_the_database(discord_api: str) -> None:
+    code, output = await doctor(
+        {
+            "DISCORD_TOKEN": VALID_TOKEN,
+            "DISCORD_API_BASE_URL": discord_api,
+            "DATABASE_URL": "mysql://x@y/z",
+            "TRANSLATOR": "libretranslate",
+            "LIBRETRANSLATE_URL": f"http://127.0.0.1:{closed_port()}",
+        }
+    )
+    assert code == 1
+    assert "DATABASE_URL='mysql://x@y/z'" in output
+    assert "✗ database: not checked: DATABASE_URL must be fixed first" in output
+    assert "✓ discord token: valid, bot user qiao" in output
+    assert any(line.startswith("✗ translator libretranslate") for line in output.splitlines())
+
+
+async def test_bad_translation_settings_skip_only_the_translators(discord_api: str, tmp_path) -> None:
+    code, output = await doctor(
+        {
+            "DISCORD_TOKEN": VALID_TOKEN,
+            "DISCORD_API_BASE_URL": discord_api,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'qiao.sqlite3'}",
+            "TRANSLATOR": "babelfish",
+        }
+    )
+    assert code == 1
+    assert "babelfish" in output.split("✓ database", 1)[0]
+    assert "✓ database:" in output and "✓ discord token: valid" in output
+    assert "✗ translators: not checked: translation settings must be fixed first" in output

@@ -3,35 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.core.bot_process import bot_env, start_bot, stop_with_signal
 from tests.double import DiscordDouble
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 async def start_bot_process(
     double: DiscordDouble, tmp_path: Path, *, token: str | None = None
 ) -> asyncio.subprocess.Process:
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(tmp_path),
-        "PYTHONPATH": str(REPO_ROOT),
-        "DISCORD_TOKEN": token or double.token,
-        "DISCORD_API_BASE_URL": double.api_base_url,
-        "DISCORD_GATEWAY_URL": double.gateway_url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'qiao.sqlite3'}",
-        "LOG_LEVEL": "INFO",
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    env = bot_env(
+        tmp_path, DISCORD_TOKEN=token or double.token, DISCORD_API_BASE_URL=double.api_base_url,
+        DISCORD_GATEWAY_URL=double.gateway_url,
     )
+    return await start_bot(env=env, cwd=tmp_path, merge_output=True)
 
 
 async def wait_until_identified(double: DiscordDouble, process: asyncio.subprocess.Process) -> None:
@@ -52,13 +40,8 @@ async def test_signal_shuts_down_cleanly_and_exits_zero(discord_double: DiscordD
     try:
         await wait_until_identified(discord_double, process)
         await asyncio.sleep(0.3)
-        process.send_signal(signum)
-        output_bytes, _ = await asyncio.wait_for(process.communicate(), 10)
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    output = output_bytes.decode()
+        output = await stop_with_signal(process, signum, timeout=10)
     assert process.returncode == 0, output
     assert f"received {signal.Signals(signum).name}" in output
     after_signal = output.split(f"received {signal.Signals(signum).name}", 1)[1]

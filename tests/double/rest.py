@@ -910,7 +910,14 @@ class Rest:
     def _command_scope(self, request: web.Request) -> int | None:
         if request.match_info["application_id"] != str(self.world.application_id):
             raise E.DiscordError(403, 50001, "Missing Access")
-        return self.guild(request).id if "guild_id" in request.match_info else None
+        if "guild_id" not in request.match_info:
+            return None
+        # Discord answers guild commands of a server the application is not in with 403 Missing Access
+        # (not 404 Unknown Guild, as other guild routes do).
+        guild = self.world.guilds.get(_int(request.match_info["guild_id"], "Guild"))
+        if guild is None or self.world.bot_user.id not in guild.members:
+            raise E.missing_access()
+        return guild.id
 
     def _command(self, scope: int | None, data: dict[str, Any], existing: dict[tuple[str, int], dict[str, Any]]):
         key = (data["name"], int(data.get("type", 1)))
