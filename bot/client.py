@@ -88,17 +88,13 @@ class QiaoBot(commands.Bot):
     async def login(self, token: str) -> None:
         """discord.py's login, given up after DISCORD_LOGIN_TIMEOUT seconds (it waits as long as Discord
         keeps the request open); a failure to reach Discord or a refusal becomes one StartupError line."""
-        timeout = self.settings.discord_login_timeout
         try:
-            async with asyncio.timeout(timeout) as deadline:
+            async with asyncio.timeout(self.settings.discord_login_timeout) as deadline:
                 self._login_deadline = deadline
                 await super().login(token)
         except Exception as error:
-            explained = None if self.is_shutting_down else explain_connection_failure(
-                error, api_base_url=self.settings.discord_api_base_url, timeout=timeout,
-                last_status=self._last_discord_status,
-            )
-            if explained is None:
+            explained = self._explained(error)
+            if explained is error:
                 raise
             raise explained from error
         finally:
@@ -110,13 +106,19 @@ class QiaoBot(commands.Bot):
         try:
             await super().connect(reconnect=reconnect)
         except Exception as error:
-            explained = None if self.is_shutting_down else explain_connection_failure(
-                error, api_base_url=self.settings.discord_api_base_url,
-                timeout=self.settings.discord_login_timeout,
-            )
-            if explained is None:
+            explained = self._explained(error)
+            if explained is error:
                 raise
             raise explained from error
+
+    def _explained(self, error: Exception) -> Exception:
+        if self.is_shutting_down:
+            return error
+        explained = explain_connection_failure(
+            error, api_base_url=self.settings.discord_api_base_url, timeout=self.settings.discord_login_timeout,
+            last_status=self._last_discord_status,
+        )
+        return explained or error
 
     async def setup_hook(self) -> None:
         if self._login_deadline is not None:

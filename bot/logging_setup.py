@@ -18,6 +18,21 @@ class DropNoise(logging.Filter):
         return "voice will NOT be supported" not in record.getMessage()
 
 
+class ReconnectsInOneLine(logging.Filter):
+    """discord.py logs each gateway reconnect with the network error's whole traceback, every few seconds
+    while Discord is unreachable; the error's own line says enough (LOG_LEVEL=DEBUG keeps the traceback)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.name == "discord.client" and str(record.msg).startswith("Attempting a reconnect"):
+            error = record.exc_info[1]
+            detail = str(error).strip().splitlines()[0] if error is not None and str(error).strip() else ""
+            record.msg = f"{record.getMessage()} after {type(error).__name__}{': ' + detail if detail else ''}"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 class RedactSecrets(logging.Filter):
     def __init__(self, secrets: tuple[str, ...] = ()) -> None:
         super().__init__()
@@ -44,6 +59,8 @@ def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(DropNoise())
+    if level != "DEBUG":
+        handler.addFilter(ReconnectsInOneLine())
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     for existing in list(root.handlers):

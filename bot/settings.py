@@ -16,9 +16,9 @@ DISCORD_API_BASE_URL = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
 DEFAULT_SQLITE_PATH = "qiao.sqlite3"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-# Long enough for discord.py's own retries of a 500/502/504 at login (about 25 s), short enough that a
-# start-up against a Discord that never answers ends with a message instead of hanging.
-DEFAULT_LOGIN_TIMEOUT = 60
+# Room for discord.py's own retries of a 500/502/504 at login (it sleeps 1+3+5+7+9 s between five tries),
+# short enough that a start-up against a Discord that never answers ends with a message, not a hang.
+DEFAULT_LOGIN_TIMEOUT = 30
 # Stands in SettingsReading.invalid for any problem in the translation variables.
 TRANSLATION_SETTINGS = "translation settings"
 

@@ -49,10 +49,10 @@ class Database:
     @classmethod
     async def open(cls, url: str, *, migrate: bool = True, **engine_options: Any) -> Database:
         _check_sqlite_folder(url)
-        options = _engine_options(url)
-        if "connect_args" in engine_options:
-            engine_options["connect_args"] = {**options.pop("connect_args", {}), **engine_options["connect_args"]}
-        engine = create_async_engine(url, **options, **engine_options)
+        defaults = _engine_options(url)
+        connect_args = {**defaults.get("connect_args", {}), **engine_options.get("connect_args", {})}
+        options = {**defaults, **engine_options, "connect_args": connect_args}
+        engine = create_async_engine(url, **options)
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
             sa.event.listen(engine.sync_engine, "begin", _begin_sqlite_immediately)
@@ -60,12 +60,9 @@ class Database:
         try:
             if migrate:
                 await database.migrate()
-            else:
-                async with engine.connect():
-                    pass
         except Exception as error:
             await engine.dispose()
-            explained = explain_connection_failure(error, url)
+            explained = explain_connection_failure(error, url, connect_timeout=connect_args.get("timeout"))
             if explained is None:
                 raise
             raise explained from error
@@ -148,7 +145,9 @@ _POSTGRES_REFUSALS = {
 }
 
 
-def explain_connection_failure(error: BaseException, url: str) -> DatabaseUnavailable | None:
+def explain_connection_failure(
+    error: BaseException, url: str, *, connect_timeout: float | None = POSTGRES_CONNECT_TIMEOUT_SECONDS
+) -> DatabaseUnavailable | None:
     """One line for an error met while opening DATABASE_URL, or None when it is not about reaching the database."""
     target = sa.engine.make_url(url)
     if target.get_backend_name() == "sqlite":
@@ -175,8 +174,8 @@ def explain_connection_failure(error: BaseException, url: str) -> DatabaseUnavai
             )
         if isinstance(cause, TimeoutError):
             return DatabaseUnavailable(
-                f"the PostgreSQL server at {where} in DATABASE_URL did not answer within "
-                f"{POSTGRES_CONNECT_TIMEOUT_SECONDS} s",
+                f"the PostgreSQL server at {where} in DATABASE_URL did not answer"
+                + (f" within {connect_timeout:g} s" if connect_timeout else ""),
                 "Check that PostgreSQL runs there and that no firewall drops the connection, "
                 "or correct the host and port in DATABASE_URL",
             )

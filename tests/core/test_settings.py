@@ -1,7 +1,7 @@
 import pytest
 
 from bot.errors import ConfigError
-from bot.settings import DISCORD_GATEWAY_URL, Settings
+from bot.settings import DISCORD_GATEWAY_URL, TRANSLATION_SETTINGS, Settings
 
 VALID_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
 
@@ -66,3 +66,19 @@ def test_proxy_urls_are_accepted() -> None:
     )
     assert settings.discord_api_base_url == "http://127.0.0.1:8080/api/v10"
     assert settings.discord_gateway_url == "ws://127.0.0.1:8081/"
+
+
+def test_reading_keeps_defaults_for_refused_values_and_names_them() -> None:
+    reading = Settings.read({"LOG_LEVEL": "loud", "DATABASE_URL": "mysql://x@y/z", "TRANSLATOR": "babelfish"})
+    assert reading.invalid == {"DISCORD_TOKEN", "LOG_LEVEL", "DATABASE_URL", TRANSLATION_SETTINGS}
+    assert reading.settings.log_level == "INFO"
+    assert reading.settings.database_url.startswith("sqlite+aiosqlite:///")
+    assert reading.settings.translation.chain == ("google",)
+    assert len(reading.problems) == 4
+
+
+def test_login_timeout_defaults_to_thirty_seconds_and_is_bounded() -> None:
+    assert Settings.from_env({"DISCORD_TOKEN": VALID_TOKEN}).discord_login_timeout == 30
+    assert Settings.from_env({"DISCORD_TOKEN": VALID_TOKEN, "DISCORD_LOGIN_TIMEOUT": "5"}).discord_login_timeout == 5
+    with pytest.raises(ConfigError, match=r"DISCORD_LOGIN_TIMEOUT='0': expected a number from 1 to 600"):
+        Settings.from_env({"DISCORD_TOKEN": VALID_TOKEN, "DISCORD_LOGIN_TIMEOUT": "0"})

@@ -4,6 +4,7 @@ servers that refuse, hang or answer 5xx, and the real PostgreSQL server."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import uuid
 from pathlib import Path
@@ -45,8 +46,9 @@ def discord_at(base: str, **variables: str) -> dict[str, str]:
 
 def double_env(double: DiscordDouble, tmp_path: Path, **variables: str) -> dict[str, str]:
     return bot_env(
-        tmp_path, DISCORD_TOKEN=double.token, DISCORD_API_BASE_URL=double.api_base_url,
-        DISCORD_GATEWAY_URL=double.gateway_url, **variables,
+        tmp_path,
+        **{"DISCORD_TOKEN": double.token, "DISCORD_API_BASE_URL": double.api_base_url,
+           "DISCORD_GATEWAY_URL": double.gateway_url, **variables},
     )
 
 
@@ -239,3 +241,24 @@ async def test_help_describes_each_command(tmp_path: Path) -> None:
         assert words in line, result.stdout
     sync_help = await run_bot("sync", "--help", env=bot_env(tmp_path), cwd=tmp_path)
     assert "--guild SERVER_ID" in sync_help.stdout and "SYNC_GUILD_ID" in sync_help.stdout
+
+
+async def test_an_unreachable_gateway_after_login_is_retried_in_one_line_per_attempt(
+    discord_double: DiscordDouble, tmp_path: Path
+) -> None:
+    """Discord's REST answers but its gateway does not: discord.py keeps retrying (as it must at runtime);
+    each attempt is one log line, not a traceback, and SIGTERM still stops the bot cleanly."""
+    env = double_env(discord_double, tmp_path, DISCORD_GATEWAY_URL=f"ws://127.0.0.1:{closed_port()}/")
+    process = await start_bot(env=env, cwd=tmp_path, merge_output=True)
+    seen = bytearray()
+    try:
+        while b"Attempting a reconnect" not in seen:
+            chunk = await asyncio.wait_for(process.stdout.read(4096), 60)
+            assert chunk, f"the bot exited before retrying:\n{seen.decode()}"
+            seen.extend(chunk)
+    finally:
+        output = seen.decode() + await stop_with_signal(process, signal.SIGTERM)
+    assert process.returncode == 0, output
+    retry_line = next(line for line in output.splitlines() if "Attempting a reconnect" in line)
+    assert "after ClientConnectorError: Cannot connect to host 127.0.0.1" in retry_line
+    assert "Traceback" not in output and "stopped cleanly" in output

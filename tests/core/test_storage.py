@@ -150,3 +150,28 @@ def test_database_urls_are_normalised_for_async_drivers(given: str, expected: st
 def test_unsupported_database_urls_are_refused(given: str) -> None:
     with pytest.raises(ValueError):
         normalise_database_url(given)
+
+
+async def test_a_postgres_server_that_never_answers_is_refused_in_one_line() -> None:
+    from bot.storage import DatabaseUnavailable
+    from tests.core.bot_process import silent_server
+
+    async with silent_server() as server:
+        with pytest.raises(DatabaseUnavailable) as caught:
+            await Database.open(
+                f"postgresql+asyncpg://qiao:pw@127.0.0.1:{server.port}/qiao", connect_args={"timeout": 1}
+            )
+    assert server.connections >= 1
+    assert str(caught.value) == (
+        f"the PostgreSQL server at 127.0.0.1:{server.port} in DATABASE_URL did not answer within 1 s. Check that "
+        "PostgreSQL runs there and that no firewall drops the connection, or correct the host and port in DATABASE_URL."
+    )
+
+
+async def test_a_file_that_is_not_sqlite_is_refused_in_one_line(tmp_path) -> None:
+    from bot.storage import DatabaseUnavailable
+
+    not_a_database = tmp_path / "notes.sqlite3"
+    not_a_database.write_bytes(b"these are my notes, not a database" * 200)
+    with pytest.raises(DatabaseUnavailable, match="is not an SQLite database"):
+        await Database.open(f"sqlite+aiosqlite:///{not_a_database}")
