@@ -79,6 +79,15 @@ async def test_discord_answering_503_is_one_line(discord_double: DiscordDouble, 
     assert [fault for fault, _, _ in discord_double.faults.triggered], "the login never reached the double"
 
 
+@pytest.mark.parametrize("command", ["run", "sync"])
+async def test_a_token_discord_rejects_is_one_line(discord_double: DiscordDouble, tmp_path: Path, command: str) -> None:
+    wrong = discord_double.token[:-4] + "AAAA"
+    result = await run_bot(command, env=double_env(discord_double, tmp_path, DISCORD_TOKEN=wrong), cwd=tmp_path)
+    line = assert_one_line(result, command, "Discord rejected DISCORD_TOKEN (401)", "Reset the token")
+    assert wrong not in result.stdout + result.stderr
+    assert line.endswith("update DISCORD_TOKEN.")
+
+
 async def test_discord_answering_500_until_the_login_gives_up(discord_double: DiscordDouble, tmp_path: Path) -> None:
     # discord.py retries a 500 itself (after 1 s, 3 s, …); the login's own bound ends it.
     discord_double.faults.fail("GET /users/@me", status=500, times=None)
