@@ -47,19 +47,22 @@ class Finished:
         return [line for line in self.stderr.splitlines() if line.strip()]
 
 
-async def run_bot(*args: str, env: dict[str, str], cwd: Path, timeout: float = 60) -> Finished:
+async def run_bot(*args: str, env: dict[str, str], cwd: Path, timeout: float = 90) -> Finished:
     """Runs the command to its end without blocking the event loop (a Discord double may serve it)."""
     process = await start_bot(*args, env=env, cwd=cwd)
-    try:
-        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+    communicating = asyncio.ensure_future(process.communicate())
+    done, _ = await asyncio.wait([communicating], timeout=timeout)
+    if not done:
+        process.kill()
+        stdout, stderr = await communicating
+        raise AssertionError(
+            f"python -m bot {' '.join(args)} still ran after {timeout} s:\n{stdout.decode()}{stderr.decode()}"
+        )
+    stdout, stderr = communicating.result()
     return Finished(process.returncode, stdout.decode(), stderr.decode())
 
 
-async def stop_with_signal(process: asyncio.subprocess.Process, signum: int, timeout: float = 20) -> str:
+async def stop_with_signal(process: asyncio.subprocess.Process, signum: int, timeout: float = 30) -> str:
     """Sends `signum` and returns everything the process printed (stdout and stderr merged) once it exits."""
     try:
         process.send_signal(signum)
@@ -85,7 +88,7 @@ class LocalServer:
     received: bytearray = field(default_factory=bytearray)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def wait_for_data(self, timeout: float = 30) -> None:
+    async def wait_for_data(self, timeout: float = 90) -> None:
         await asyncio.wait_for(self._arrived.wait(), timeout)
 
 

@@ -91,9 +91,9 @@ async def test_a_token_discord_rejects_is_one_line(discord_double: DiscordDouble
 async def test_discord_answering_500_until_the_login_gives_up(discord_double: DiscordDouble, tmp_path: Path) -> None:
     # discord.py retries a 500 itself (after 1 s, 3 s, …); the login's own bound ends it.
     discord_double.faults.fail("GET /users/@me", status=500, times=None)
-    env = double_env(discord_double, tmp_path, DISCORD_LOGIN_TIMEOUT="3")
+    env = double_env(discord_double, tmp_path, DISCORD_LOGIN_TIMEOUT="5")
     result = await run_bot("run", env=env, cwd=tmp_path)
-    assert_one_line(result, "run", "answered HTTP 500 to every login attempt for 3 s", "discordstatus.com")
+    assert_one_line(result, "run", "answered HTTP 500 to every login attempt for 5 s", "discordstatus.com")
     assert len(discord_double.faults.triggered) >= 2, "discord.py's own retries should have run"
 
 
@@ -101,10 +101,10 @@ async def test_discord_answering_500_until_the_login_gives_up(discord_double: Di
 async def test_discord_never_answering_gives_up_after_the_login_timeout(tmp_path: Path, command: str) -> None:
     async with silent_server() as server:
         base = f"http://127.0.0.1:{server.port}/api/v10"
-        env = bot_env(tmp_path, **discord_at(base, DISCORD_LOGIN_TIMEOUT="2"))
-        result = await run_bot(command, env=env, cwd=tmp_path, timeout=45)
+        env = bot_env(tmp_path, **discord_at(base, DISCORD_LOGIN_TIMEOUT="3"))
+        result = await run_bot(command, env=env, cwd=tmp_path)
     assert_one_line(
-        result, command, f"Discord at {base} did not answer the login within 2 s", "raise DISCORD_LOGIN_TIMEOUT"
+        result, command, f"Discord at {base} did not answer the login within 3 s", "raise DISCORD_LOGIN_TIMEOUT"
     )
     assert b"GET /api/v10/users/@me" in server.received
 
