@@ -155,14 +155,11 @@ async def test_the_traceback_is_shown_at_debug_level(tmp_path: Path) -> None:
 @pytest.fixture
 async def postgres_server() -> str:
     """host:port of the real PostgreSQL server (skipped, or failed under CI, when it is not there)."""
-    from tests.conftest import POSTGRES_URL, RUNNING_IN_CI, _postgres_available
+    from tests.conftest import POSTGRES_URL, _postgres_available, server_missing
 
     problem = await _postgres_available()
     if problem:
-        message = f"PostgreSQL not reachable at {POSTGRES_URL} ({problem})"
-        if RUNNING_IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        server_missing(f"PostgreSQL not reachable at {POSTGRES_URL} ({problem})")
     url = make_url(POSTGRES_URL)
     return f"{url.host}:{url.port or 5432}"
 
