@@ -18,6 +18,8 @@ the learning cog's objects loaded, then after the first reading.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import dataclasses
 import json
 import statistics
 import subprocess
@@ -116,9 +118,54 @@ def memory(runs: int = 3) -> None:
               f"{after:.0f} MB after the first Pinyin reading (+{after - before:.0f} MB; first reading {first:.2f} s)")
 
 
+async def menu_through_the_double(count: int) -> None:
+    """The Pinyin menu end to end: the real bot (learning cog) and the Discord double in this
+    process; time from the interaction going out to the private answer being readable."""
+    import tempfile
+
+    from bot.app import open_bot
+    from bot.settings import Settings
+    from tests.double.client import run_client
+    from tests.double.server import DiscordDouble
+
+    with PAIRS_PATH.open(encoding="utf-8") as file:
+        chinese = [line.split("\t")[1] for line in file if line.count("\t") >= 2][:count + 1]
+    double = DiscordDouble()
+    await double.start()
+    try:
+        double.ratelimiter.config.enabled = False
+        guild = double.create_guild("Learners")
+        channel = double.create_channel(guild, "general")
+        writer, reader = double.add_member(guild, "wang"), double.add_member(guild, "alice")
+        with tempfile.TemporaryDirectory() as directory:
+            settings = dataclasses.replace(
+                Settings.from_env({}, require_token=False),
+                database_url=f"sqlite+aiosqlite:///{Path(directory) / 'bench.sqlite3'}",
+                discord_api_base_url=double.api_base_url, discord_gateway_url=double.gateway_url,
+            )
+            async with open_bot(settings, extensions=("cogs.learning",), guild_ready_timeout=0.05) as bot:
+                async with run_client(bot, double, timeout=10):
+                    cog = bot.get_cog("Learning")
+                    cog.limiter.limit = count + 10  # the bench is one very busy person
+                    times: list[float] = []
+                    for number, text in enumerate(chinese):
+                        message = await double.post(writer, channel, text)
+                        start = time.perf_counter()
+                        handle = await double.invoke_message_command(reader, "Pinyin", message)
+                        await handle.wait_text(timeout=60)
+                        times.append((time.perf_counter() - start) * 1000)
+        first, rest = times[0], times[1:]
+        print(f"Pinyin menu through the double (real discord.py client, bot and double in this process): "
+              f"first use {first:.0f} ms (loads the dictionaries, answer deferred); then {len(rest)} answers: "
+              f"median {statistics.median(rest):.1f} ms, p95 {percentile(rest, 0.95):.1f} ms")
+    finally:
+        await double.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chat", type=Path, help="label<TAB>text lines (UCI SMS Spam Collection); ham lines are read")
+    parser.add_argument("--menu", type=int, default=200, help="Pinyin menu answers to time through the double (0: skip)")
     args = parser.parse_args()
     start = time.perf_counter()
     matcher = SlangMatcher.load()
@@ -136,6 +183,8 @@ def main() -> None:
         matching(matcher, ham, f"real chat {args.chat.name} (ham)")
     answers(Reader(), matcher)
     memory()
+    if args.menu:
+        asyncio.run(menu_through_the_double(args.menu))
 
 
 if __name__ == "__main__":

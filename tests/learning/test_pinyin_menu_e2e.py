@@ -115,3 +115,17 @@ async def test_an_empty_message_and_an_opted_out_author(harness) -> None:
         text = await answer_of(handle)
     assert text.startswith("This message has no Chinese, and its author asked Qiao not to translate")
     assert harness.translator.request_count == requests_before  # their text went to no provider
+
+
+async def test_the_menu_is_rate_limited_per_person(harness) -> None:
+    async with harness.running():
+        message = await harness.double.post(harness.wang, harness.general, "你好")
+        for _ in range(10):
+            handle = await harness.double.invoke_message_command(harness.alice, "Pinyin", message)
+            assert (await answer_of(handle)).splitlines()[1].startswith("**你好** nǐhǎo")
+        handle = await harness.double.invoke_message_command(harness.alice, "Pinyin", message, locale="zh-CN")
+        text = await answer_of(handle)
+        assert text.startswith("你这一分钟内使用“拼音”的次数太多了，请 ") and text.endswith(" 秒后再试。")
+        # Someone else is not held back.
+        handle = await harness.double.invoke_message_command(harness.wang, "Pinyin", message)
+        assert (await answer_of(handle)).splitlines()[1].startswith("**你好** nǐhǎo")
