@@ -31,15 +31,14 @@ from bot.translation.languages import to_simplified
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 GLOSS_LIMIT = 70
-_SKIPPED_DEFINITION = re.compile(r"^(variant of|old variant|archaic variant|see |see also|CL:|surname |used in |abbr\. for |also written|also pr\.)", re.IGNORECASE)
+_SKIPPED_DEFINITION = re.compile(r"^(variant of|erhua variant of|old variant|archaic variant|see |see also|CL:|surname |used in |abbr\. for |also written|also pr\.)", re.IGNORECASE)
 _TONE_NUMBER = re.compile(r"^([a-zü:v]+?)([1-5])$")
 _VOWELS_FOR_APOSTROPHE = "aeoāáǎàēéěèōóǒò"
 _CROSS_REFERENCE = re.compile(r"(?:[\u3400-\u9fff]+\|)?([\u3400-\u9fff]+)\[[A-Za-z0-9:, ]+\]")
 # Words whose everyday reading pypinyin's phrase dictionary does not give (CC-CEDICT has both).
 _EVERYDAY_READINGS = {"东西": ["dong1", "xi5"]}
-# 不/一 compounds: CC-CEDICT lists lexicalised senses with a neutral tone (不是 búshi "fault"),
-# while chat nearly always means the plain combination (不是 búshì "is not"); keep pypinyin's.
-_SANDHI_PREFIXES = ("不", "一")
+# What follows 得 when it links a verb to how it turned out (跑得很快, 长得太高, 说得不对).
+_COMPLEMENT_STARTS = set("很太非真好不更挺特多这那越满老最")
 
 
 def has_chinese(text: str) -> bool:
@@ -100,8 +99,10 @@ class Reader:
         self.ensure_loaded()
         words: list[WordReading] = []
         for run in _HAN_RUN.finditer(text):
-            for written, simplified in self._segment(run.group()):
-                words.append(self._reading(written, simplified))
+            pieces = self._segment(run.group())
+            for index, (written, simplified) in enumerate(pieces):
+                particle = _particle_reading(pieces, index)
+                words.append(self._reading(written, simplified, [particle] if particle else None))
         return words
 
     def _segment(self, run: str) -> list[tuple[str, str]]:
@@ -133,13 +134,12 @@ class Reader:
                     break
         return pieces
 
-    def _reading(self, written: str, simplified: str) -> WordReading:
+    def _reading(self, written: str, simplified: str, in_context: list[str] | None = None) -> WordReading:
         senses = self._senses(written) or self._senses(simplified)
-        syllables = _EVERYDAY_READINGS.get(simplified) or _pypinyin_syllables(simplified)
-        if not simplified.startswith(_SANDHI_PREFIXES):
-            syllables = _with_neutral_tones(syllables, senses)
+        syllables = in_context or _EVERYDAY_READINGS.get(simplified) or _pypinyin_syllables(simplified)
+        syllables = _with_neutral_tones(syllables, senses)
         chosen = _senses_for(syllables, senses)
-        pinyin = _join_syllables(syllables)
+        pinyin = _join_syllables(_with_erhua(simplified, syllables, senses))
         if chosen and _matches(chosen[0], syllables) and chosen[0].reading[:1].isupper():
             pinyin = pinyin[:1].upper() + pinyin[1:]  # a name: 西安 Xī'ān
         if len(simplified) > 1 and not (chosen and _matches(chosen[0], syllables)):
@@ -147,6 +147,8 @@ class Reader:
             gloss = " + ".join(filter(None, (self._reading(c, c).gloss.split(";")[0] for c in simplified)))
         else:
             gloss = _gloss(chosen)
+        if not gloss and len(simplified) > 1 and simplified.endswith("儿"):  # 一点儿: "erhua variant of 一点"
+            gloss = self._reading(written[:-1], simplified[:-1]).gloss
         return WordReading(text=written, pinyin=pinyin, gloss=gloss, hsk=self._hsk.get(simplified))
 
     def _senses(self, headword: str) -> list[_Sense]:
@@ -193,31 +195,66 @@ def _pypinyin_syllables(word: str) -> list[str]:
 
 
 def _plain(syllable: str) -> str:
-    return syllable.lower().replace("u:", "v").replace("ü", "v")
+    plain = syllable.lower().replace("u:", "v").replace("ü", "v")
+    return "er5" if plain == "r5" else plain  # CC-CEDICT writes erhua 儿 as "r5"
 
 
 def _with_neutral_tones(syllables: list[str], senses: list[_Sense]) -> list[str]:
-    """pypinyin's reading, with CC-CEDICT's neutral tones where the two agree on everything else."""
-    ours = [_plain(syllable) for syllable in syllables]
-    readings = [[_plain(part) for part in sense.reading.split()] for sense in senses]
-    if not readings or any(reading == ours for reading in readings):
+    """pypinyin's reading, with CC-CEDICT's neutral tones where the two agree on everything else
+    (谢谢 xièxie, 不好意思 bùhǎoyìsi). A sense that already reads like pypinyin wins: 不是 stays
+    búshì "is not", not búshi "fault"."""
+    if not senses or any(_matches(sense, syllables) for sense in senses):
         return syllables
-    for reading in readings:
-        if len(reading) != len(ours):
+    ours = [_sandhi_free(syllable) for syllable in syllables]
+    for sense in senses:
+        theirs = [_plain(part) for part in sense.reading.split()]
+        if len(theirs) != len(ours):
             continue
-        if all(theirs == mine or (theirs.endswith("5") and theirs[:-1] == mine[:-1]) for theirs, mine in zip(reading, ours)):
-            return reading
+        if all(_sandhi_free(their) == mine or (their.endswith("5") and their[:-1] == mine.rstrip("12345"))
+               for their, mine in zip(theirs, ours)):
+            return [their if their.endswith("5") else mine for their, mine in zip(theirs, syllables)]
     return syllables
 
 
+def _particle_reading(pieces: list[tuple[str, str]], index: int) -> str | None:
+    """得 and 地 standing alone as structural particles read "de": 跑得很快, 长得很高 (a complement
+    follows), 慢慢地走, 认真地学 (after an adverbial of two or more characters). jieba has already
+    joined the words they start (地方, 得到), so what is left alone is nearly always the particle."""
+    word = pieces[index][1]
+    following = pieces[index + 1][1][:1] if index + 1 < len(pieces) else ""
+    previous = pieces[index - 1][1] if index > 0 else ""
+    if word == "得" and previous and following and following in _COMPLEMENT_STARTS:
+        return "de5"
+    if word == "地" and len(previous) >= 2 and following:
+        return "de5"
+    return None
+
+
+def _with_erhua(word: str, syllables: list[str], senses: list[_Sense]) -> list[str]:
+    """一会儿 yíhuìr: a final 儿 the dictionary reads as "r" joins the syllable before it."""
+    if len(word) > 1 and word.endswith("儿") and len(syllables) == len(word) and any(
+        sense.reading.lower().endswith(" r5") for sense in senses
+    ):
+        return [*syllables[:-2], syllables[-2][:-1] + "r" + syllables[-2][-1:]]
+    return syllables
+
+
+def _sandhi_free(syllable: str) -> str:
+    """yi1/yi2/yi4 and bu2/bu4 compare equal (and er2/er5/r5): pypinyin marks 一/不 as spoken (一个 yígè), CC-CEDICT
+    as written alone (yi1 ge4); only senses of one headword are compared, so nothing else collides."""
+    plain = _plain(syllable)
+    if plain in ("er2", "er5"):  # 儿 after a syllable: pypinyin's ér/er, CC-CEDICT's erhua r5
+        return "er"
+    return plain[:2] if plain in ("yi1", "yi2", "yi4", "bu2", "bu4") else plain
+
+
 def _matches(sense: _Sense, syllables: list[str]) -> bool:
-    return [_plain(part) for part in sense.reading.split()] == [_plain(syllable) for syllable in syllables]
+    return [_sandhi_free(part) for part in sense.reading.split()] == [_sandhi_free(syllable) for syllable in syllables]
 
 
 def _senses_for(syllables: list[str], senses: list[_Sense]) -> list[_Sense]:
     """The senses whose reading is the one we show first (行 háng: bank/row; xíng: to walk)."""
-    ours = [_plain(syllable) for syllable in syllables]
-    matching = [sense for sense in senses if [_plain(part) for part in sense.reading.split()] == ours]
+    matching = [sense for sense in senses if _matches(sense, syllables)]
     if matching:
         # Ordinary words before proper nouns (长 Chang2 is a surname, chang2 "long").
         return sorted(matching, key=lambda sense: sense.reading[:1].isupper()) + [s for s in senses if s not in matching]

@@ -51,6 +51,24 @@ def test_neutral_tones_have_no_mark(reader: Reader, text: str, word: str, pinyin
     assert by_word(reader, text)[word][0] == pinyin
 
 
+@pytest.mark.parametrize(("text", "word", "pinyin"), [
+    ("他跑得很快", "得", "de"),  # a complement follows: the particle
+    ("他长得很高", "得", "de"),
+    ("慢慢地走", "地", "de"),  # after an adverbial
+    ("这个地方", "地方", "dìfāng"),  # the noun stays
+])
+def test_structural_particles_read_de_in_context(reader: Reader, text: str, word: str, pinyin: str) -> None:
+    assert by_word(reader, text)[word][0] == pinyin
+
+
+def test_erhua_joins_the_syllable_before_and_keeps_a_gloss(reader: Reader) -> None:
+    assert by_word(reader, "等一会儿")["一会儿"][:2] == ("yīhuìr", "a moment; a while; in a moment")
+    assert by_word(reader, "你在哪儿")["哪儿"][0] == "nǎr"
+    little = by_word(reader, "多吃一点儿")["一点儿"]
+    assert little[0] == "yīdiǎnr" and little[1] and "variant" not in little[1]
+    assert by_word(reader, "我的女儿")["女儿"][0] == "nǚ'ér"  # a real 儿 syllable stays
+
+
 def test_a_syllable_starting_with_a_vowel_is_set_off_with_an_apostrophe_and_names_are_capitalised(reader: Reader) -> None:
     assert by_word(reader, "西安很好玩")["西安"][0] == "Xī'ān"
 
