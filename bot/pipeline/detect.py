@@ -10,10 +10,12 @@ Two passes, both deterministic:
    Chinese, ``I love 北京 so much`` is English.
 2. For Latin text, English unless there is evidence of another language: its function words,
    letters English does not use (ñ ß ç ã ...), or ¿ ¡. English words (with the shorthand and
-   particles of real SMS chat: u, ur, tmr, dunno, lor, leh, lah) and that evidence are counted;
-   chat particles that are also other languages' function words (la, da, de) count for neither.
-   When both sides are present and English does not lose outright, a compact character-trigram
-   model (``bot.pipeline.latin_ngrams``) breaks the tie in a few microseconds.
+   particles of real SMS chat: u, ur, tmr, dunno, lor, leh, lah) and that evidence are counted.
+   Chat particles that are also other languages' function words (la, da, de) are evidence
+   only when no chat shorthand is around and English words do not outnumber them 3 to 1
+   ("Ok da.." is English, "Wat is de maan?" is not). When both sides are present and English
+   does not lose outright, a compact character-trigram model (``bot.pipeline.latin_ngrams``)
+   breaks the tie in a few microseconds; langdetect is never loaded.
 
 Letterless messages (emoji, numbers, punctuation, URLs, mentions, code) are ``"none"``.
 """
