@@ -61,10 +61,13 @@ class TranslationChain:
             try:
                 translated = await self.call(provider, texts, source, target)
             except ProviderError as error:
-                breaker.record_failure(error.kind, error.retry_after, epoch=epoch)
                 failure = ProviderFailure(provider.name, error.kind, self._redact(error.message), error.retry_after)
                 self._log_failure(failure, error)
                 failures.append(failure)
+                if error.kind is FailureKind.BUSY:  # our own pacing, not the provider's health
+                    breaker.release()
+                    continue
+                breaker.record_failure(error.kind, error.retry_after, epoch=epoch)
                 attempts.append(Attempt(provider.name, False, characters))
                 continue
             except BaseException:

@@ -205,3 +205,18 @@ async def test_doctor_health_of_a_quota_failure_names_the_fix(http_session) -> N
         assert isinstance(health, ProviderHealth) and not health.ok
         assert "daily free quota used up" in health.detail
         assert "set MYMEMORY_EMAIL" in health.fix
+
+
+async def test_a_burst_beyond_a_paced_providers_rate_goes_to_the_next_provider(fake_baidu, fake_google, http_session) -> None:
+    """Baidu allows 1 request/s: messages that would wait longer than TRANSLATION_TIMEOUT are not queued for it."""
+    service = make_service(http_session, fake_baidu, fake_google, TRANSLATION_TIMEOUT="1.5", BAIDU_APP_ID=fake_baidu.app_id)
+    results = await asyncio.gather(*(service.translate([f"Burst message {n}"], "en", "zh-Hans", guild_id=4)
+                                     for n in range(6)))
+    assert all(result.ok for result in results)
+    by = [result.provider for result in results]
+    assert by.count("baidu") == 2 and by.count("google") == 4  # starts at 0 s and 1.05 s; the rest would wait > 1.5 s
+    breaker = service.chain.breakers["baidu"]
+    assert breaker.state == "closed" and breaker.cooldowns == 0  # being busy is not the provider's fault
+    stats = await service.usage_stats(4)
+    assert stats.by_provider["baidu"].failures == 0 and stats.by_provider["baidu"].calls == 2
+    await service.aclose()

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 import aiohttp
 
 from bot.translation.languages import SourceLang, TargetLang
-from bot.translation.providers.limits import RequestGate, RequestLimits
+from bot.translation.providers.limits import GateBusy, RequestGate, RequestLimits
 from bot.translation.providers.splitting import join_pieces
 
 T = TypeVar("T")
@@ -35,6 +35,7 @@ class FailureKind(StrEnum):
     EMPTY = "empty"
     REJECTED = "rejected"  # the provider refused this particular request (too long, bad language)
     CIRCUIT_OPEN = "circuit_open"  # skipped without a call
+    BUSY = "busy"  # skipped without a call: our own limit for the provider would have kept it waiting too long
     ERROR = "error"  # a bug in our client code
 
 
@@ -123,7 +124,7 @@ class HttpProvider:
     def __init__(self, session: aiohttp.ClientSession, *, timeout: float, limits: RequestLimits | None = None) -> None:
         self._session = session
         self._timeout_seconds = timeout
-        self.gate = RequestGate(limits or self.limits)
+        self.gate = RequestGate(limits or self.limits, max_wait=timeout)
 
     def __repr__(self) -> str:
         # Subclasses hold credentials: never show attributes.
@@ -132,18 +133,21 @@ class HttpProvider:
     async def _request(self, method: str, url: str, *, timeout: float | None = None, **kwargs: Any) -> HttpReply:
         """Send one request; map transport problems and error statuses to ProviderError."""
         seconds = timeout if timeout is not None else self._timeout_seconds
-        async with self.gate:
-            try:
-                async with self._session.request(
-                    method, url, timeout=aiohttp.ClientTimeout(total=seconds), **kwargs
-                ) as response:
-                    text = await response.text(encoding=response.charset or "utf-8", errors="replace")
-                    reply = HttpReply(response.status, dict(response.headers), text)
-            except (asyncio.TimeoutError, TimeoutError) as error:
-                raise ProviderError(FailureKind.TIMEOUT, f"timed out after {seconds:g}s") from error
-            except aiohttp.ClientError as error:
-                # aiohttp's messages carry host and port but never our headers or body.
-                raise ProviderError(FailureKind.NETWORK, f"network error: {type(error).__name__}: {error}") from error
+        try:
+            async with self.gate:
+                try:
+                    async with self._session.request(
+                        method, url, timeout=aiohttp.ClientTimeout(total=seconds), **kwargs
+                    ) as response:
+                        text = await response.text(encoding=response.charset or "utf-8", errors="replace")
+                        reply = HttpReply(response.status, dict(response.headers), text)
+                except (asyncio.TimeoutError, TimeoutError) as error:
+                    raise ProviderError(FailureKind.TIMEOUT, f"timed out after {seconds:g}s") from error
+                except aiohttp.ClientError as error:
+                    # aiohttp's messages carry host and port but never our headers or body.
+                    raise ProviderError(FailureKind.NETWORK, f"network error: {type(error).__name__}: {error}") from error
+        except GateBusy as busy:  # only entering the gate raises it
+            raise ProviderError(FailureKind.BUSY, f"busy: {busy}") from None
         self._raise_for_status(reply)
         return reply
 

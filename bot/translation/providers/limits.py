@@ -3,7 +3,9 @@
 Every HTTP provider sends its requests through one ``RequestGate`` built from its ``RequestLimits``,
 so a message cut into twenty pieces (or twenty messages at once) never fires twenty requests at a
 service that throttles or bans clients doing so. Time spent waiting at the gate is our own queue,
-not the provider's slowness: it does not count against the request timeout.
+not the provider's slowness: it does not count against the request timeout. A request that would
+wait longer than ``max_wait`` is refused with ``GateBusy`` instead, so a burst beyond a slow
+provider's rate (Baidu: 1/s) goes to the next provider rather than queueing for minutes.
 """
 
 from __future__ import annotations
@@ -28,11 +30,17 @@ class RequestLimits:
             raise ValueError("in_flight >= 1 and per_second > 0 (or None) are required")
 
 
+class GateBusy(Exception):
+    """A request would wait longer than the gate's ``max_wait`` to start."""
+
+
 class RequestGate:
     """An async context manager: entering waits for a free slot and, if paced, for the next start time."""
 
-    def __init__(self, limits: RequestLimits, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, limits: RequestLimits, *, max_wait: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits
+        self.max_wait = max_wait
         self._slots = asyncio.Semaphore(limits.in_flight)
         # 5 % under the allowed rate, so network jitter never lands two starts in one of the service's seconds.
         self._interval = _MARGIN / limits.per_second if limits.per_second else 0.0
@@ -42,11 +50,19 @@ class RequestGate:
         self.most_in_flight = 0  # the highest concurrency seen, for tests and benchmarks
 
     async def __aenter__(self) -> None:
-        await self._slots.acquire()
+        arrived = self._clock()
+        try:
+            async with asyncio.timeout(self.max_wait):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise GateBusy(f"all {self.limits.in_flight} request slots stayed taken for {self.max_wait:g}s") from None
         try:
             if self._interval:
                 now = self._clock()
                 start = max(now, self._next_start)
+                if self.max_wait is not None and start - arrived > self.max_wait:
+                    raise GateBusy(f"at {self.limits.per_second:g} request(s)/s it would start {start - arrived:.1f}s "
+                                   f"after it was asked, more than {self.max_wait:g}s")
                 self._next_start = start + self._interval
                 if start > now:
                     await asyncio.sleep(start - now)
