@@ -220,3 +220,22 @@ async def test_a_burst_beyond_a_paced_providers_rate_goes_to_the_next_provider(f
     stats = await service.usage_stats(4)
     assert stats.by_provider["baidu"].failures == 0 and stats.by_provider["baidu"].calls == 2
     await service.aclose()
+
+
+async def test_google_refusing_a_long_url_is_a_rejection_of_that_request(fake_google, http_session) -> None:
+    from tests.translation.fake_servers import google_error_page
+
+    fake_google.fail_next(Fault(414, google_error_page(414, "Request-URI Too Large", "The requested URL <code>/m</code>... "
+                                                         "is too large to process."), content_type="text/html"))
+    with pytest.raises(ProviderError) as caught:
+        await provider_for(fake_google, http_session).translate(["Good morning"], "en", "zh-Hans")
+    assert caught.value.kind is FailureKind.REJECTED and caught.value.status == 414
+
+
+async def test_openai_unknown_model_is_configuration_and_opens_the_circuit(fake_openai, http_session) -> None:
+    service = make_service(http_session, fake_openai, OPENAI_MODEL="gpt-that-does-not-exist")
+    first = await service.translate(["Good morning"], "en", "zh-Hans")
+    second = await service.translate(["Good night"], "en", "zh-Hans")
+    assert first.failures[0].kind == FailureKind.CONFIG and "does not exist" in first.failures[0].message
+    assert second.failures[0].kind == FailureKind.CIRCUIT_OPEN and fake_openai.request_count == 1
+    await service.aclose()
