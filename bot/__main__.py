@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
         print(
             f"{prefix}: unexpected {type(error).__name__}{': ' + detail if detail else ''}. "
-            "Run again with LOG_LEVEL=DEBUG to see where, and report it",
+            "Run again with LOG_LEVEL=DEBUG to see where, and report it.",
             file=sys.stderr,
         )
         return EXIT_FAILURE

@@ -72,7 +72,8 @@ async def check_database(settings: Settings) -> CheckResult:
 
     shown = redact_database_url(settings.database_url)
     try:
-        db = await asyncio.wait_for(Database.open(settings.database_url), CHECK_TIMEOUT_SECONDS)
+        # The driver's own connect timeout names the problem; this bound is for migrations that wait on a lock.
+        db = await asyncio.wait_for(Database.open(settings.database_url), 2 * CHECK_TIMEOUT_SECONDS)
     except DatabaseUnavailable as error:
         return CheckResult("database", False, f"cannot open {shown}: {error.problem}", _as_fix_line(error.fix))
     except Exception as error:

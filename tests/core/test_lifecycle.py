@@ -30,7 +30,7 @@ async def wait_until_identified(double: DiscordDouble, process: asyncio.subproce
                 pytest.fail(f"bot exited early with {process.returncode}:\n{output}")
             await asyncio.sleep(0.05)
 
-    await asyncio.wait_for(identified(), 30)
+    await asyncio.wait_for(identified(), 90)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])

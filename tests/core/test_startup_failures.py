@@ -122,6 +122,29 @@ async def test_sigterm_while_the_login_hangs_stops_cleanly_with_exit_zero(tmp_pa
     assert "Traceback" not in output and "Connector is closed" not in output
 
 
+async def test_a_login_answered_by_something_that_is_not_discord_is_one_line(tmp_path: Path) -> None:
+    """A captive portal or a misconfigured proxy answers 200 with a page: nothing Qiao can name precisely,
+    still one line, and a pointer to the traceback."""
+    from aiohttp import web
+
+    async def portal(_request: web.Request) -> web.Response:
+        return web.Response(text="<html><body>Please sign in to the Wi-Fi</body></html>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", portal)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        base = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/api/v10"
+        result = await run_bot("run", env=bot_env(tmp_path, **discord_at(base)), cwd=tmp_path)
+    finally:
+        await runner.cleanup()
+    line = assert_one_line(result, "run", "unexpected ")
+    assert line.endswith("Run again with LOG_LEVEL=DEBUG to see where, and report it.")
+
+
 async def test_sync_to_a_server_the_bot_is_not_in_is_one_line(discord_double: DiscordDouble, tmp_path: Path) -> None:
     elsewhere = discord_double.world.ids.next()
     result = await run_bot("sync", "--guild", str(elsewhere), env=double_env(discord_double, tmp_path), cwd=tmp_path)
