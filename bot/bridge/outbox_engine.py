@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from bot.bridge.catch_up import HighWaterMarks, snowflake_time_ms
 from bot.bridge.coalescing import COMBINED_USERNAME, CombinedLine, can_be_combined, render_combined
 from bot.bridge.combined_posts import CombinedPostLine, CombinedPosts
+from bot.bridge.delivery import DeliveringSender
 from bot.bridge.formatting import subtext, webhook_username
 from bot.bridge.models import CopyRecord, Destination, OriginalMessage
 from bot.bridge.optout import OptOuts
 from bot.bridge.outbox import DEFAULT_MAX_ITEMS
 from bot.bridge.outbox import Outbox, OutboxItem, PauseDestination
-from bot.bridge.pacing import Pacer, PacingLimits
+from bot.bridge.pacing import Pacer, PacingLimits, SharedBlock
 from bot.bridge.planning import plan_copies
 from bot.bridge.relay import (
     CopyGone,
@@ -36,6 +37,7 @@ from bot.bridge.relay import (
     Waiting,
 )
 from bot.bridge.relay_days import RelayDays
+from bot.bridge.retries import RetryPolicy
 from bot.pipeline.detect import detect_language
 
 log = logging.getLogger(__name__)
@@ -58,33 +60,12 @@ class HistoryPage:
 ReadHistory = Callable[[int, int, int], Awaitable[HistoryPage]]
 
 
-class PacedSender:
-    """Waits for the destination's pacer before every new post (edits and deletes are not paced)."""
-
-    def __init__(self, inner, pacer_for: Callable[[int], Pacer]) -> None:
-        self.inner = inner
-        self._pacer_for = pacer_for
-
-    async def send(self, destination: Destination, content: str, *, username: str, avatar_url: str | None) -> SentMessage:
-        pacer = self._pacer_for(destination.channel_id)
-        while (delay := pacer.delay()) > 0:
-            await asyncio.sleep(delay)
-        pacer.record_send()
-        return await self.inner.send(destination, content, username=username, avatar_url=avatar_url)
-
-    async def edit(self, destination: Destination, webhook_id: int, message_id: int, content: str) -> None:
-        await self.inner.edit(destination, webhook_id, message_id, content)
-
-    async def delete(self, destination: Destination, webhook_id: int, message_id: int) -> None:
-        await self.inner.delete(destination, webhook_id, message_id)
-
-
 class OutboxRelayEngine(RelayEngine):
     def __init__(
         self, store, translator, sender, labels, problems, *, combined_posts: CombinedPosts, optouts: OptOuts,
         relay_days: RelayDays, high_water: HighWaterMarks, late_marker: str, pacing: PacingLimits | None = None,
         clock: Callable[[], float] = time.monotonic, wall_clock_ms: Callable[[], int] = lambda: int(time.time() * 1000),
-        outbox_max_items: int = DEFAULT_MAX_ITEMS, **options,
+        outbox_max_items: int = DEFAULT_MAX_ITEMS, retry_policy: RetryPolicy | None = None, **options,
     ) -> None:
         self.pacing = pacing or PacingLimits()
         self.outbox_max_items = outbox_max_items
@@ -96,7 +77,10 @@ class OutboxRelayEngine(RelayEngine):
         self.wall_clock_ms = wall_clock_ms
         self._pacers: dict[int, Pacer] = {}
         self.outboxes: dict[int, Outbox] = {}
-        super().__init__(store, translator, PacedSender(sender, self.pacer_for), labels, problems, **options)
+        # Discord's global rate limit stops every destination at once.
+        self.global_block = SharedBlock(clock=clock)
+        self.delivery = DeliveringSender(sender, self.pacer_for, self.global_block, policy=retry_policy, wall_clock_ms=wall_clock_ms)
+        super().__init__(store, translator, self.delivery, labels, problems, **options)
         self.combined_posts = combined_posts
         self.optouts = optouts
         self.relay_days = relay_days
@@ -113,7 +97,7 @@ class OutboxRelayEngine(RelayEngine):
     def pacer_for(self, channel_id: int) -> Pacer:
         pacer = self._pacers.get(channel_id)
         if pacer is None:
-            pacer = self._pacers[channel_id] = Pacer(self.pacing, clock=self.clock)
+            pacer = self._pacers[channel_id] = Pacer(self.pacing, clock=self.clock, shared=self.global_block)
         return pacer
 
     def outbox_for(self, channel_id: int) -> Outbox:
@@ -250,6 +234,9 @@ class OutboxRelayEngine(RelayEngine):
     def relay(self, original: OriginalMessage, bridge=None, *, source_channel_id: int | None = None) -> int:
         # Checked here, before anything is prepared: an opted-out message never reaches a provider.
         if self.optouts.is_opted_out(original.author_id):
+            return 0
+        if bridge is None and original.message_id in self._seen:
+            # Already queued (e.g. by a catch-up that read it from history first): never twice.
             return 0
         held = self._held.get(original.channel_id)
         if held is not None and bridge is None:

@@ -59,12 +59,30 @@ class PacingLimits:
         return window.seconds * (1 + self.safety_fraction) + self.safety_seconds
 
 
+class SharedBlock:
+    """A "not before" every pacer obeys: Discord's global rate limit (X-RateLimit-Global) stops
+    every request of the bot, not just one webhook's."""
+
+    def __init__(self, *, clock: Clock = time.monotonic) -> None:
+        self.clock = clock
+        self.until = 0.0
+
+    def block_for(self, seconds: float) -> None:
+        self.until = max(self.until, self.clock() + max(seconds, 0.0))
+
+    def delay(self) -> float:
+        return max(0.0, self.until - self.clock())
+
+
 class Pacer:
     """When the next webhook post to one channel may leave, and how long a backlog would take."""
 
-    def __init__(self, limits: PacingLimits | None = None, *, clock: Clock = time.monotonic) -> None:
+    def __init__(
+        self, limits: PacingLimits | None = None, *, clock: Clock = time.monotonic, shared: SharedBlock | None = None,
+    ) -> None:
         self.limits = limits or PacingLimits()
         self.clock = clock
+        self.shared = shared
         keep = max(self.limits.per_webhook.limit, self.limits.per_channel.limit)
         self._sent: deque[float] = deque(maxlen=keep)
         self._tokens = float(self.limits.burst)
@@ -75,7 +93,7 @@ class Pacer:
         """The time at which the `count`-th post from now may leave (1 = the next post)."""
         sent = list(self._sent)
         tokens, tokens_at = self._tokens, self._tokens_at
-        at = max(self.clock(), self._blocked_until)
+        at = max(self.clock(), self._blocked_until, self.shared.until if self.shared is not None else 0.0)
         for _ in range(max(count, 1)):
             at = self._earliest(at, sent, tokens, tokens_at)
             tokens = min(self._limits.burst, tokens + (at - tokens_at) * self._rate) - 1
@@ -93,7 +111,8 @@ class Pacer:
         self._sent.append(now)
 
     def block_for(self, seconds: float) -> None:
-        """Discord said so (a 429's retry_after, or Remaining 0 with Reset-After): wait that long."""
+        """Discord said so (a 429's retry_after, or Remaining 0 with Reset-After), or a failed post
+        backs off: wait that long."""
         self._blocked_until = max(self._blocked_until, self.clock() + max(seconds, 0.0))
 
     @property

@@ -60,10 +60,29 @@ class CopyGone(DeliveryError):
     """The copy was deleted by someone: nothing to edit or delete."""
 
 
+class TransientDeliveryError(DeliveryError):
+    """Discord or the network failed for now (429 of any scope, 5xx, a dropped socket, a timeout):
+    the call is to be tried again later, never given up.
+
+    `retry_after`: Discord's own "not before" (seconds), when it said one. `is_global`: the whole
+    bot is limited, not this webhook. `uncertain`: the request may have been carried out although
+    no answer came back (a reset or timeout after sending, a 5xx from a proxy), so a post must be
+    looked for before it is sent again."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, is_global: bool = False,
+                 uncertain: bool = False) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.is_global = is_global
+        self.uncertain = uncertain
+
+
 @dataclass(frozen=True, slots=True)
 class SentMessage:
     message_id: int
     webhook_id: int
+    # Discord said this webhook's bucket is empty for this long (X-RateLimit-Remaining: 0).
+    reset_after: float | None = None
 
 
 class Sender(Protocol):
@@ -74,6 +93,11 @@ class Sender(Protocol):
     async def edit(self, destination: Destination, webhook_id: int, message_id: int, content: str) -> None: ...
 
     async def delete(self, destination: Destination, webhook_id: int, message_id: int) -> None: ...
+
+    async def find_posted(self, destination: Destination, content: str, *, after_message_id: int) -> SentMessage | None:
+        """A post of ours with exactly `content`, newer than `after_message_id`, if one exists
+        (after an uncertain failure: was the post carried out although no answer came back?)."""
+        ...
 
 
 class ProblemReporter(Protocol):

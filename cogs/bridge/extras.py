@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import UTC, datetime
 
 import discord
@@ -45,6 +46,8 @@ LANGUAGE_CHOICES = [
 TRANSLATE_PER_MINUTE = 10
 PROBE_PAUSED_EVERY_SECONDS = 60
 FLUSH_COUNTERS_EVERY_SECONDS = 15
+# A gateway gap this long is caught up from history even when Discord resumed the session.
+LONG_DISCONNECT_SECONDS = 60.0
 NEEDED_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, manage_webhooks=True)
 
 
@@ -75,6 +78,8 @@ class BridgeExtras:
         self.translate_limiter = SlidingWindowLimiter(TRANSLATE_PER_MINUTE, 60)
         self.glossary_translator = GlossaryTranslator(bot.translation, self.glossaries)
         self._caught_up = False
+        self._catch_up_lock = asyncio.Lock()
+        self._disconnected_at: float | None = None
         return OutboxRelayEngine(
             store, self.glossary_translator, sender, labels, problems,
             combined_posts=self.combined_posts, optouts=self.optouts, relay_days=self.relay_days,
@@ -147,17 +152,36 @@ class BridgeExtras:
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        if self._caught_up:
-            return
+        """discord.py fires on_ready after every fresh IDENTIFY: at start, and whenever Discord would
+        not resume the session (Invalid Session, a session that timed out). Discord replays nothing
+        then, so every bridged channel catches up from its high-water mark, as after a restart."""
+        first = not self._caught_up
         self._caught_up = True
-        try:
-            await self.refile_channels()
-            relayed = await self.catch_up()
-        except Exception:
-            log.exception("bridge: catch-up after start failed")
-            return
+        self._disconnected_at = None
+        await self._catch_up_logged("the bot was away" if first else "the gateway session was lost")
+
+    @commands.Cog.listener()
+    async def on_disconnect(self) -> None:
+        if self._disconnected_at is None:
+            self._disconnected_at = time.monotonic()
+
+    @commands.Cog.listener()
+    async def on_resumed(self) -> None:
+        """A RESUME replays what was missed; after a long gap catch up anyway (nothing is relayed twice)."""
+        since, self._disconnected_at = self._disconnected_at, None
+        if since is not None and time.monotonic() - since >= LONG_DISCONNECT_SECONDS:
+            await self._catch_up_logged("the gateway was disconnected")
+
+    async def _catch_up_logged(self, why: str) -> None:
+        async with self._catch_up_lock:
+            try:
+                await self.refile_channels()
+                relayed = await self.catch_up()
+            except Exception:
+                log.exception("bridge: catch-up after %s failed", why)
+                return
         if relayed:
-            log.info("bridge: relayed %d messages posted while the bot was away", relayed)
+            log.info("bridge: relayed %d messages posted while %s", relayed, why)
 
     async def refile_channels(self) -> None:
         """Channels a second server added before each was filed under its own server get theirs back."""

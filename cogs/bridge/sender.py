@@ -1,14 +1,35 @@
-"""Posting, editing and deleting copies through one "Qiao bridge" webhook per channel."""
+"""Posting, editing and deleting copies through one "Qiao bridge" webhook per channel.
+
+A webhook call is made once per `send`/`edit`/`delete`, with the answer read here: discord.py's
+webhook adapter retries a 429 or a 5xx five times and then raises, which would hide how long to
+wait and lose the copy. Here every transient answer (429 of any scope, 5xx from Discord or its
+proxies, a dropped socket, a timeout) becomes a `TransientDeliveryError` saying how long Discord
+asked to wait, and the outbox engine keeps the copy queued and retries (bot/bridge/retries.py).
+Finding and creating the webhook and reading history go through discord.py's HTTP client.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
+import aiohttp
 import discord
+import discord.http
 
 from bot.bridge.models import Destination
-from bot.bridge.relay import CopyGone, DeliveryError, DestinationForbidden, DestinationGone, SentMessage
+from bot.bridge.relay import (
+    CopyGone,
+    DeliveryError,
+    DestinationForbidden,
+    DestinationGone,
+    SentMessage,
+    TransientDeliveryError,
+)
+from bot.bridge.retries import DiscordAnswer
 
 log = logging.getLogger(__name__)
 
@@ -17,11 +38,28 @@ UNKNOWN_CHANNEL = 10003
 UNKNOWN_MESSAGE = 10008
 UNKNOWN_WEBHOOK = 10015
 NO_PINGS = discord.AllowedMentions.none()
+# A webhook call that has not answered by then is treated as lost in transit (and looked for).
+CALL_TIMEOUT_SECONDS = 30.0
+# How far back an uncertain post is looked for (one history page).
+FIND_POSTED_LIMIT = 100
+
+T = TypeVar("T")
+
+
+class _Refused(Exception):
+    """A final (non-transient) error answer to a webhook call."""
+
+    def __init__(self, status: int, code: int, message: str) -> None:
+        super().__init__(f"HTTP {status} (code {code}): {message}")
+        self.status = status
+        self.code = code
+        self.message = message
 
 
 class WebhookSender:
-    def __init__(self, bot: discord.Client) -> None:
+    def __init__(self, bot: discord.Client, *, timeout: float = CALL_TIMEOUT_SECONDS) -> None:
         self.bot = bot
+        self.timeout = timeout
         self._webhooks: dict[int, discord.Webhook] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self.own_webhook_ids: set[int] = set()
@@ -32,44 +70,94 @@ class WebhookSender:
     def forget_channel(self, channel_id: int) -> None:
         self._webhooks.pop(channel_id, None)
 
+    # -- the three webhook calls -------------------------------------------------------------
+
     async def send(self, destination: Destination, content: str, *, username: str, avatar_url: str | None) -> SentMessage:
+        payload: dict[str, Any] = {"content": content, "username": username, "allowed_mentions": NO_PINGS.to_dict()}
+        if avatar_url:
+            payload["avatar_url"] = avatar_url
+        params = {"wait": "true", **_thread_param(destination)}
         for attempt in range(2):
             webhook = await self._webhook(destination.webhook_channel_id)
             try:
-                message = await webhook.send(
-                    content, username=username, avatar_url=avatar_url or discord.utils.MISSING,
-                    allowed_mentions=NO_PINGS, wait=True, thread=_thread(destination),
-                )
-            except discord.NotFound as error:
-                if error.code == UNKNOWN_WEBHOOK and attempt == 0:
+                data, answer = await self._call("POST", webhook, "", payload, params)
+            except _Refused as refused:
+                if refused.status == 404 and refused.code == UNKNOWN_WEBHOOK:
                     log.info("bridge webhook was deleted channel=%s: creating a new one", destination.webhook_channel_id)
                     self._webhooks.pop(destination.webhook_channel_id, None)
-                    continue
-                raise _translate_error(error) from error
-            except discord.HTTPException as error:
-                raise _translate_error(error) from error
-            return SentMessage(message.id, webhook.id)
-        raise DeliveryError("webhook vanished twice")
+                    if attempt == 0:
+                        continue
+                    # Deleted again at once: try later rather than drop the copy.
+                    raise TransientDeliveryError("the bridge webhook was deleted twice in a row") from refused
+                raise _delivery_error(refused.status, refused.code, refused.message) from refused
+            return SentMessage(int(data["id"]), webhook.id, answer.reset_after if answer.exhausted else None)
+        raise AssertionError("unreachable")
 
     async def edit(self, destination: Destination, webhook_id: int, message_id: int, content: str) -> None:
         webhook = await self._webhook_by_id(destination.webhook_channel_id, webhook_id)
         if webhook is None:
             raise CopyGone(f"webhook {webhook_id} no longer exists")
+        payload = {"content": content, "allowed_mentions": NO_PINGS.to_dict()}
         try:
-            await webhook.edit_message(message_id, content=content, allowed_mentions=NO_PINGS, thread=_thread(destination))
-        except discord.HTTPException as error:
-            raise _translate_error(error) from error
+            await self._call("PATCH", webhook, f"/messages/{message_id}", payload, _thread_param(destination))
+        except _Refused as refused:
+            raise _delivery_error(refused.status, refused.code, refused.message) from refused
 
     async def delete(self, destination: Destination, webhook_id: int, message_id: int) -> None:
         webhook = await self._webhook_by_id(destination.webhook_channel_id, webhook_id)
+        if webhook is None:
+            # The webhook is gone; with Manage Messages the bot can still remove its copy.
+            await _discord(self.bot.http.delete_message(destination.channel_id, message_id))
+            return
         try:
-            if webhook is not None:
-                await webhook.delete_message(message_id, thread=_thread(destination))
-            else:
-                # The webhook is gone; with Manage Messages the bot can still remove its copy.
-                await self.bot.http.delete_message(destination.channel_id, message_id)
-        except discord.HTTPException as error:
-            raise _translate_error(error) from error
+            await self._call("DELETE", webhook, f"/messages/{message_id}", None, _thread_param(destination))
+        except _Refused as refused:
+            raise _delivery_error(refused.status, refused.code, refused.message) from refused
+
+    async def find_posted(self, destination: Destination, content: str, *, after_message_id: int) -> SentMessage | None:
+        """Our webhook's post of `content` after `after_message_id` in the destination, if any."""
+        try:
+            messages = await _discord(self.bot.http.logs_from(destination.channel_id, FIND_POSTED_LIMIT, after=after_message_id))
+        except DestinationForbidden:
+            # No Read Message History: cannot tell, so post (a rare double beats a loss).
+            return None
+        wanted = content.strip()
+        for message in sorted(messages, key=lambda message: int(message["id"])):
+            webhook_id = int(message.get("webhook_id") or 0)
+            if webhook_id in self.own_webhook_ids and (message.get("content") or "").strip() == wanted:
+                return SentMessage(int(message["id"]), webhook_id)
+        return None
+
+    async def _call(
+        self, method: str, webhook: discord.Webhook, suffix: str, payload: dict[str, Any] | None, params: dict[str, str],
+    ) -> tuple[Any, DiscordAnswer]:
+        url = f"{discord.http.Route.BASE}/webhooks/{webhook.id}/{webhook.token}{suffix}"
+        # Never the URL itself in a message: it holds the webhook's token.
+        what = f"{method} webhook {webhook.id}{suffix}"
+        session: aiohttp.ClientSession = self.bot.session
+        try:
+            async with session.request(
+                method, url, json=payload, params=params or None, headers={"User-Agent": self.bot.http.user_agent},
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
+            ) as response:
+                body = await _read_body(response)
+                answer = DiscordAnswer.of(response.status, response.headers, body)
+        except aiohttp.ClientConnectorError as error:
+            # Never connected: the request certainly did not reach Discord.
+            raise TransientDeliveryError(f"{what}: cannot connect ({error.os_error or error})") from error
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            raise TransientDeliveryError(f"{what}: {type(error).__name__} {error}".rstrip(), uncertain=method == "POST") from error
+        if 200 <= answer.status < 300:
+            return body, answer
+        message, code = _message_and_code(body)
+        if answer.transient:
+            raise TransientDeliveryError(
+                f"{what}: HTTP {answer.status} {message}".rstrip(), retry_after=answer.retry_after, is_global=answer.is_global,
+                uncertain=method == "POST" and answer.status >= 500,
+            )
+        raise _Refused(answer.status, code, message)
+
+    # -- the channel's webhook ------------------------------------------------------------------
 
     async def _webhook(self, channel_id: int) -> discord.Webhook:
         cached = self._webhooks.get(channel_id)
@@ -81,12 +169,9 @@ class WebhookSender:
             if cached is not None:
                 return cached
             channel = await self._channel(channel_id)
-            try:
-                webhook = next((hook for hook in await channel.webhooks() if self._is_ours(hook)), None)
-                if webhook is None:
-                    webhook = await channel.create_webhook(name=WEBHOOK_NAME, reason="Qiao bridge copies")
-            except discord.HTTPException as error:
-                raise _translate_error(error) from error
+            webhook = next((hook for hook in await _discord(channel.webhooks()) if self._is_ours(hook)), None)
+            if webhook is None:
+                webhook = await _discord(channel.create_webhook(name=WEBHOOK_NAME, reason="Qiao bridge copies"))
             self._webhooks[channel_id] = webhook
             self.own_webhook_ids.add(webhook.id)
             return webhook
@@ -96,10 +181,7 @@ class WebhookSender:
         if current.id == webhook_id:
             return current
         channel = await self._channel(channel_id)
-        try:
-            hooks = await channel.webhooks()
-        except discord.HTTPException as error:
-            raise _translate_error(error) from error
+        hooks = await _discord(channel.webhooks())
         return next((hook for hook in hooks if hook.id == webhook_id and hook.token), None)
 
     def _is_ours(self, webhook: discord.Webhook) -> bool:
@@ -109,27 +191,58 @@ class WebhookSender:
     async def _channel(self, channel_id: int) -> discord.TextChannel:
         channel = self.bot.get_channel(channel_id)
         if channel is None:
-            try:
-                channel = await self.bot.fetch_channel(channel_id)
-            except discord.NotFound as error:
-                raise DestinationGone(str(error)) from error
-            except discord.HTTPException as error:
-                raise _translate_error(error) from error
+            channel = await _discord(self.bot.fetch_channel(channel_id))
         if not hasattr(channel, "webhooks"):
             raise DeliveryError(f"channel {channel_id} cannot hold webhooks")
         return channel
 
 
-def _thread(destination: Destination) -> discord.abc.Snowflake:
-    return discord.Object(destination.thread_id) if destination.thread_id else discord.utils.MISSING
+def _thread_param(destination: Destination) -> dict[str, str]:
+    return {"thread_id": str(destination.thread_id)} if destination.thread_id else {}
 
 
-def _translate_error(error: discord.HTTPException) -> DeliveryError:
-    if isinstance(error, discord.Forbidden):
-        return DestinationForbidden(error.text or str(error))
-    if isinstance(error, discord.NotFound):
-        if error.code == UNKNOWN_CHANNEL:
-            return DestinationGone(error.text or str(error))
-        if error.code in (UNKNOWN_MESSAGE, UNKNOWN_WEBHOOK):
-            return CopyGone(error.text or str(error))
-    return DeliveryError(f"HTTP {error.status}: {error.text or error}")
+async def _read_body(response: aiohttp.ClientResponse) -> Any:
+    text = await response.text(encoding="utf-8", errors="replace")
+    if response.content_type == "application/json":
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    return text
+
+
+def _message_and_code(body: Any) -> tuple[str, int]:
+    if isinstance(body, dict):
+        return str(body.get("message", "")), int(body.get("code") or 0)
+    # An HTML page from Cloudflare or nginx, or envoy's plain text: its title line is enough.
+    text = " ".join(str(body or "").split())
+    return text[:120], 0
+
+
+def _delivery_error(status: int, code: int, message: str) -> DeliveryError:
+    text = f"HTTP {status} (code {code}): {message}"
+    if status == 403:
+        return DestinationForbidden(text)
+    if status == 404:
+        if code == UNKNOWN_CHANNEL:
+            return DestinationGone(text)
+        if code in (UNKNOWN_MESSAGE, UNKNOWN_WEBHOOK):
+            return CopyGone(text)
+    return DeliveryError(text)
+
+
+async def _discord(call: Awaitable[T]) -> T:
+    """Await a discord.py REST call, turning its errors into the bridge's delivery errors."""
+    try:
+        return await call
+    except discord.HTTPException as error:
+        status = error.status
+        if status == 429 or status >= 500:
+            headers = error.response.headers if error.response is not None else {}
+            answer = DiscordAnswer.of(status, headers)
+            raise TransientDeliveryError(
+                f"HTTP {status}: {error.text or error}", retry_after=answer.retry_after, is_global=answer.is_global,
+            ) from error
+        raise _delivery_error(status, error.code, error.text or str(error)) from error
+    except (aiohttp.ClientError, OSError, TimeoutError) as error:
+        raise TransientDeliveryError(f"{type(error).__name__} {error}".rstrip()) from error

@@ -127,19 +127,55 @@ def control_routes(double: DiscordDouble) -> list[web.RouteDef]:
     async def faults(request: web.Request) -> web.Response:
         body = await request.json()
         kind = body.get("kind", "fail")
-        if kind == "fail":
-            double.faults.fail(body["route"], status=body.get("status", 500), times=body.get("times", 1))
-        elif kind == "delay":
-            double.faults.delay(body["route"], body["seconds"], times=body.get("times"))
-        else:
-            double.faults.rate_limit(body["route"], retry_after=body.get("retry_after", 0.05),
-                                     times=body.get("times", 1))
+        route, times, for_seconds = body["route"], body.get("times", 1), body.get("for_seconds")
+        try:
+            if kind == "fail":
+                status = body.get("status", 500)
+                double.faults.fail(route, status=tuple(status) if isinstance(status, list) else status, times=times,
+                                   for_seconds=for_seconds, proxy=body.get("proxy", "discord"))
+            elif kind == "delay":
+                double.faults.delay(route, body["seconds"], times=body.get("times"), for_seconds=for_seconds)
+            elif kind == "rate_limit":
+                double.faults.rate_limit(route, retry_after=body.get("retry_after", 0.05), times=times,
+                                         scope=body.get("scope"), is_global=bool(body.get("global")),
+                                         for_seconds=for_seconds)
+            elif kind == "reset":
+                double.faults.reset(route, times=times, for_seconds=for_seconds,
+                                    after_processing=bool(body.get("after_processing")))
+            else:
+                return json_response({"message": f"unknown fault kind {kind!r}"}, 400)
+        except ValueError as error:
+            return json_response({"message": str(error)}, 400)
+        return web.Response(status=204)
+
+    async def list_faults(request: web.Request) -> web.Response:
+        return json_response({"active": double.faults.describe(), "triggered": len(double.faults.triggered)})
+
+    async def clear_faults(request: web.Request) -> web.Response:
+        double.faults.clear()
         return web.Response(status=204)
 
     async def drop(request: web.Request) -> web.Response:
         body = json.loads(await request.text() or "{}")
-        await double.drop_gateway(body.get("code"))
+        await double.drop_gateway(body.get("code"), invalidate=body.get("invalidate"))
         return web.Response(status=204)
+
+    async def gateway_faults(request: web.Request) -> web.Response:
+        """{"refuse_connections": n | null, "status": 503} / {"accept_connections": true} /
+        {"refuse_resume": n} / {"invalid_session": true, "resumable": false}"""
+        body = json.loads(await request.text() or "{}")
+        gateway = double.gateway
+        if "refuse_connections" in body:
+            gateway.refuse_connections(body["refuse_connections"], status=body.get("status", 503))
+        if body.get("accept_connections"):
+            gateway.accept_connections()
+        if "refuse_resume" in body:
+            gateway.refuse_resume(int(body["refuse_resume"]))
+        if body.get("invalid_session"):
+            await gateway.invalid_session(resumable=bool(body.get("resumable")))
+        return json_response({"connects": gateway.connects, "identifies": gateway.identifies,
+                              "resumes": gateway.resumes, "invalid_sessions": gateway.invalid_sessions,
+                              "refused": gateway.refused})
 
     return [
         web.get("/_double/state", state),
@@ -150,5 +186,8 @@ def control_routes(double: DiscordDouble) -> list[web.RouteDef]:
         web.get("/_double/requests", requests),
         web.get("/_double/ratelimits", ratelimits),
         web.post("/_double/faults", faults),
+        web.get("/_double/faults", list_faults),
+        web.delete("/_double/faults", clear_faults),
         web.post("/_double/gateway/drop", drop),
+        web.post("/_double/gateway/faults", gateway_faults),
     ]

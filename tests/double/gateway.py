@@ -109,12 +109,27 @@ class Gateway:
         self.received: list[dict[str, Any]] = []
         self.connects = 0
         self.resumes = 0
+        # Faults (see refuse_connections, refuse_resume, drop, invalidate_sessions).
+        self.identifies = 0
+        self.invalid_sessions = 0
+        self.refused = 0
+        self._refuse_connections: int | None = 0  # None: refuse until accept_connections()
+        self._refuse_status = 503
+        self._refuse_resumes = 0
 
     @property
     def session(self) -> Session | None:
         return next(reversed(self.sessions.values()), None)
 
-    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if self._refuse_connections is None or self._refuse_connections > 0:
+            if self._refuse_connections is not None:
+                self._refuse_connections -= 1
+            self.refused += 1
+            from .faults import proxy_error
+
+            content_type, text = proxy_error(self._refuse_status, "cloudflare")
+            return web.Response(status=self._refuse_status, text=text, content_type=content_type)
         ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
         await ws.prepare(request)
         self.connects += 1
@@ -167,6 +182,7 @@ class Gateway:
         if data.get("token") != self.double.token:
             await conn.ws.close(code=4004, message=b"Authentication failed.")
             return
+        self.identifies += 1
         session = Session(id=secrets.token_hex(16), intents=int(data.get("intents", 0)), identify=data)
         session.connection = conn
         conn.session = session
@@ -196,7 +212,13 @@ class Gateway:
 
     async def _resume(self, conn: Connection, data: dict[str, Any]) -> None:
         session = self.sessions.get(data.get("session_id", ""))
+        if self._refuse_resumes > 0 and session is not None:
+            # Discord will not resume this one (e.g. it timed out): the session and its events are gone.
+            self._refuse_resumes -= 1
+            self.sessions.pop(session.id, None)
+            session = None
         if session is None or data.get("token") != self.double.token:
+            self.invalid_sessions += 1
             await conn.queue.put({"op": INVALID_SESSION, "s": None, "t": None, "d": False})
             return
         self.resumes += 1
@@ -260,8 +282,15 @@ class Gateway:
                 payload = _without_content(data, world.bot_user.id, is_dm=guild_id is None)
             self._send(session, event, payload)
 
-    async def drop(self, code: int | None = None) -> None:
-        """Drop every live connection: no close frame when code is None, else close with that code."""
+    async def drop(self, code: int | None = None, *, invalidate: bool | None = None) -> None:
+        """Drop every live connection: no close frame when code is None (the client sees 1006),
+        else close with that code. The sessions are forgotten (a later RESUME gets Invalid Session
+        and nothing is replayed) when `invalidate`, by default for 4007 (invalid seq) and 4009
+        (session timed out), which Discord sends for sessions it will not resume."""
+        if invalidate is None:
+            invalidate = code in (4007, 4009)
+        if invalidate:
+            self.invalidate_sessions()
         for conn in list(self.connections):
             if code is None:
                 transport = conn.request.transport
@@ -269,6 +298,31 @@ class Gateway:
                     transport.abort()
             else:
                 await conn.ws.close(code=code, message=b"dropped by the double")
+
+    def invalidate_sessions(self) -> None:
+        """Forget every session: events from now on reach no one until the client identifies anew."""
+        self.sessions.clear()
+
+    async def invalid_session(self, *, resumable: bool = False) -> None:
+        """Send op 9 to live connections (d=false: identify anew; the sessions are forgotten)."""
+        if not resumable:
+            self.invalidate_sessions()
+        for conn in list(self.connections):
+            self.invalid_sessions += 1
+            await conn.queue.put({"op": INVALID_SESSION, "s": None, "t": None, "d": resumable})
+
+    def refuse_resume(self, times: int = 1) -> None:
+        """The next `times` RESUMEs of a known session are answered with Invalid Session (d=false)."""
+        self._refuse_resumes = times
+
+    def refuse_connections(self, times: int | None = None, *, status: int = 503) -> None:
+        """Refuse the next `times` websocket upgrades (None: until `accept_connections`) with an
+        HTTP error page from the proxy, as when the gateway is down."""
+        self._refuse_connections = times
+        self._refuse_status = status
+
+    def accept_connections(self) -> None:
+        self._refuse_connections = 0
 
     async def reconnect(self) -> None:
         """Ask clients to reconnect (op 7), as Discord does before maintenance."""

@@ -1,8 +1,7 @@
-"""Discord-like rate limits (fixed windows per bucket) and injected faults."""
+"""Discord-like rate limits (fixed windows per bucket); injected faults are in faults.py."""
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import time
 from dataclasses import dataclass, field
@@ -97,61 +96,5 @@ def _headers(limit: Limit, remaining: int, reset_after: float, key: str, scope: 
     return headers
 
 
-@dataclass
-class Fault:
-    method: str
-    pattern: str
-    kind: str
-    remaining: int | None
-    status: int = 500
-    delay: float = 0.0
-    retry_after: float = 0.0
-    is_global: bool = False
-    body: Any = None
-
-    def matches(self, method: str, template: str, path: str) -> bool:
-        if self.method not in ("*", method):
-            return False
-        return fnmatch.fnmatchcase(template, self.pattern) or fnmatch.fnmatchcase(path, self.pattern)
-
-
-class Faults:
-    """Injected failures. Patterns match the route template ("/channels/{channel_id}/messages")
-    or the concrete path ("/channels/123/messages"), fnmatch-style, without the /api/v10 prefix."""
-
-    def __init__(self) -> None:
-        self.active: list[Fault] = []
-        self.triggered: list[tuple[Fault, str, str]] = []
-
-    def fail(self, route: str, *, status: int = 500, times: int | None = 1, body: Any = None) -> Fault:
-        """The next `times` matching requests answer `status` (None: until cleared). route: "POST /path"."""
-        return self._add(route, "fail", times, status=status, body=body)
-
-    def delay(self, route: str, seconds: float, *, times: int | None = None) -> Fault:
-        return self._add(route, "delay", times, delay=seconds)
-
-    def rate_limit(self, route: str, *, retry_after: float = 0.05, times: int | None = 1,
-                   is_global: bool = False) -> Fault:
-        return self._add(route, "rate_limit", times, status=429, retry_after=retry_after, is_global=is_global)
-
-    def clear(self) -> None:
-        self.active.clear()
-
-    def _add(self, route: str, kind: str, times: int | None, **kwargs: Any) -> Fault:
-        method, _, pattern = route.partition(" ") if " " in route else ("*", "", route)
-        fault = Fault(method.upper(), pattern, kind, times, **kwargs)
-        self.active.append(fault)
-        return fault
-
-    def take(self, method: str, template: str, path: str) -> list[Fault]:
-        hits = []
-        for fault in list(self.active):
-            if not fault.matches(method, template, path):
-                continue
-            hits.append(fault)
-            self.triggered.append((fault, method, path))
-            if fault.remaining is not None:
-                fault.remaining -= 1
-                if fault.remaining <= 0:
-                    self.active.remove(fault)
-        return hits
+# Injected faults live in faults.py; kept importable from here.
+from .faults import Fault, Faults  # noqa: E402,F401

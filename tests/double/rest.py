@@ -16,6 +16,7 @@ from aiohttp import web
 from . import errors as E
 from . import permissions as P
 from .commands import validate_autocomplete, validate_command, validate_commands
+from .faults import proxy_error, rate_limit_body, rate_limit_headers
 from .state import (
     CATEGORY,
     DM,
@@ -59,6 +60,14 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     # discord.py parses JSON only for this exact content type (no charset suffix).
     return web.Response(body=json.dumps(data, ensure_ascii=False).encode(), status=status,
                         content_type=JSON, headers=headers)
+
+
+def _drop_connection(request: web.Request) -> web.Response:
+    """Cut the socket without an answer (a reset mid-request); what is returned is never sent."""
+    transport = request.transport
+    if transport is not None:
+        transport.abort()
+    return web.Response(status=499)
 
 
 def no_auth(handler):
@@ -109,15 +118,29 @@ class Rest:
         return response
 
     async def _answer(self, request: web.Request, handler, template: str, path: str) -> web.StreamResponse:
+        reset_after = False
         for fault in self.double.faults.take(request.method, template, path):
             if fault.kind == "delay":
                 await asyncio.sleep(fault.delay)
             elif fault.kind == "fail":
-                body = fault.body or {"message": f"{fault.status}: Internal Server Error", "code": 0}
-                return json_response(body, fault.status)
+                status = fault.next_status()
+                if fault.body is not None:
+                    return json_response(fault.body, status)
+                content_type, text = proxy_error(status, fault.proxy)
+                return web.Response(status=status, text=text, content_type=content_type)
             elif fault.kind == "rate_limit":
-                return self._too_many(request, path, fault.retry_after, "global" if fault.is_global else "user",
-                                      "injected", is_global=fault.is_global)
+                return self._too_many(request, path, fault.retry_after, fault.scope, "injected",
+                                      is_global=fault.is_global)
+            elif fault.kind == "reset":
+                if not fault.after_processing:
+                    return _drop_connection(request)
+                reset_after = True
+        if reset_after:
+            await self._answer_unfaulted(request, handler, template, path)
+            return _drop_connection(request)
+        return await self._answer_unfaulted(request, handler, template, path)
+
+    async def _answer_unfaulted(self, request: web.Request, handler, template: str, path: str) -> web.StreamResponse:
         target = request.match_info.handler
         if not getattr(target, "no_auth", False):
             if request.headers.get("Authorization") != f"Bot {self.double.token}":
@@ -144,14 +167,9 @@ class Rest:
         if bucket == "injected":
             self.double.ratelimiter.hits.append(RateLimitHit(request.method, path, bucket, scope, retry_after,
                                                              time.time()))
-        headers = dict(headers or {})
-        headers.update({"Retry-After": str(max(1, round(retry_after))), "X-RateLimit-Scope": scope})
-        if is_global:
-            headers["X-RateLimit-Global"] = "true"
-        body = {"message": "You are being rate limited.", "retry_after": round(retry_after, 3), "global": is_global}
-        if is_global:
-            body["code"] = 0
-        return json_response(body, 429, headers)
+            bucket = hashlib.sha1(path.encode()).hexdigest()[:32]
+        headers = {**rate_limit_headers(retry_after, scope, bucket), **(headers or {})}
+        return json_response(rate_limit_body(retry_after, is_global=is_global), 429, headers)
 
     def _buckets(self, request: web.Request, template: str) -> list:
         config = self.double.ratelimiter.config

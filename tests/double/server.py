@@ -465,8 +465,8 @@ class DiscordDouble:
     def rate_limit_hits(self):
         return self.ratelimiter.hits
 
-    async def drop_gateway(self, code: int | None = None) -> None:
-        await self.gateway.drop(code)
+    async def drop_gateway(self, code: int | None = None, *, invalidate: bool | None = None) -> None:
+        await self.gateway.drop(code, invalidate=invalidate)
 
 
 __all__ = ["DiscordDouble", "DM", "TEXT", "CATEGORY", "FORUM", "PUBLIC_THREAD", "PRIVATE_THREAD"]
