@@ -80,6 +80,7 @@ class BridgeExtras:
         self._caught_up = False
         self._catch_up_lock = asyncio.Lock()
         self._disconnected_at: float | None = None
+        self._catch_up_due = False
         return OutboxRelayEngine(
             store, self.glossary_translator, sender, labels, problems,
             combined_posts=self.combined_posts, optouts=self.optouts, relay_days=self.relay_days,
@@ -158,7 +159,17 @@ class BridgeExtras:
         first = not self._caught_up
         self._caught_up = True
         self._disconnected_at = None
+        self._catch_up_due = False
         await self._catch_up_logged("the bot was away" if first else "the gateway session was lost")
+
+    @commands.Cog.listener()
+    async def on_connect(self) -> None:
+        """A fresh session (READY; not a RESUME): hold live messages back until the catch-up has
+        read what was missed, so the gap is relayed first, in order, and the high-water mark does
+        not jump over it."""
+        for member in self.relay.store.all_channels():
+            self.engine.hold(member.channel_id)
+        self._catch_up_due = True
 
     @commands.Cog.listener()
     async def on_disconnect(self) -> None:
@@ -169,7 +180,9 @@ class BridgeExtras:
     async def on_resumed(self) -> None:
         """A RESUME replays what was missed; after a long gap catch up anyway (nothing is relayed twice)."""
         since, self._disconnected_at = self._disconnected_at, None
-        if since is not None and time.monotonic() - since >= LONG_DISCONNECT_SECONDS:
+        due, self._catch_up_due = self._catch_up_due, False
+        # `due`: a READY whose on_ready never came (dropped again before it) left messages held.
+        if due or (since is not None and time.monotonic() - since >= LONG_DISCONNECT_SECONDS):
             await self._catch_up_logged("the gateway was disconnected")
 
     async def _catch_up_logged(self, why: str) -> None:
@@ -194,19 +207,25 @@ class BridgeExtras:
             log.info("bridge: %d channels filed under their own server", refiled)
 
     async def catch_up(self) -> int:
-        window = self.bot.settings.catch_up_window_minutes
-        if window <= 0:
-            return 0
-        linked_at = await self._linked_at()
-        channels = [member for member in self.relay.store.all_channels() if self.bot.get_channel(member.channel_id)]
-        for member in channels:
+        # Every bridged channel is held (live messages wait) until its history was read.
+        members = list(self.relay.store.all_channels())
+        for member in members:
             self.engine.hold(member.channel_id)
         relayed = 0
-        for member in channels:
-            try:
-                relayed += await self._catch_up_channel(member.channel_id, window, linked_at.get(member.channel_id))
-            except discord.HTTPException as error:
-                log.warning("bridge: cannot read history of channel=%s for catch-up: %s", member.channel_id, error)
+        try:
+            window = self.bot.settings.catch_up_window_minutes
+            if window <= 0:
+                return 0
+            linked_at = await self._linked_at()
+            for member in members:
+                if self.bot.get_channel(member.channel_id) is None:
+                    continue
+                try:
+                    relayed += await self._catch_up_channel(member.channel_id, window, linked_at.get(member.channel_id))
+                except discord.HTTPException as error:
+                    log.warning("bridge: cannot read history of channel=%s for catch-up: %s", member.channel_id, error)
+        finally:
+            for member in members:
                 self.engine.release(member.channel_id)
         return relayed
 

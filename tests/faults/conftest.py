@@ -47,7 +47,12 @@ async def post_numbered(harness: Harness, numbers: range, *, per_second: float, 
 
 async def settle(harness: Harness, bot, channel, expected: int, *, timeout: float = 30.0) -> None:
     """Wait until `expected` numbers arrived and the bridge has nothing left to post."""
-    await harness.double.wait_for(lambda: len(numbers_in_copies(harness.double, channel)) >= expected, timeout=timeout)
+    try:
+        await harness.double.wait_for(lambda: len(numbers_in_copies(harness.double, channel)) >= expected, timeout=timeout)
+    except TimeoutError:
+        engine = bot.bridge_relay.engine
+        raise AssertionError(f"only these arrived: {numbers_in_copies(harness.double, channel)}; "
+                             f"held back: {engine._held}, waiting: {engine.pipelines.total_backlog}") from None
     assert await bot.bridge_relay.engine.drain(timeout)
 
 
