@@ -6,7 +6,7 @@ hands the chosen messages to the relay engine in order, marked late.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -61,7 +61,7 @@ class HighWaterMarks:
         self._marks: dict[int, int] = {}
         self._dirty: set[int] = set()
         # Source channel -> {holder: first original not relayed}: the mark stays below every hold.
-        self._holds: dict[int, dict[int, int]] = {}
+        self._holds: dict[int, dict[Hashable, int]] = {}
 
     async def load(self) -> None:
         async with self._db.connect() as connection:
@@ -76,19 +76,24 @@ class HighWaterMarks:
             return below if mark is None else min(mark, below)
         return mark
 
-    def hold_below(self, channel_id: int, holder: int, message_id: int) -> None:
-        """Keep the mark below `message_id` (a copy let go, to be re-read) until `release`."""
+    def hold_below(self, channel_id: int, holder: Hashable, message_id: int) -> None:
+        """Keep the mark below `message_id` (a copy let go to be re-read, or still waiting to be
+        posted) until `release`; a holder's hold stays at the oldest it was given."""
         holds = self._holds.setdefault(channel_id, {})
-        if holder not in holds:
+        if message_id < holds.get(holder, message_id + 1):
             holds[holder] = message_id
             self._dirty.add(channel_id)
 
-    def release(self, channel_id: int, holder: int) -> None:
+    def release(self, channel_id: int, holder: Hashable) -> None:
         holds = self._holds.get(channel_id, {})
         if holds.pop(holder, None) is not None:
             self._dirty.add(channel_id)
         if not holds:
             self._holds.pop(channel_id, None)
+
+    def release_everywhere(self, holder: Hashable) -> None:
+        for channel_id in [channel_id for channel_id, holds in self._holds.items() if holder in holds]:
+            self.release(channel_id, holder)
 
     def advance(self, channel_id: int, message_id: int) -> None:
         if message_id > self._marks.get(channel_id, 0):

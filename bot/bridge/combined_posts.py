@@ -86,9 +86,6 @@ class CombinedPosts:
                 )
             )
 
-    async def relayed_among(self, original_message_ids: list[int]) -> set[int]:
-        return {line.original_message_id for line in await self.lines_of_originals(original_message_ids)}
-
     async def prune(self, older_than_days: int) -> int:
         cutoff = datetime.now(UTC) - timedelta(days=older_than_days)
         async with self._db.begin() as connection:

@@ -107,6 +107,12 @@ class Outbox:
         """How long the oldest waiting copy has waited (0 when nothing waits)."""
         return self.clock() - self._items[0].arrived_at if self._items else 0.0
 
+    def oldest_waiting(self, source_channel_id: int, *, excluding: set[int] = frozenset()) -> int | None:
+        """The oldest original of `source_channel_id` whose copy still waits here (not in `excluding`)."""
+        waiting = [item.message_id for item in self._items
+                   if item.source_channel_id == source_channel_id and item.message_id and item.message_id not in excluding]
+        return min(waiting, default=None)
+
     @property
     def spilling(self) -> bool:
         return bool(self.spilled)

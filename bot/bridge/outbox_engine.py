@@ -264,15 +264,23 @@ class OutboxRelayEngine(RelayEngine):
     def held_ids(self, channel_id: int) -> set[int]:
         return {original.message_id for original in self._held.get(channel_id, [])}
 
-    def relay_late(self, original: OriginalMessage) -> int:
+    def relay_late(self, original: OriginalMessage, *, done_in: set[int] = frozenset()) -> int:
+        """Queue the copies of a message missed while away, marked late, except into the
+        channels in `done_in` (those already have their copy)."""
         if original.message_id in self._seen:
             return 0
         self._remember(original.message_id)
-        self._late.add(original.message_id)
-        queued = super().relay(original) if not self.optouts.is_opted_out(original.author_id) else 0
-        if not queued:
-            self._late.discard(original.message_id)
-        return queued
+        bridge = self.store.bridge_of_cached(original.channel_id)
+        if bridge is None or original.is_empty or self.optouts.is_opted_out(original.author_id):
+            return 0
+        plans = [plan for plan in plan_copies(bridge, original.channel_id, detect_language(original.content))
+                 if plan.channel.channel_id not in done_in]
+        if plans:
+            self._late.add(original.message_id)
+            self.stats.relayed += 1
+        for plan in plans:
+            self._submit_copy(original, plan)
+        return len(plans)
 
     def relay_markers(self) -> list[str]:
         return [*super().relay_markers(), self.late_marker.removeprefix("-# ")]
@@ -328,6 +336,9 @@ class OutboxRelayEngine(RelayEngine):
             # Let go (to be re-read from history), or a live duplicate of a copy re-read already.
             self._late.discard(original.message_id)
             self._done_in_flight(original.message_id)
+            return
+        # Until it is posted, the source's catch-up mark stays below it: a restart re-reads it.
+        self.high_water.hold_below(original.channel_id, _waiting_in(channel_id), original.message_id)
 
     def combined_footer(self, items: list[OutboxItem]) -> str:
         seen: list[str] = []
@@ -395,6 +406,18 @@ class OutboxRelayEngine(RelayEngine):
         self.stats.copies_posted += posts
         self.stats.forbidden.pop(destination.channel_id, None)
         self.relay_days.relayed(guilds, len(items), posts, lags)
+        self._hold_for_waiting(destination.channel_id, items)
+
+    def _hold_for_waiting(self, channel_id: int, done: list[OutboxItem]) -> None:
+        """After `done` left the outbox of `channel_id`, hold each source's mark below its oldest
+        copy still waiting there (or release it)."""
+        outbox = self.outboxes.get(channel_id)
+        finished = {item.message_id for item in done}
+        for source in {item.source_channel_id for item in done}:
+            self.high_water.release(source, _waiting_in(channel_id))
+            oldest = outbox.oldest_waiting(source, excluding=finished) if outbox is not None else None
+            if oldest is not None:
+                self.high_water.hold_below(source, _waiting_in(channel_id), oldest)
 
     async def _failed(self, destination: Destination, error: DeliveryError, items: list[OutboxItem], *, posted: bool) -> None:
         await self._delivery_failed(destination, error)
@@ -406,6 +429,9 @@ class OutboxRelayEngine(RelayEngine):
             outbox = self.outboxes.pop(destination.channel_id, None)
             if outbox is not None:
                 await outbox.drop_all()
+            self.high_water.release_everywhere(_waiting_in(destination.channel_id))
+        else:
+            self._hold_for_waiting(destination.channel_id, items)
         for item in items:
             self._done_in_flight(item.payload.original.message_id)
 
@@ -506,6 +532,11 @@ class OutboxRelayEngine(RelayEngine):
         if label not in parts and (channel is None or channel.show_label):
             parts = " · ".join(part for part in (parts, label) if part)
         return subtext(parts)
+
+
+def _waiting_in(channel_id: int) -> tuple[str, int]:
+    """The high-water holder for copies waiting in the outbox of `channel_id`."""
+    return ("waiting", channel_id)
 
 
 def _without_footer(content: str, footer: str) -> str:

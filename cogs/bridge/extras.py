@@ -237,15 +237,22 @@ class BridgeExtras:
             if self.relay.should_relay(message)
         }
         ids = list(messages)
-        already = {record.original_message_id for record in await self.relay.store.copies_of_many(ids)}
-        already |= await self.combined_posts.relayed_among(ids)
+        # Per original, the channels that already have its copy: a copy that waited for one
+        # destination when the bot stopped is relayed there only.
+        done_in: dict[int, set[int]] = {}
+        for record in await self.relay.store.copies_of_many(ids):
+            done_in.setdefault(record.original_message_id, set()).add(record.copy_channel_id)
+        for line in await self.combined_posts.lines_of_originals(ids):
+            done_in.setdefault(line.original_message_id, set()).add(line.copy_channel_id)
         held = self.engine.held_ids(channel_id) | self.engine.already_queued(set(ids))
         planned = plan_catch_up(
             [Candidate(message.id, message.author.id) for message in messages.values()],
-            after=after, already_relayed=already | held, opted_out=self.optouts.is_opted_out,
+            after=after, already_relayed=held, opted_out=self.optouts.is_opted_out,
         )
         enabled = await self.bot.guild_config.module_enabled(channel.guild.id, "bridge")
-        relayed = sum(1 for message_id in planned if enabled and self.engine.relay_late(snapshot(messages[message_id])))
+        relayed = sum(1 for message_id in planned if enabled and self.engine.relay_late(
+            snapshot(messages[message_id]), done_in=done_in.get(message_id, set()),
+        ))
         self.engine.release(channel_id)
         return relayed
 

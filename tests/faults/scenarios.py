@@ -202,3 +202,40 @@ async def restart_while_waiting(harness, scale: float) -> Outcome:
         await post_numbered(harness, range(40, 45), per_second=3, scale=scale, text="after the restart")
         await settle(harness, bot, 45, timeout=_timeout(scale))
         return counted(harness, "restart while 30 copies wait (429 storm)", range(45), since, scale, bot)
+
+
+async def restart_while_one_destination_waits(harness, scale: float) -> tuple[Outcome, Outcome]:
+    """A bridge of three channels: #chinese takes every copy while a storm holds #chinese-tw's
+    webhook back; the bot restarts; #chinese-tw then gets exactly what it missed, once, in order,
+    and #chinese nothing twice."""
+    import cogs.bridge.cog
+
+    prepare_double(harness, scale)
+    double = harness.double
+    traditional = double.create_channel(harness.guild, "chinese-tw")
+    since = time.time()
+    drain, cogs.bridge.cog.DRAIN_SECONDS = cogs.bridge.cog.DRAIN_SECONDS, 0.5
+    try:
+        async with harness.running() as bot:
+            scale_bot(bot, scale)
+            await harness.link()
+            await harness.link(chinese=traditional)
+            await post_numbered(harness, range(5), per_second=3, scale=scale, text="before")
+            await settle(harness, bot, 5, timeout=_timeout(scale))
+            await double.wait_for(lambda: len(numbers_in_copies(double, traditional)) >= 5, timeout=_timeout(scale))
+            [webhook] = double.webhooks_in(traditional)
+            double.faults.rate_limit(f"POST /webhooks/{webhook.id}/*", retry_after=50 * scale, for_seconds=600 * scale)
+            await post_numbered(harness, range(5, 25), per_second=3, scale=scale, text="waiting")
+            await double.wait_for(lambda: len(numbers_in_copies(double, harness.chinese)) >= 25, timeout=_timeout(scale))
+            assert len(numbers_in_copies(double, traditional)) < 25
+    finally:
+        cogs.bridge.cog.DRAIN_SECONDS = drain
+    double.faults.clear()
+    async with harness.running() as bot:
+        scale_bot(bot, scale)
+        await double.wait_for(lambda: len(numbers_in_copies(double, traditional)) >= 25, timeout=_timeout(scale))
+        assert await bot.bridge_relay.engine.drain(_timeout(scale))
+        simplified = counted(harness, "restart while one of two destinations waits: #chinese", range(25), since, scale, bot)
+        waited = tally("restart while one of two destinations waits: #chinese-tw", range(25),
+                       numbers_in_copies(double, traditional), double.requests, time_scale=scale, since=since)
+        return simplified, Outcome(waited, simplified.delivery, simplified.gateway)
