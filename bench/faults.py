@@ -83,6 +83,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", choices=sorted(SCENARIOS), default=[])
     arguments = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
+    # discord.py logs each refused gateway reconnect with a traceback; the scenarios cause those on purpose.
+    logging.getLogger("discord.client").setLevel(logging.CRITICAL)
     sys.exit(asyncio.run(run(arguments.time_scale, arguments.only)))
 
 

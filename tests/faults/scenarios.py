@@ -134,9 +134,10 @@ async def slow_answers(harness, scale: float, *, delay: float = 3.0, seconds: fl
 
 
 async def lost_session(harness, scale: float, *, code: int | None = None, invalidate: bool | None = True,
-                       label: str = "socket dropped, RESUME answered Invalid Session") -> Outcome:
+                       label: str = "socket dropped, RESUME answered Invalid Session", history_errors: int = 0) -> Outcome:
     """10 messages, then the gateway drops and stays down while 20 more are posted; the session is
-    (or is not, `invalidate=False`) resumable; then 10 more."""
+    (or is not, `invalidate=False`) resumable; then 10 more. `history_errors`: that many history
+    reads answer envoy's 503 when the bot comes back."""
     prepare_double(harness, scale)
     double = harness.double
     async with harness.running() as bot:
@@ -149,6 +150,8 @@ async def lost_session(harness, scale: float, *, code: int | None = None, invali
         double.gateway.refuse_connections()
         await double.drop_gateway(code, invalidate=invalidate)
         await post_numbered(harness, range(10, 30), per_second=20, scale=scale, text="in the gap")
+        if history_errors:
+            double.faults.fail("GET /channels/*/messages", status=503, proxy="envoy", times=history_errors)
         double.gateway.accept_connections()
         await double.wait_for(lambda: double.gateway.identifies > identifies or double.gateway.resumes > resumes, timeout=30)
         await post_numbered(harness, range(30, 40), per_second=3, scale=scale, text="after")
