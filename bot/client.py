@@ -26,6 +26,16 @@ from bot.tree import CatalogueTranslator, QiaoTree
 log = logging.getLogger(__name__)
 
 TRANSLATION_CACHE_MAX_AGE = timedelta(days=30)
+# At shutdown, event handlers already running get this long to finish before the cogs unload:
+# an interaction must be answered within 3 s anyway, and platforms send SIGKILL 30 s after SIGTERM,
+# most of which the bridge's drain may need (handlers waiting on a paused outbox are stopped later).
+HANDLER_DRAIN_SECONDS = 3.0
+HANDLER_CANCEL_SECONDS = 5.0
+# Names discord.py gives the tasks it runs handlers in: events, slash commands, components, modals.
+_HANDLER_TASK_NAMES = (
+    "discord.py: ", "CommandTree-invoker", "discord-ui-view-dispatch-", "discord-ui-view-timeout-",
+    "discord-ui-dynamic-item-", "discord-ui-modal-dispatch-",
+)
 
 DEFAULT_EXTENSIONS: tuple[str, ...] = (
     "cogs.admin",
@@ -69,6 +79,7 @@ class QiaoBot(commands.Bot):
         self.moderator_notices = ModeratorNotices(self)
         self.initial_extensions = tuple(extensions)
         self.accepting_work = True
+        self.handler_drain_seconds = HANDLER_DRAIN_SECONDS
         self.failed_extensions: dict[str, str] = {}
         self._closing = asyncio.Event()
         self._closed = asyncio.Event()
@@ -149,7 +160,8 @@ class QiaoBot(commands.Bot):
         log.info("connected as %s (id=%s) to %d servers", self.user, self.user.id if self.user else "?", len(self.guilds))
 
     async def close(self) -> None:
-        """Stop taking work, let cogs drain in `cog_unload`, then close the gateway and HTTP.
+        """Stop taking work, let handlers already running finish, let cogs drain in `cog_unload`,
+        close the gateway and HTTP; then no handler is left that could still use the database.
         A second caller (a signal during shutdown, `async with` ending) waits for the first to finish."""
         if self._closing.is_set():
             await self._closed.wait()
@@ -158,11 +170,42 @@ class QiaoBot(commands.Bot):
         self.accepting_work = False
         log.info("shutting down: draining in-flight work")
         try:
+            # Handlers still answering an interaction or relaying need the cogs and HTTP: before those go.
+            await self._finish_handlers(self.handler_drain_seconds)
             await super().close()
             await stop_loops(self.prune_translation_cache)
+            # Those that started meanwhile, or overran, end now, while the database they may be in
+            # the middle of using is still open (the caller closes it after this returns).
+            await self._finish_handlers(0)
         finally:
             self._closed.set()
         log.info("gateway and Discord HTTP closed")
+
+    def in_flight_handlers(self) -> set[asyncio.Task]:
+        """Tasks discord.py started for events, commands and components that have not finished.
+
+        discord.py keeps no reference to them and nothing waits for them: left running past
+        shutdown, one would use the database after it closed, or be cancelled at exit in the
+        middle of returning its connection, which then escapes the pool."""
+        current = asyncio.current_task()
+        return {
+            task for task in asyncio.all_tasks()
+            if task is not current and not task.done() and task.get_name().startswith(_HANDLER_TASK_NAMES)
+        }
+
+    async def _finish_handlers(self, timeout: float) -> None:
+        pending = self.in_flight_handlers()
+        if not pending:
+            return
+        if timeout > 0:
+            _done, pending = await asyncio.wait(pending, timeout=timeout)
+        if pending:
+            log.warning("shutting down: stopping %d event handlers still running: %s", len(pending),
+                        ", ".join(sorted(task.get_name() for task in pending)))
+            for task in pending:
+                task.cancel()
+            # Cancelled handlers still return their connections on the way out: wait for that.
+            await asyncio.wait(pending, timeout=HANDLER_CANCEL_SECONDS)
 
     @tasks.loop(hours=6)
     async def prune_translation_cache(self) -> None:

@@ -298,10 +298,16 @@ class TranslationService:
         task.add_done_callback(self._background.discard)
 
     async def drain(self) -> None:
-        """Wait for in-flight translations and cache writes, then write usage (used by tests and close)."""
-        while self._flights or self._background:
-            await asyncio.gather(*self._flights.values(), *self._background, return_exceptions=True)
+        """Wait for in-flight translations, cache lookups and writes, then write usage (used by tests and close)."""
+        while self._flights or self._background or self._reading():
+            reader = [self._reader] if self._reading() else []
+            await asyncio.gather(*self._flights.values(), *self._background, *reader, return_exceptions=True)
         await self.flush_usage()
+
+    def _reading(self) -> bool:
+        # The cache reader outlives a cancelled caller (others may share its lookups): the
+        # database must not close under it.
+        return self._reader is not None and not self._reader.done()
 
     async def aclose(self) -> None:
         """Finish pending writes and stop background work. The session is the caller's to close."""
