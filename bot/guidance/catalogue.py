@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import opencc
+from bot.chinese_scripts import to_traditional
 
 __all__ = [
     "DEFAULT_CATALOGUE_PATH",
@@ -43,13 +43,6 @@ SEVERITIES = ("high", "medium", "low")
 TERM_KINDS = ("en", "zh_hans", "zh_hant", "pinyin", "evasions")
 
 
-@functools.cache
-def _s2twp() -> opencc.OpenCC:
-    """Built on the first Traditional text: s2twp's dictionaries take ~40 MB (OpenCC shares them
-    between converters of one process, so other modules' s2twp costs nothing more)."""
-    return opencc.OpenCC("s2twp")
-
-
 # Words s2twp leaves in mainland usage or turns into the wrong Taiwan word for these texts:
 # posts and accounts as Taiwanese write them (帖子/賬號 are mainland), and 支持 (support a cause,
 # not 支援 "technical support"), 文件 (leaked documents, not 檔案 "computer files") and 屏蔽 kept.
@@ -66,10 +59,10 @@ def to_taiwan_traditional(text: str) -> str:
     parts: list[str] = []
     start = 0
     for match in _TAIWAN_WORD.finditer(text):
-        parts.append(_s2twp().convert(text[start:match.start()]))
+        parts.append(to_traditional(text[start:match.start()]))
         parts.append(TAIWAN_WORDS[match.group()])
         start = match.end()
-    parts.append(_s2twp().convert(text[start:]))
+    parts.append(to_traditional(text[start:]))
     return "".join(parts)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _URL = re.compile(r"^https?://\S+$")

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ahocorasick
-import opencc
 
+from bot.chinese_scripts import to_simplified
 from bot.guidance.catalogue import Catalogue, Entry
 
 __all__ = [
@@ -28,7 +28,6 @@ __all__ = [
     "normalise_with_offsets",
 ]
 
-_T2S = opencc.OpenCC("t2s")
 
 _ZERO_WIDTH = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
 
@@ -69,7 +68,7 @@ def _fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
-    return _T2S.convert(text)
+    return to_simplified(text)
 
 
 def _collapse_separators(text: str) -> str:
@@ -100,9 +99,9 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
         pieces.append(folded)
         origins.extend([index] * len(folded))
     folded_text = "".join(pieces)
-    simplified = _T2S.convert(folded_text)
+    simplified = to_simplified(folded_text)
     if len(simplified) != len(folded_text):
-        simplified = "".join(_T2S.convert(c) if len(_T2S.convert(c)) == 1 else c for c in folded_text)
+        simplified = "".join(to_simplified(c) if len(to_simplified(c)) == 1 else c for c in folded_text)
 
     kept_chars: list[str] = []
     kept_origins: list[int] = []

@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ahocorasick
-import opencc
 
-from bot.translation.languages import to_simplified, to_traditional
+from bot.chinese_scripts import TRADITIONAL_FORMS_T2S_KEEPS, is_traditional, to_simplified, to_traditional
 
 DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parents[2] / "locale" / "data" / "slang.json"
 MAX_NOTES_PER_MESSAGE = 3
@@ -36,7 +35,6 @@ _MASKED = re.compile(r"https?://\S+|<[@#:a!&]?[^>\s]*>|`[^`]*`")
 _SENTENCE_PUNCTUATION = set(",.!?~;:，。！？～；：、…")
 # A number right after one of these is a quantity or a score (是88, 考了88, 第88), not slang.
 _NUMBER_TAKERS = set("是了到有考共第价号分元块为约近超过打得等前后个")
-_CHARACTER_TO_TRADITIONAL = opencc.OpenCC("s2t")  # character by character, also 卷 -> 捲
 
 
 def _is_han(character: str) -> bool:
@@ -163,24 +161,51 @@ def load_entries(path: Path | None = None) -> list[SlangEntry]:
 
 @dataclass(slots=True)
 class SlangMatcher:
+    """Finds the catalogue's terms in a message.
+
+    Terms are matched as written and in Simplified; their Traditional forms (whole-phrase s2twp/s2t
+    and per-character mixes) go into a second automaton built the first time a message has
+    Traditional text (t2s changes it), so a bot that never meets Traditional text never loads
+    OpenCC's Simplified -> Traditional dictionaries (~42 MB)."""
+
     entries: Sequence[SlangEntry]
     _automaton: ahocorasick.Automaton = field(init=False)
+    _with_traditional: ahocorasick.Automaton | None = field(init=False, default=None)
+    # Characters of Traditional forms that t2s keeps (躺著也中枪): text holding one needs the
+    # second automaton although it does not look Traditional.
+    _kept_forms: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
+        self._automaton = self._build(traditional=False)
+        self._kept_forms = frozenset(
+            TRADITIONAL_FORMS_T2S_KEEPS[character] for entry in self.entries for term in entry.terms
+            for character in term if character in TRADITIONAL_FORMS_T2S_KEEPS)
+
+    def _build(self, *, traditional: bool) -> ahocorasick.Automaton:
         automaton = ahocorasick.Automaton()
         owners: dict[str, str] = {}
         for index, entry in enumerate(self.entries):
             for term in entry.terms:
                 forms = {fold(term)}
                 if any(_is_han(character) for character in term):
-                    forms |= {fold(variant) for variant in _script_variants(term)}
+                    variants = _script_variants(term) if traditional else {term, to_simplified(term)}
+                    forms |= {fold(variant) for variant in variants}
                 for form in forms:
                     if form in owners and owners[form] != entry.id:
+                        if traditional:  # the catalogue's own forms were checked at load; keep the first
+                            continue
                         raise CatalogueError(f"slang term {term!r} is in both {owners[form]!r} and {entry.id!r}")
                     owners[form] = entry.id
                     automaton.add_word(form, (index, len(form)))
         automaton.make_automaton()
-        self._automaton = automaton
+        return automaton
+
+    def _automaton_for(self, folded: str) -> ahocorasick.Automaton:
+        if folded.isascii() or not (is_traditional(folded) or not self._kept_forms.isdisjoint(folded)):
+            return self._automaton
+        if self._with_traditional is None:
+            self._with_traditional = self._build(traditional=True)
+        return self._with_traditional
 
     @classmethod
     def load(cls, path: Path | None = None) -> SlangMatcher:
@@ -194,7 +219,7 @@ class SlangMatcher:
         if "`" in folded or "://" in folded or "<" in folded:
             folded = _MASKED.sub(lambda match: " " * len(match.group()), folded)
         candidates: list[tuple[int, int, int]] = []
-        for end_index, (index, length) in self._automaton.iter(folded):
+        for end_index, (index, length) in self._automaton_for(folded).iter(folded):
             start, end = end_index - length + 1, end_index + 1
             if _whole_word(folded, start, end):
                 candidates.append((start, end, index))
@@ -220,7 +245,7 @@ def _script_variants(term: str, limit: int = 64) -> set[str]:
     """How a Simplified term may be written in Traditional: whole-phrase conversions plus every
     mix of per-character forms (內卷 and 內捲 are both written), at most `limit` of them."""
     variants = {term, to_traditional(term), to_simplified(term)}
-    choices = [{character, to_traditional(character), _CHARACTER_TO_TRADITIONAL.convert(character)} for character in term]
+    choices = [{character, to_traditional(character), to_traditional(character, taiwan=False)} for character in term]
     mixes = [""]
     for options in choices:
         mixes = [prefix + option for prefix in mixes for option in sorted(options)]

@@ -27,8 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-import opencc
-
+from bot.chinese_scripts import is_traditional, to_simplified, to_traditional  # noqa: F401 (re-exported)
 from bot.pipeline._wordlists import (
     CHAT_MARKERS,
     CHAT_WORDS,
@@ -133,29 +132,6 @@ _FOREIGN_WORDS: frozenset[str] = frozenset(
     for word in words.split()
     if len(word) > 1 and word not in _ENGLISH_WORDS and word not in SHARED_PARTICLES
 )
-
-# t2s (~2.5 MB) answers "is this Traditional?" for every Chinese message; the Simplified ->
-# Traditional dictionaries take ~40 MB more, so those converters are built only when asked for.
-_to_simplified = opencc.OpenCC("t2s")
-
-
-@functools.cache
-def _converter(config: str) -> opencc.OpenCC:
-    return opencc.OpenCC(config)
-
-
-def to_simplified(text: str) -> str:
-    return _to_simplified.convert(text)
-
-
-def to_traditional(text: str, *, taiwan: bool = True) -> str:
-    """Simplified → Traditional; ``taiwan=True`` also uses Taiwan's vocabulary (s2twp)."""
-    return _converter("s2twp" if taiwan else "s2t").convert(text)
-
-
-def is_traditional(text: str) -> bool:
-    return _to_simplified.convert(text) != text
-
 
 def detect_language(text: str) -> Detection:
     if _STRUCTURE_HINT.search(text):

@@ -6,24 +6,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-import opencc
-
+from bot.chinese_scripts import to_simplified, to_traditional
 from bot.topics.models import Topic
 
 MAX_NAME_LENGTH = 60
 MAX_CHANNEL_NAME = 100
 
-_TO_SIMPLIFIED = opencc.OpenCC("t2s")
-_TO_TRADITIONAL = opencc.OpenCC("s2twp")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def to_simplified(text: str) -> str:
-    return _TO_SIMPLIFIED.convert(text)
-
-
-def to_traditional(text: str) -> str:
-    return _TO_TRADITIONAL.convert(text)
 
 
 def slugify(text: str) -> str:

@@ -10,10 +10,9 @@ would give character-by-character output that Taiwanese readers find odd.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Final, Literal, get_args
 
-import opencc
+from bot.chinese_scripts import to_simplified, to_traditional
 
 TargetLang = Literal["en", "zh-Hans", "zh-Hant"]
 SourceLang = Literal["auto", "en", "zh", "zh-Hans", "zh-Hant"]
@@ -21,19 +20,6 @@ SourceLang = Literal["auto", "en", "zh", "zh-Hans", "zh-Hant"]
 TARGET_LANGS: Final[frozenset[str]] = frozenset(get_args(TargetLang))
 SOURCE_LANGS: Final[frozenset[str]] = frozenset(get_args(SourceLang))
 CHINESE: Final[frozenset[str]] = frozenset({"zh", "zh-Hans", "zh-Hant"})
-
-
-@cache
-def _converter(config: str) -> opencc.OpenCC:
-    return opencc.OpenCC(config)
-
-
-def to_simplified(text: str) -> str:
-    return _converter("t2s").convert(text)
-
-
-def to_traditional(text: str) -> str:
-    return _converter("s2twp").convert(text)
 
 
 def looks_simplified_only(text: str) -> bool:

@@ -133,3 +133,17 @@ def test_a_term_claimed_by_two_entries_is_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps({"schema": 1, "entries": [{"id": "one", **entry}, {"id": "one", **entry, "terms": ["abc"]}]}))
     with pytest.raises(CatalogueError, match="twice"):
         load_entries(path)
+
+
+def test_traditional_forms_match_and_simplified_text_never_needs_them() -> None:
+    matcher = SlangMatcher.load()
+    assert [hit.entry.id for hit in matcher.find("这次考试真的好内卷")] == [hit.entry.id for hit in matcher.find("這次考試真的好內捲")]
+    assert matcher.find("這次考試真的好內捲") and matcher.find("大家都內卷")  # whole phrase and a per-character mix
+    assert matcher.find("我就躺著也中枪")  # 著 does not look Traditional to t2s
+    # Traditional forms live in a second automaton, consulted only for text that t2s changes or
+    # that holds a Traditional form t2s keeps: every form that is only there must be such text,
+    # or a message holding it would go unmatched.
+    plain = {form for form, _ in matcher._build(traditional=False).items()}
+    with_traditional = {form for form, _ in matcher._build(traditional=True).items()}
+    assert plain < with_traditional
+    assert all(matcher._automaton_for(form) is matcher._with_traditional for form in with_traditional - plain)
