@@ -208,14 +208,14 @@ def test_detection_never_loads_langdetect() -> None:
 
 def test_the_traditional_converters_are_built_only_when_asked_for() -> None:
     code = (
-        "import bot.pipeline.detect as detect\n"
+        "import bot.pipeline.detect as detect, bot.chinese_scripts as scripts\n"
         "detect.detect_language('我們明天見')\n"
-        "print(detect._converter.cache_info().currsize)\n"
+        "print(','.join(sorted(scripts._converters)))\n"
         "detect.to_traditional('软件')\n"
-        "print(detect._converter.cache_info().currsize)"
+        "print(','.join(sorted(scripts._converters)))"
     )
     output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert output.stdout.split() == ["0", "1"]
+    assert output.stdout.split() == ["t2s", "s2twp,t2s"]
 
 
 @pytest.mark.parametrize("split", ["sms-dev", "sms-heldout"])
