@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
+import pytest
+
 from bot.bridge.combined_posts import CombinedPostLine
-from bot.bridge.fill_ins import StoredFillIns
+from bot.bridge.fill_ins import FillInLoop, FillInPass, StoredFillIns
 from bot.bridge.models import CopyRecord, OriginalMessage
 
 
@@ -114,3 +117,59 @@ async def test_catching_up_stops_while_providers_fail_and_resumes_where_it_stopp
     engine.providers_up = True
     await fill_ins.run_until_caught_up()
     assert engine.filled == [1, 2, 3, 4, 5]
+
+
+class CountingFillIns:
+    """StoredFillIns stand-in: counts passes; providers fail while `down`."""
+
+    def __init__(self) -> None:
+        self.passes = 0
+        self.down = False
+        self.passed = asyncio.Event()
+
+    async def run_until_caught_up(self) -> FillInPass:
+        self.passes += 1
+        self.passed.set()
+        return FillInPass(providers_down=self.down)
+
+
+async def next_pass(fill_ins: CountingFillIns, timeout: float = 2.0) -> None:
+    fill_ins.passed.clear()
+    async with asyncio.timeout(timeout):
+        await fill_ins.passed.wait()
+
+
+async def test_the_loop_passes_soon_after_a_copy_goes_out_untranslated_then_backs_off_while_providers_fail() -> None:
+    fill_ins = CountingFillIns()
+    loop = FillInLoop(fill_ins, interval=3600, retry_delays=(0.05, 0.1, 3600))
+    task = asyncio.create_task(loop.run())
+    try:
+        await next_pass(fill_ins)  # the first pass, at start
+        fill_ins.down = True
+        loop.copies_left_untranslated()
+        await next_pass(fill_ins)  # after the first back-off delay, not the hour
+        await next_pass(fill_ins)  # providers still down: the back-off delays again, from the first
+        await next_pass(fill_ins)  # the second
+        with pytest.raises(TimeoutError):
+            await next_pass(fill_ins, timeout=0.3)  # the third delay is an hour
+        loop.copies_left_untranslated()  # already retrying: changes nothing
+        with pytest.raises(TimeoutError):
+            await next_pass(fill_ins, timeout=0.3)
+        fill_ins.down = False
+        loop.translations_work_again()
+        await next_pass(fill_ins)  # at once
+        assert fill_ins.passes == 5
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_the_loop_stops_when_cancelled_even_as_it_is_woken() -> None:
+    fill_ins = CountingFillIns()
+    loop = FillInLoop(fill_ins, interval=3600)
+    task = asyncio.create_task(loop.run())
+    await next_pass(fill_ins)
+    loop.copies_left_untranslated()
+    task.cancel()
+    await asyncio.wait_for(asyncio.gather(task, return_exceptions=True), 2)
+    assert task.cancelled()
