@@ -71,15 +71,17 @@ class GuildConfig:
 
     async def _load_modules(self, guild_id: int) -> dict[str, bool]:
         states = dict.fromkeys(MODULES, True)
-        async with self._db.connect() as connection:
-            rows = await connection.execute(
-                sa.select(guild_modules.c.module, guild_modules.c.enabled).where(
-                    guild_modules.c.guild_id == guild_id
-                )
-            )
-            for module, enabled in rows:
-                if module in states:
-                    states[module] = bool(enabled)
+
+        async def read() -> list:
+            async with self._db.connect() as connection:
+                return (await connection.execute(
+                    sa.select(guild_modules.c.module, guild_modules.c.enabled).where(guild_modules.c.guild_id == guild_id)
+                )).all()
+
+        # Messages wait for an unavailable database rather than being dropped (read once per server).
+        for module, enabled in await self._db.retrying(read, doing="reading a server's modules"):
+            if module in states:
+                states[module] = bool(enabled)
         self._modules.setdefault(guild_id, states)
         return self._modules[guild_id]
 

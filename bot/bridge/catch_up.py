@@ -104,6 +104,13 @@ class HighWaterMarks:
         dirty, self._dirty = self._dirty, set()
         if not dirty:
             return
+        try:
+            await self._write(dirty)
+        except BaseException:
+            self._dirty |= dirty  # written with the next flush
+            raise
+
+    async def _write(self, dirty: set[int]) -> None:
         async with self._db.begin() as connection:
             for channel_id in sorted(dirty):
                 mark = self.get(channel_id)

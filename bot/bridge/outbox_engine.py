@@ -39,6 +39,7 @@ from bot.bridge.relay import (
 from bot.bridge.relay_days import RelayDays
 from bot.bridge.retries import RetryPolicy
 from bot.pipeline.detect import detect_language
+from bot.storage.outages import describe, is_transient
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +224,13 @@ class OutboxRelayEngine(RelayEngine):
         for outbox in self.outboxes.values():
             await outbox.close()
         await super().close()
-        await self.flush_counters()
+        await self.combined_posts.close()
+        try:
+            await self.flush_counters()
+        except Exception as error:
+            if not is_transient(error):
+                raise
+            log.warning("bridge: relay counters and catch-up marks not written at shutdown: %s", describe(error))
 
     async def flush_counters(self) -> None:
         await self.relay_days.flush()

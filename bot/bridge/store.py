@@ -12,12 +12,7 @@ import sqlalchemy as sa
 from bot.bridge.models import Bridge, BridgeChannel, BridgeKind, ChannelLanguage, CopyRecord, Script
 from bot.bridge.tables import bridge_channels, bridges, relayed_messages
 from bot.storage import Database
-
-
-WRITE_DELAY = 0.05
-
-
-COPY_ROWS_PER_TRANSACTION = 500
+from bot.storage.buffer import WriteBuffer
 
 
 class BridgeStore:
@@ -28,9 +23,7 @@ class BridgeStore:
         self._loaded = False
         self._lock = asyncio.Lock()
         # Copy records are written in batches: one transaction per message would cap relays/s.
-        self._unwritten: list[CopyRecord] = []
-        self._flusher: asyncio.Task[None] | None = None
-        self._flush_lock = asyncio.Lock()
+        self._writes: WriteBuffer[CopyRecord] = WriteBuffer(db, self._insert_copies, doing="writing the copy map")
 
     # -- bridges -------------------------------------------------------------------------------
 
@@ -198,129 +191,119 @@ class BridgeStore:
     # -- original <-> copy map -------------------------------------------------------------
 
     async def record_copies(self, records: list[CopyRecord]) -> None:
-        """Remember copies; written within `WRITE_DELAY` seconds, and before any map lookup."""
-        if not records:
-            return
-        self._unwritten.extend(records)
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush_soon(), name="bridge-copy-map-writer")
-
-    async def _flush_soon(self) -> None:
-        await asyncio.sleep(WRITE_DELAY)
-        await self.flush()
+        """Remember copies; written within moments (kept and retried while the database is
+        unavailable), and before any map lookup."""
+        self._writes.add(records)
 
     async def flush(self) -> None:
-        async with self._flush_lock:
-            if not self._unwritten:
-                return
-            batch, self._unwritten = self._unwritten, []
-            now = datetime.now(UTC)
-            # One short transaction per chunk: SQLite has one writer, and a surge's backlog in one
-            # transaction would hold its lock long enough for other writers to time out.
-            for start in range(0, len(batch), COPY_ROWS_PER_TRANSACTION):
-                chunk = batch[start : start + COPY_ROWS_PER_TRANSACTION]
-                async with self._db.begin() as connection:
-                    await connection.execute(
-                        sa.insert(relayed_messages), [dict(_record_values(record), created_at=now) for record in chunk]
-                    )
+        await self._writes.flush()
 
     async def close(self) -> None:
-        if self._flusher is not None and not self._flusher.done():
-            self._flusher.cancel()
-            await asyncio.gather(self._flusher, return_exceptions=True)
+        await self._writes.close()
+
+    async def _insert_copies(self, connection, records: list[CopyRecord]) -> None:
+        now = datetime.now(UTC)
+        # Repeatable: a retry after a commit whose answer was lost finds its rows there.
+        await connection.execute(
+            self._db.insert_new(relayed_messages, ["copy_message_id"]),
+            [dict(_record_values(record), created_at=now) for record in records],
+        )
+
+    async def _read(self, statement, doing: str) -> list:
+        """Rows of `statement`, after the pending copies are written; waits out an unavailable database."""
         await self.flush()
 
-    async def copies_of(self, original_message_id: int) -> list[CopyRecord]:
+        async def read() -> list:
+            async with self._db.connect() as connection:
+                return (await connection.execute(statement)).all()
+
+        return await self._db.retrying(read, doing=doing)
+
+    async def _write(self, doing: str, *statements):
+        """Run `statements` (each a tuple of execute() arguments) in one transaction, after the
+        pending copies are written, repeated while the database is unavailable; returns the last result."""
         await self.flush()
-        async with self._db.connect() as connection:
-            rows = await connection.execute(
-                sa.select(relayed_messages)
-                .where(relayed_messages.c.original_message_id == original_message_id)
-                .order_by(relayed_messages.c.copy_channel_id, relayed_messages.c.part)
-            )
-            return [_record_from_row(row) for row in rows]
+
+        async def write():
+            result = None
+            async with self._db.begin() as connection:
+                for arguments in statements:
+                    result = await connection.execute(*arguments)
+            return result
+
+        return await self._db.retrying(write, doing=doing)
+
+    async def copies_of(self, original_message_id: int) -> list[CopyRecord]:
+        rows = await self._read(
+            sa.select(relayed_messages)
+            .where(relayed_messages.c.original_message_id == original_message_id)
+            .order_by(relayed_messages.c.copy_channel_id, relayed_messages.c.part),
+            "reading the copy map",
+        )
+        return [_record_from_row(row) for row in rows]
 
     async def copies_of_many(self, original_message_ids: list[int]) -> list[CopyRecord]:
         if not original_message_ids:
             return []
-        await self.flush()
-        async with self._db.connect() as connection:
-            rows = await connection.execute(
-                sa.select(relayed_messages)
-                .where(relayed_messages.c.original_message_id.in_(original_message_ids))
-                .order_by(relayed_messages.c.copy_channel_id, relayed_messages.c.part)
-            )
-            return [_record_from_row(row) for row in rows]
+        rows = await self._read(
+            sa.select(relayed_messages)
+            .where(relayed_messages.c.original_message_id.in_(original_message_ids))
+            .order_by(relayed_messages.c.copy_channel_id, relayed_messages.c.part),
+            "reading the copy map",
+        )
+        return [_record_from_row(row) for row in rows]
 
     async def untranslated_copies(self, *, since: datetime, after_original_id: int, limit: int) -> list[CopyRecord]:
         """Copies still showing their original untranslated, by original id after `after_original_id`."""
-        await self.flush()
-        async with self._db.connect() as connection:
-            rows = await connection.execute(
-                sa.select(relayed_messages)
-                .where(
-                    relayed_messages.c.needs_translation.is_(True), relayed_messages.c.created_at >= since,
-                    relayed_messages.c.original_message_id > after_original_id,
-                )
-                .order_by(relayed_messages.c.original_message_id, relayed_messages.c.copy_channel_id, relayed_messages.c.part)
-                .limit(limit)
+        rows = await self._read(
+            sa.select(relayed_messages)
+            .where(
+                relayed_messages.c.needs_translation.is_(True), relayed_messages.c.created_at >= since,
+                relayed_messages.c.original_message_id > after_original_id,
             )
-            return [_record_from_row(row) for row in rows]
+            .order_by(relayed_messages.c.original_message_id, relayed_messages.c.copy_channel_id, relayed_messages.c.part)
+            .limit(limit),
+            "reading the copy map",
+        )
+        return [_record_from_row(row) for row in rows]
 
     async def copy(self, copy_message_id: int) -> CopyRecord | None:
-        await self.flush()
-        async with self._db.connect() as connection:
-            row = (
-                await connection.execute(
-                    sa.select(relayed_messages).where(relayed_messages.c.copy_message_id == copy_message_id)
-                )
-            ).first()
-        return _record_from_row(row) if row else None
+        rows = await self._read(
+            sa.select(relayed_messages).where(relayed_messages.c.copy_message_id == copy_message_id), "reading the copy map"
+        )
+        return _record_from_row(rows[0]) if rows else None
 
     async def replace_copies(self, original_message_id: int, copy_channel_id: int, records: list[CopyRecord]) -> None:
         """After an edit: the copies in one channel are now exactly `records`."""
-        await self.flush()
         now = datetime.now(UTC)
-        async with self._db.begin() as connection:
-            await connection.execute(
-                sa.delete(relayed_messages).where(
-                    relayed_messages.c.original_message_id == original_message_id,
-                    relayed_messages.c.copy_channel_id == copy_channel_id,
-                )
-            )
-            if records:
-                await connection.execute(
-                    sa.insert(relayed_messages), [dict(_record_values(r), created_at=now) for r in records]
-                )
+        statements = [(sa.delete(relayed_messages).where(
+            relayed_messages.c.original_message_id == original_message_id,
+            relayed_messages.c.copy_channel_id == copy_channel_id,
+        ),)]
+        if records:
+            statements.append((sa.insert(relayed_messages), [dict(_record_values(r), created_at=now) for r in records]))
+        await self._write("updating the copy map", *statements)
 
     async def forget_originals(self, original_message_ids: list[int]) -> None:
         if not original_message_ids:
             return
-        await self.flush()
-        async with self._db.begin() as connection:
-            await connection.execute(
-                sa.delete(relayed_messages).where(relayed_messages.c.original_message_id.in_(original_message_ids))
-            )
+        await self._write("updating the copy map", (
+            sa.delete(relayed_messages).where(relayed_messages.c.original_message_id.in_(original_message_ids)),
+        ))
 
     async def forget_copies(self, copy_message_ids: list[int]) -> None:
         if not copy_message_ids:
             return
-        await self.flush()
-        async with self._db.begin() as connection:
-            await connection.execute(
-                sa.delete(relayed_messages).where(relayed_messages.c.copy_message_id.in_(copy_message_ids))
-            )
+        await self._write("updating the copy map", (
+            sa.delete(relayed_messages).where(relayed_messages.c.copy_message_id.in_(copy_message_ids)),
+        ))
 
     async def forget_channel_copies(self, channel_id: int) -> None:
-        await self.flush()
-        async with self._db.begin() as connection:
-            await connection.execute(sa.delete(relayed_messages).where(relayed_messages.c.copy_channel_id == channel_id))
+        await self._write("updating the copy map", (sa.delete(relayed_messages).where(relayed_messages.c.copy_channel_id == channel_id),))
 
     async def prune(self, older_than_days: int, *, now: datetime | None = None) -> int:
-        await self.flush()
         cutoff = (now or datetime.now(UTC)) - timedelta(days=older_than_days)
-        async with self._db.begin() as connection:
-            result = await connection.execute(sa.delete(relayed_messages).where(relayed_messages.c.created_at < cutoff))
+        result = await self._write("pruning the copy map", (sa.delete(relayed_messages).where(relayed_messages.c.created_at < cutoff),))
         return result.rowcount or 0
 
 

@@ -10,9 +10,10 @@ import asyncio
 import logging
 import os
 import socket
-from collections.abc import AsyncIterator, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
@@ -22,11 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from bot.errors import StartupError
 from bot.storage import migrations
+from bot.storage.outages import OutageLog, is_transient
 from bot.storage.schema import metadata, schema_version
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Database", "DatabaseUnavailable", "metadata"]
+__all__ = ["Database", "DatabaseStillUnavailable", "DatabaseUnavailable", "metadata"]
 
 # asyncpg waits 60 s for a server that accepts the connection but never answers; a start-up that
 # hangs that long looks dead. Pool connections opened later get the same bound.
@@ -37,6 +39,15 @@ class DatabaseUnavailable(StartupError):
     """DATABASE_URL names a database Qiao cannot open; the message says which part to fix."""
 
 
+T = TypeVar("T")
+# Seconds between attempts while a running bot's database is unavailable (the last one repeats).
+RETRY_DELAYS: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 5.0)
+
+
+class DatabaseStillUnavailable(Exception):
+    """`Database.retrying` ran out of patience: the database is still unavailable (cause chained)."""
+
+
 class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -45,6 +56,10 @@ class Database:
         # can lose every retry until busy_timeout and fail with "database is locked". Writers of
         # this process queue here instead, first come first served.
         self._sqlite_writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        url = engine.url
+        label = url.database if engine.dialect.name == "sqlite" else f"{url.host}:{url.port or 5432}/{url.database}"
+        self.outage = OutageLog(label or engine.dialect.name)
+        self.retry_delays = RETRY_DELAYS
 
     @classmethod
     async def open(cls, url: str, *, migrate: bool = True, **engine_options: Any) -> Database:
@@ -88,6 +103,39 @@ class Database:
     async def connect(self) -> AsyncIterator[AsyncConnection]:
         async with self.engine.connect() as connection:
             yield connection
+
+    async def retrying(
+        self, operation: Callable[[], Awaitable[T]], *, doing: str, patience: float | None = None,
+    ) -> T:
+        """`await operation()`, again and again while the database is unavailable (a restart, a
+        dropped connection, a full disk); other errors are raised at once. After `patience`
+        seconds (None: no limit) raises DatabaseStillUnavailable. `operation` runs whole each time, so
+        it must be one transaction that is safe to repeat (the commit of a cut connection may have
+        happened: write with `insert_new`/`upsert`)."""
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            try:
+                result = await operation()
+            except Exception as error:
+                if not is_transient(error):
+                    raise
+                self.outage.failed(error, doing)
+                if patience is not None and time.monotonic() - started >= patience:
+                    raise DatabaseStillUnavailable(f"database unavailable for {patience:.0f} s while {doing}") from error
+                delay = self.retry_delays[min(attempt, len(self.retry_delays) - 1)]
+                attempt += 1
+                if patience is not None:
+                    delay = min(delay, max(patience - (time.monotonic() - started), 0.0))
+                await asyncio.sleep(delay)
+                continue
+            self.outage.succeeded(doing)
+            return result
+
+    def insert_new(self, table: sa.Table, keys: Sequence[str]) -> sa.Executable:
+        """An insert (for one or many rows) that skips rows whose `keys` exist already."""
+        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        return dialect_insert(table).on_conflict_do_nothing(index_elements=list(keys))
 
     def upsert(self, table: sa.Table, values: dict[str, Any], keys: Sequence[str]) -> sa.Executable:
         """An insert that updates the row with the same `keys` instead of failing."""

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import aiohttp
 
+from bot.storage import DatabaseStillUnavailable
 from bot.translation.breaker import CircuitBreaker
 from bot.translation.cache import LruCache, cache_key
 from bot.translation.chain import ChainOutcome, TranslationChain
@@ -174,6 +175,8 @@ class TranslationService:
             stored: dict[str, str] = {}
             try:
                 stored = await self._store.get_translations(batch)
+            except DatabaseStillUnavailable:
+                pass  # the cache is an optimisation; the database logs its outage once
             except Exception:  # the cache is an optimisation; a database hiccup must not stop translation
                 log.exception("translation cache lookup failed")
             finally:  # also when cancelled: nobody may wait forever
@@ -226,6 +229,8 @@ class TranslationService:
             batch, self._unwritten = self._unwritten, []
             try:
                 await self._store.put_translations(batch)
+            except DatabaseStillUnavailable:
+                pass  # a cache: these are translated again if asked; the database logs its outage once
             except Exception:
                 log.exception("background task failed: storing translations")
 
@@ -252,6 +257,8 @@ class TranslationService:
             return
         try:
             await self._store.add_usage(taken)
+        except DatabaseStillUnavailable:
+            self._usage.put_back(taken)  # the database logs its outage once
         except Exception:
             log.exception("could not store translation usage; will retry")
             self._usage.put_back(taken)

@@ -87,7 +87,18 @@ class SqlTranslationStore:
         self._usage = translation_usage
         self._upsert: Any = None
 
+    # The cache and usage never wait for an unavailable database (patience 0): the database logs
+    # the outage once and the call raises DatabaseStillUnavailable, which the service shrugs off.
     async def get_translations(self, keys: Sequence[str]) -> dict[str, str]:
+        return await self._db.retrying(lambda: self._get_translations(keys), doing="reading the translation cache", patience=0)
+
+    async def put_translations(self, entries: Sequence[CachedTranslation]) -> None:
+        await self._db.retrying(lambda: self._put_translations(entries), doing="writing the translation cache", patience=0)
+
+    async def add_usage(self, counts: Mapping[UsageKey, UsageCounts]) -> None:
+        await self._db.retrying(lambda: self._add_usage(counts), doing="writing translation usage", patience=0)
+
+    async def _get_translations(self, keys: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         async with self._db.connect() as conn:
             for start in range(0, len(keys), self._KEYS_PER_QUERY):
@@ -98,7 +109,7 @@ class SqlTranslationStore:
                 found.update({row.key: row.text for row in rows})
         return found
 
-    async def put_translations(self, entries: Sequence[CachedTranslation]) -> None:
+    async def _put_translations(self, entries: Sequence[CachedTranslation]) -> None:
         # A key appears once per batch (the last entry for it wins).
         rows = list({
             entry.key: {
@@ -129,7 +140,7 @@ class SqlTranslationStore:
             )
         return self._upsert
 
-    async def add_usage(self, counts: Mapping[UsageKey, UsageCounts]) -> None:
+    async def _add_usage(self, counts: Mapping[UsageKey, UsageCounts]) -> None:
         if not counts:
             return
         async with self._db.begin() as conn:

@@ -33,6 +33,7 @@ from bot.checks import UserFacingError, moderator_only, requires_module
 from bot.i18n import shorten
 from bot.learning.notes import SlangNotes
 from bot.pipeline.detect import detect_language
+from bot.storage import DatabaseStillUnavailable
 from bot.translation.languages import to_simplified, to_traditional
 from cogs.bridge.options import Linkable
 from cogs.bridge.snapshot import snapshot
@@ -105,7 +106,10 @@ class BridgeExtras:
 
     @tasks.loop(seconds=FLUSH_COUNTERS_EVERY_SECONDS)
     async def flush_counters(self) -> None:
-        await self.engine.flush_counters()
+        try:
+            await self.bot.db.retrying(self.engine.flush_counters, doing="writing relay counters", patience=0)
+        except DatabaseStillUnavailable:
+            pass  # kept for the next flush; the database says once that it is unavailable
 
     @flush_counters.error
     async def _flush_failed(self, error: BaseException) -> None:
