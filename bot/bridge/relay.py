@@ -386,7 +386,10 @@ class RelayEngine:
         """Texts that mark a footer line as added by the relay."""
         # "↪ translation of {link}", "↪ {link} 的翻译": the longer side of the link names the line.
         links = [max((side.strip() for side in template.split("{link}")), key=len) for template in self.labels.translation_of.values()]
-        return [self.labels.machine_translation, self.labels.translation_unavailable, self.labels.forwarded, *links]
+        # A slang note line ("-# 💬 yyds = …", bot.learning.notes.NOTE_PREFIX; not imported here:
+        # that module loads the slang catalogue).
+        notes = ["💬"] if self.slang_notes is not None else []
+        return [self.labels.machine_translation, self.labels.translation_unavailable, self.labels.forwarded, *links, *notes]
 
     def _forwarded(self, original: OriginalMessage) -> str:
         return self.labels.forwarded if original.forwarded else ""

@@ -238,3 +238,15 @@ async def test_a_reply_to_a_copy_quotes_its_words_without_the_label_and_never_tr
         assert "machine translation" not in header and "机器翻译" not in header
         sent = [item["Text"] for request in harness.translator.requests[sent_before:] for item in request.json()]
         assert sent and not any("machine translation" in text or "机器翻译" in text for text in sent), sent
+
+
+async def test_a_reply_to_a_copy_with_a_slang_note_quotes_neither_the_note_nor_the_label(harness: Harness) -> None:
+    async with harness.running():
+        await harness.link()
+        await harness.double.post(harness.alice, harness.english, "No cap, she ate")
+        [copy] = await harness.copies(harness.chinese)
+        assert "💬" in copy.content and "machine translation" in copy.content
+        await harness.double.post(harness.wang, harness.chinese, "真的吗", reply_to=harness.double.messages_in(harness.chinese)[0])
+        [reply_copy] = await harness.copies(harness.english)
+        header = reply_copy.content.splitlines()[0]
+        assert header.startswith("> ↩ **Ally**: ") and "💬" not in header and "machine translation" not in header, header
