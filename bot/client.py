@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import Sequence
@@ -83,6 +84,7 @@ class QiaoBot(commands.Bot):
         self.failed_extensions: dict[str, str] = {}
         self._closing = asyncio.Event()
         self._closed = asyncio.Event()
+        self.command_ids_task: asyncio.Task[None] | None = None
         self._login_deadline: asyncio.Timeout | None = None
         self._last_discord_status: int | None = None
 
@@ -158,6 +160,9 @@ class QiaoBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("connected as %s (id=%s) to %d servers", self.user, self.user.id if self.user else "?", len(self.guilds))
+        if self.command_ids_task is None:
+            # In the background: replies fall back to plain `/command` text until the ids arrive.
+            self.command_ids_task = asyncio.create_task(self.tree.learn_command_ids(list(self.guilds)), name="learn-command-ids")
 
     async def close(self) -> None:
         """Stop taking work, let handlers already running finish, let cogs drain in `cog_unload`,
@@ -170,6 +175,10 @@ class QiaoBot(commands.Bot):
         self.accepting_work = False
         log.info("shutting down: draining in-flight work")
         try:
+            if self.command_ids_task is not None:
+                self.command_ids_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self.command_ids_task
             # Handlers still answering an interaction or relaying need the cogs and HTTP: before those go.
             await self._finish_handlers(self.handler_drain_seconds)
             await super().close()

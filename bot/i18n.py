@@ -9,10 +9,13 @@ from __future__ import annotations
 import logging
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+
+from bot.command_mentions import CommandMentions, is_command_placeholder
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +67,24 @@ def shorten(value: object, limit: int = 100) -> str:
 
 
 def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    return set(_placeholders(text))
+
+
+@lru_cache(maxsize=4096)
+def _placeholders(text: str) -> frozenset[str]:
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
+
+
+@lru_cache(maxsize=4096)
+def _command_placeholders(text: str) -> tuple[str, ...]:
+    return tuple(name for name in _placeholders(text) if is_command_placeholder(name))
 
 
 @dataclass
 class I18n:
     catalogues: dict[str, dict[str, str]]
+    # Fills `{/bridge optin}` placeholders with Discord command mentions (ids learned at sync/start).
+    mentions: CommandMentions = field(default_factory=CommandMentions)
 
     @classmethod
     def load(cls, directory: Path = DEFAULT_LOCALE_DIR) -> I18n:
@@ -103,11 +118,23 @@ class I18n:
 
     def t(self, key: str, locale: object = FALLBACK_LOCALE, /, **fields: object) -> str:
         template = self.template(key, locale)
+        fields = self._with_mentions(template, fields)
         try:
             return template.format(**fields)
         except (KeyError, IndexError, ValueError):
             log.warning("message %s could not be formatted for %s", key, locale)
-            return self.template(key, FALLBACK_LOCALE).format_map(_KeepMissing(fields))
+            fallback = self.template(key, FALLBACK_LOCALE)
+            return fallback.format_map(_KeepMissing(self._with_mentions(fallback, fields)))
+
+    def _with_mentions(self, template: str, fields: dict[str, object]) -> dict[str, object]:
+        """Every `{/command sub}` in a text becomes that command's mention: one helper for all."""
+        commands = _command_placeholders(template)
+        if not commands:
+            return fields
+        return {**{name: self.mentions.mention(name) for name in commands}, **fields}
+
+    def mention(self, qualified_name: str) -> str:
+        return self.mentions.mention(qualified_name)
 
     def bilingual(self, key: str, /, separator: str = " · ", chinese: object = "zh-CN", **fields: object) -> str:
         """English and Chinese together, for public messages that both sides read.

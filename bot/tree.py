@@ -7,6 +7,7 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.command_mentions import CommandMentions
 from bot.checks import GuildOnly, ModuleDisabled, NotModerator, UserFacingError
 from bot.i18n import I18n, shorten
 
@@ -28,11 +29,41 @@ class CatalogueTranslator(app_commands.Translator):
         return self.i18n.catalogues.get(locale.value, {}).get(key)
 
 
+# Servers whose own (`sync --guild`) command ids are fetched at start-up; beyond that many, a bot is
+# a public one synced globally and the global ids serve every server.
+GUILD_COMMAND_FETCH_LIMIT = 100
+
+
+def chat_input_ids(commands) -> list[tuple[str, int]]:
+    """(name, id) of the slash commands among synced or fetched `AppCommand`s (menus are not mentionable)."""
+    return [(command.name, command.id) for command in commands if command.type is discord.AppCommandType.chat_input]
+
+
 # What an autocomplete answer looks at of an option with no max_length of its own.
 AUTOCOMPLETE_INPUT_LIMIT = 100
 
 
 class QiaoTree(app_commands.CommandTree):
+    async def sync(self, *, guild: discord.abc.Snowflake | None = None) -> list[app_commands.AppCommand]:
+        """Sync, and remember the ids Discord answers with for command mentions."""
+        synced = await super().sync(guild=guild)
+        self.client.i18n.mentions.learn(chat_input_ids(synced), guild.id if guild else None)
+        return synced
+
+    async def learn_command_ids(self, guilds: list[discord.abc.Snowflake]) -> None:
+        """Fetch the ids of the commands synced (by another process) globally and to `guilds`."""
+        mentions = self.client.i18n.mentions
+        try:
+            mentions.learn(chat_input_ids(await self.fetch_commands()))
+        except discord.HTTPException as error:
+            log.warning("could not fetch the global commands for command mentions: %s", error)
+        for guild in guilds[:GUILD_COMMAND_FETCH_LIMIT]:
+            try:
+                mentions.learn(chat_input_ids(await self.fetch_commands(guild=guild)), guild.id)
+            except discord.HTTPException as error:
+                log.debug("no server commands for guild=%s: %s", guild.id, error)
+        log.info("command mentions: ids known for %s", ", ".join(sorted({name for _, name in mentions.known()})) or "no command")
+
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Hold text options to their declared min/max_length before any handler runs.
 
@@ -40,6 +71,8 @@ class QiaoTree(app_commands.CommandTree):
         more (an old client, a command synced before the limit, a test double): such input gets a
         polite private refusal instead of a handler echoing 2,000+ characters back, and
         autocomplete on a huge value answers at once with no choices."""
+        # Mentions in this interaction's replies use the ids of commands synced to its server.
+        CommandMentions.set_guild(interaction.guild_id)
         command = interaction.command
         if not isinstance(command, app_commands.Command):
             return True
