@@ -19,6 +19,7 @@ from bot.discord_failures import explain_connection_failure
 from bot.guild_config import GuildConfig
 from bot.i18n import I18n
 from bot.moderator_notices import ModeratorNotices
+from bot.personal_language import PersonalLanguages
 from bot.pipeline.detect import warm_up as warm_up_detection
 from bot.settings import Settings
 from bot.storage import Database
@@ -40,6 +41,7 @@ _HANDLER_TASK_NAMES = (
 
 DEFAULT_EXTENSIONS: tuple[str, ...] = (
     "cogs.admin",
+    "cogs.people",
     "cogs.bridge",
     "cogs.cattax",
     "cogs.topics",
@@ -77,6 +79,7 @@ class QiaoBot(commands.Bot):
         self.translation = translation
         self.i18n = i18n or I18n.load()
         self.guild_config = GuildConfig(db)
+        self.personal_languages = PersonalLanguages(db)
         self.moderator_notices = ModeratorNotices(self)
         self.initial_extensions = tuple(extensions)
         self.accepting_work = True
@@ -138,6 +141,7 @@ class QiaoBot(commands.Bot):
             # Discord has answered the login; loading extensions is not bounded by its timeout.
             self._login_deadline.reschedule(None)
         await self.tree.set_translator(CatalogueTranslator(self.i18n))
+        await self.personal_languages.load()
         await asyncio.to_thread(warm_up_detection)
         self.prune_translation_cache.start()
         for extension in self.initial_extensions:

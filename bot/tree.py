@@ -10,6 +10,7 @@ from discord import app_commands
 from bot.command_mentions import CommandMentions
 from bot.checks import GuildOnly, ModuleDisabled, NotModerator, UserFacingError
 from bot.i18n import I18n, shorten
+from bot.personal_language import reader_locale
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +86,12 @@ class QiaoTree(app_commands.CommandTree):
             return True
         i18n: I18n = interaction.client.i18n
         key, fields = problem
-        await reply_privately(interaction, i18n.t(key, interaction.locale, **fields))
+        await reply_privately(interaction, i18n.t(key, reader_locale(interaction), **fields))
         return False
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         i18n: I18n = interaction.client.i18n
-        locale = interaction.locale
+        locale = reader_locale(interaction)
         original = getattr(error, "original", error)
         if isinstance(original, UserFacingError):
             text = i18n.t(original.key, locale, **original.fields)

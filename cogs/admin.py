@@ -9,6 +9,7 @@ from discord.ext import commands
 
 from bot.checks import moderator_only
 from bot.guild_config import MODULES
+from bot.personal_language import reader_locale
 
 MODULE_CHOICES = [
     app_commands.Choice(name=_(name, key=f"commands.modules.choice.{name}"), value=name) for name in MODULES
@@ -33,8 +34,8 @@ class Modules(
         lines = [
             i18n.t(
                 "core.modules.line_on" if states[name] else "core.modules.line_off",
-                interaction.locale,
-                module=i18n.t(f"core.module.{name}", interaction.locale),
+                reader_locale(interaction),
+                module=i18n.t(f"core.module.{name}", reader_locale(interaction)),
                 name=name,
             )
             for name in MODULES
@@ -58,8 +59,8 @@ class Modules(
     async def _set(self, interaction: discord.Interaction, module: str, enabled: bool) -> None:
         await self.bot.guild_config.set_module(interaction.guild_id, module, enabled)
         key = "core.modules.enabled" if enabled else "core.modules.disabled"
-        label = self.bot.i18n.t(f"core.module.{module}", interaction.locale)
-        await interaction.response.send_message(self.bot.i18n.t(key, interaction.locale, module=label), ephemeral=True)
+        label = self.bot.i18n.t(f"core.module.{module}", reader_locale(interaction))
+        await interaction.response.send_message(self.bot.i18n.t(key, reader_locale(interaction), module=label), ephemeral=True)
 
 
 @app_commands.default_permissions(manage_guild=True)
@@ -81,9 +82,9 @@ class ServerSettings(
     async def log_channel(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
         await self.bot.guild_config.update(interaction.guild_id, log_channel_id=channel.id if channel else None)
         if channel:
-            text = self.bot.i18n.t("core.log_channel.set", interaction.locale, channel=channel.mention)
+            text = self.bot.i18n.t("core.log_channel.set", reader_locale(interaction), channel=channel.mention)
         else:
-            text = self.bot.i18n.t("core.log_channel.cleared", interaction.locale)
+            text = self.bot.i18n.t("core.log_channel.cleared", reader_locale(interaction))
         await interaction.response.send_message(text, ephemeral=True)
 
 

@@ -47,6 +47,7 @@ from bot.cattax.rules import (
 from bot.cattax.store import CatTaxConfig, CatTaxStore, LeaderboardEntry, Payment
 from bot.checks import UserFacingError, moderator_only, requires_module
 from bot.i18n import shorten
+from bot.personal_language import reader_locale
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ class CatTax(
         config = await self.store.set_up(
             guild.id, channel.id, role_id=role.id if role else None, emoji=parsed.text
         )
-        locale = interaction.locale
+        locale = reader_locale(interaction)
         lines = [
             self.bot.i18n.t(
                 "cattax.setup.done", locale, channel=channel.mention, emoji=config.emoji,
@@ -166,16 +167,16 @@ class CatTax(
     async def disable(self, interaction: discord.Interaction) -> None:
         if not await self.store.disable(interaction.guild_id):
             raise UserFacingError("cattax.error.not_set_up")
-        await interaction.response.send_message(self.bot.i18n.t("cattax.disable.done", interaction.locale), ephemeral=True)
+        await interaction.response.send_message(self.bot.i18n.t("cattax.disable.done", reader_locale(interaction)), ephemeral=True)
 
     @app_commands.command(name="status", description=_("Show the cat-tax settings", key="commands.cattax.status.description"))
     @moderator_only()
     async def status(self, interaction: discord.Interaction) -> None:
         config = await self.store.config(interaction.guild_id)
         if config is None:
-            text = self.bot.i18n.t("cattax.status.off", interaction.locale)
+            text = self.bot.i18n.t("cattax.status.off", reader_locale(interaction))
         else:
-            text = await self._summary(interaction.guild, config, interaction.locale)
+            text = await self._summary(interaction.guild, config, reader_locale(interaction))
         await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(name="options", description=_("Change how the cat-tax channel behaves", key="commands.cattax.options.description"))
@@ -221,7 +222,7 @@ class CatTax(
         config = await self.store.update_options(interaction.guild_id, **changes)
         if config is None:
             raise UserFacingError("cattax.error.not_set_up")
-        locale = interaction.locale
+        locale = reader_locale(interaction)
         summary = await self._summary(interaction.guild, config, locale)
         await interaction.response.send_message(
             self.bot.i18n.t("cattax.options.done", locale) + "\n" + summary, ephemeral=True
@@ -237,7 +238,7 @@ class CatTax(
         guild = interaction.guild
         this_week = await self.store.leaderboard(guild.id, since=datetime.now(UTC) - WEEK)
         all_time = await self.store.leaderboard(guild.id)
-        i18n, chinese = self.bot.i18n, interaction.locale  # the caller's Chinese: zh-TW reads Traditional
+        i18n, chinese = self.bot.i18n, reader_locale(interaction)  # the caller's Chinese: zh-TW reads Traditional
         lines = [f"**{i18n.bilingual('cattax.leaderboard.title', chinese=chinese)}**"]
         for heading, entries in (("cattax.leaderboard.week", this_week), ("cattax.leaderboard.all_time", all_time)):
             lines.append("")
@@ -251,12 +252,12 @@ class CatTax(
     async def random(self, interaction: discord.Interaction) -> None:
         payment = await self.store.random_payment(interaction.guild_id)
         if payment is None:
-            await interaction.response.send_message(self.bot.i18n.t("cattax.random.none", interaction.locale), ephemeral=True)
+            await interaction.response.send_message(self.bot.i18n.t("cattax.random.none", reader_locale(interaction)), ephemeral=True)
             return
         member = interaction.guild.get_member(payment.author_id)
         name = plain(member.display_name if member else payment.author_name)
         link = jump_url(payment.guild_id, payment.channel_id, payment.message_id)
-        lines = [self.bot.i18n.bilingual("cattax.random.shown", chinese=interaction.locale, name=name, link=link)]
+        lines = [self.bot.i18n.bilingual("cattax.random.shown", chinese=reader_locale(interaction), name=name, link=link)]
         lines.extend(payment.attachment_urls[:1])
         await interaction.response.send_message("\n".join(lines), allowed_mentions=discord.AllowedMentions.none())
 

@@ -24,6 +24,7 @@ from bot.topics.cooldown import RoomCooldown
 from bot.topics.models import SIMPLIFIED, TRADITIONAL, BankPrompt, TopicDraft
 from bot.topics.naming import channel_name
 from bot.topics.scheduling import timezone_suggestions
+from bot.personal_language import reader_locale
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ class Topics(
     # ---- shared helpers ----------------------------------------------------------------------
 
     def t(self, interaction: discord.Interaction, key: str, **fields: object) -> str:
-        return self.bot.i18n.t(key, interaction.locale, **fields)
+        return self.bot.i18n.t(key, reader_locale(interaction), **fields)
 
     async def reply(self, interaction: discord.Interaction, key: str, **fields: object) -> None:
         text = self.t(interaction, key, **fields)
@@ -148,7 +149,7 @@ class Topics(
         if interaction.guild_id is None:
             return []
         found = await self.service.suggest(interaction.guild_id, current[:100])
-        return [app_commands.Choice(name=topic.display_name(interaction.locale)[:100], value=topic.slug) for topic in found]
+        return [app_commands.Choice(name=topic.display_name(reader_locale(interaction))[:100], value=topic.slug) for topic in found]
 
     async def archived_topic_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -156,7 +157,7 @@ class Topics(
         if interaction.guild_id is None:
             return []
         found = await self.service.suggest(interaction.guild_id, current[:100], archived=True)
-        return [app_commands.Choice(name=topic.display_name(interaction.locale)[:100], value=topic.slug) for topic in found]
+        return [app_commands.Choice(name=topic.display_name(reader_locale(interaction))[:100], value=topic.slug) for topic in found]
 
     # ---- Discord structure ---------------------------------------------------------------------
 
@@ -285,7 +286,7 @@ class Topics(
             renamed = await self.service.rename(found, name_en, name_zh)
         script = await self.service.script(interaction.guild_id)
         await channel.edit(name=channel_name(renamed.slug, renamed.chinese_name(script)), topic=renamed.channel_topic(script))
-        await self.reply(interaction, "topics.rename.done", name=renamed.display_name(interaction.locale))
+        await self.reply(interaction, "topics.rename.done", name=renamed.display_name(reader_locale(interaction)))
 
     @app_commands.command(name="archive", description=_("Archive a topic room: history kept, no new messages", key="commands.topics.archive.description"))
     @app_commands.describe(topic=_("The topic room (English or Chinese name)", key="commands.topics.param.topic"))
@@ -456,7 +457,7 @@ class Topics(
                 raise UserFacingError("core.error.cooldown", seconds=max(1, round(wait)))
         posted = False
         try:
-            with user_errors(interaction.locale):
+            with user_errors(reader_locale(interaction)):
                 prompt = await self.service.take_prompt(found)
             script = await self.service.script(found.guild_id)
             try:
@@ -518,7 +519,7 @@ class Topics(
             await self.reply(interaction, "topics.mine.none")
             return
         lines = [self.t(interaction, "topics.mine.header")]
-        lines += [f"{channel.mention} {topic.display_name(interaction.locale)}" for topic, channel in joined]
+        lines += [f"{channel.mention} {topic.display_name(reader_locale(interaction))}" for topic, channel in joined]
         await interaction.response.send_message(_fit("\n".join(lines)), ephemeral=True)
 
     @app_commands.command(name="list", description=_("All topic rooms with their members and recent activity", key="commands.topics.list.description"))
@@ -538,7 +539,7 @@ class Topics(
                 if _is_member_overwrite(target) and overwrite.view_channel and target.id != interaction.guild.me.id
             )
             seen = activity.get(topic.id)
-            name = f"{channel.mention} {topic.display_name(interaction.locale)}"
+            name = f"{channel.mention} {topic.display_name(reader_locale(interaction))}"
             if channel.overwrites_for(interaction.user).view_channel:
                 name = f"{name} {self.t(interaction, 'topics.list.joined_mark')}"
             if seen is None or seen.last_message_at is None:

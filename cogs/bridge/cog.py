@@ -16,6 +16,7 @@ from bot.background import stop_loops
 from bot.bridge.fill_ins import FillInLoop, StoredFillIns
 from bot.bridge.models import Bridge, BridgeChannel, OriginalMessage
 from bot.checks import UserFacingError, moderator_only, requires_module
+from bot.personal_language import reader_locale
 from cogs.bridge.extras import BridgeExtras, partner_channel_label
 from cogs.bridge.options import Linkable
 from cogs.bridge.service import BridgeRelay, ModeratorProblems, build_labels
@@ -193,7 +194,7 @@ class BridgeCog(
         store = self.relay.store
         english_bridge, chinese_bridge = await store.bridge_of(english.id), await store.bridge_of(chinese.id)
         chosen_script = script.value if script else "simplified"
-        locale = interaction.locale
+        locale = reader_locale(interaction)
         if english_bridge is None and chinese_bridge is None:
             await store.create_bridge(interaction.guild_id, "linked", [
                 {"channel_id": english.id, "language": "en"},
@@ -237,7 +238,7 @@ class BridgeCog(
         if await self.relay.store.bridge_of(channel.id) is not None:
             raise UserFacingError("bridge.error.already_bridged", channel=channel.mention)
         await self.relay.register_mixed(channel, script=script.value if script else "simplified")
-        text = self.bot.i18n.t("bridge.mixed.done", interaction.locale, channel=channel.mention)
+        text = self.bot.i18n.t("bridge.mixed.done", reader_locale(interaction), channel=channel.mention)
         text += self._permission_warnings(interaction, channel)
         await interaction.response.send_message(text, ephemeral=True)
 
@@ -249,14 +250,14 @@ class BridgeCog(
         await self.bridged_here(interaction, channel)
         await self.relay.unregister(channel.id)
         await interaction.response.send_message(
-            self.bot.i18n.t("bridge.unlink.done", interaction.locale, channel=channel.mention), ephemeral=True
+            self.bot.i18n.t("bridge.unlink.done", reader_locale(interaction), channel=channel.mention), ephemeral=True
         )
 
     @app_commands.command(name="list", description=_("Show this server's bridges and their health", key="commands.bridge.list.description"))
     @moderator_only()
     @requires_module("bridge")
     async def list_bridges(self, interaction: discord.Interaction) -> None:
-        i18n, locale = self.bot.i18n, interaction.locale
+        i18n, locale = self.bot.i18n, reader_locale(interaction)
         bridges = [
             bridge for bridge in await self.relay.store.all_bridges()
             if any(channel.guild_id == interaction.guild_id for channel in bridge.channels)
@@ -301,7 +302,7 @@ class BridgeCog(
         if label is not None:
             changes["show_label"] = label.value == "shown"
         updated = await self.relay.store.update_channel(channel.id, **changes) if changes else member
-        i18n, locale = self.bot.i18n, interaction.locale
+        i18n, locale = self.bot.i18n, reader_locale(interaction)
         await interaction.response.send_message(i18n.t(
             "bridge.settings.done", locale, channel=channel.mention,
             script=i18n.t(f"bridge.script.{updated.script}", locale),
@@ -341,11 +342,11 @@ class BridgeCog(
         for channel in channels:
             webhook_channel = channel.parent if isinstance(channel, discord.Thread) and channel.parent else channel
             if not NEEDED_PERMISSIONS.is_subset(webhook_channel.permissions_for(me)):
-                warnings.append(self.bot.i18n.t("bridge.link.missing_permissions", interaction.locale, channel=channel.mention))
+                warnings.append(self.bot.i18n.t("bridge.link.missing_permissions", reader_locale(interaction), channel=channel.mention))
         return "".join("\n" + warning for warning in warnings)
 
     def _health(self, interaction: discord.Interaction, channel: BridgeChannel) -> str:
-        i18n, locale = self.bot.i18n, interaction.locale
+        i18n, locale = self.bot.i18n, reader_locale(interaction)
         parts = []
         guild_channel = interaction.guild.get_channel_or_thread(channel.channel_id)
         me = interaction.guild.me

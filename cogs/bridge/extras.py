@@ -35,6 +35,7 @@ from bot.learning.notes import SlangNotes
 from bot.pipeline.detect import detect_language
 from bot.storage import DatabaseStillUnavailable
 from bot.translation.languages import to_simplified, to_traditional
+from bot.personal_language import reader_locale
 from cogs.bridge.options import Linkable
 from cogs.bridge.snapshot import snapshot
 
@@ -298,7 +299,7 @@ class BridgeExtras:
             raise UserFacingError("bridge.error.already_bridged", channel=channel.mention)
         code, expires_at = await self.invites.create(bridge.id, interaction.guild_id, channel.id, interaction.user.id)
         await interaction.response.send_message(self.bot.i18n.t(
-            "bridge.invite.created", interaction.locale, code=code, channel=channel.mention,
+            "bridge.invite.created", reader_locale(interaction), code=code, channel=channel.mention,
             minutes=int(self.invites.lifetime.total_seconds() // 60), expires=discord.utils.format_dt(expires_at, "R"),
         ), ephemeral=True)
 
@@ -339,9 +340,9 @@ class BridgeExtras:
         )
         partner = self.bot.get_channel(invite.channel_id)
         await interaction.response.send_message(self.bot.i18n.t(
-            "bridge.accept.done", interaction.locale, channel=channel.mention,
+            "bridge.accept.done", reader_locale(interaction), channel=channel.mention,
             partner=_partner_name(partner, invite.channel_id),
-            language=self.bot.i18n.t(f"bridge.language.{language.value}", interaction.locale),
+            language=self.bot.i18n.t(f"bridge.language.{language.value}", reader_locale(interaction)),
         ) + self._permission_warnings(interaction, channel), ephemeral=True)
 
     # -- opt-out -----------------------------------------------------------------------------
@@ -350,13 +351,13 @@ class BridgeExtras:
     async def optout(self, interaction: discord.Interaction) -> None:
         changed = await self.optouts.opt_out(interaction.user.id)
         key = "bridge.optout.done" if changed else "bridge.optout.already"
-        await interaction.response.send_message(self.bot.i18n.t(key, interaction.locale), ephemeral=True)
+        await interaction.response.send_message(self.bot.i18n.t(key, reader_locale(interaction)), ephemeral=True)
 
     @app_commands.command(name="optin", description=_("Relay your own messages again", key="commands.bridge.optin.description"))
     async def optin(self, interaction: discord.Interaction) -> None:
         changed = await self.optouts.opt_in(interaction.user.id)
         key = "bridge.optin.done" if changed else "bridge.optin.already"
-        await interaction.response.send_message(self.bot.i18n.t(key, interaction.locale), ephemeral=True)
+        await interaction.response.send_message(self.bot.i18n.t(key, reader_locale(interaction)), ephemeral=True)
 
     # -- glossary ----------------------------------------------------------------------------
 
@@ -371,7 +372,7 @@ class BridgeExtras:
             raise UserFacingError("bridge.glossary.error.full")
         await self.glossaries.add(interaction.guild_id, term, translation)
         await interaction.response.send_message(
-            self.bot.i18n.t("bridge.glossary.added", interaction.locale, term=shorten(term.strip()),
+            self.bot.i18n.t("bridge.glossary.added", reader_locale(interaction), term=shorten(term.strip()),
                             translation=shorten(translation.strip())),
             ephemeral=True,
         )
@@ -383,13 +384,13 @@ class BridgeExtras:
         if not await self.glossaries.remove(interaction.guild_id, term):
             raise UserFacingError("bridge.glossary.error.unknown", term=shorten(term))
         await interaction.response.send_message(
-            self.bot.i18n.t("bridge.glossary.removed", interaction.locale, term=shorten(term)), ephemeral=True)
+            self.bot.i18n.t("bridge.glossary.removed", reader_locale(interaction), term=shorten(term)), ephemeral=True)
 
     @glossary_group.command(name="list", description=_("Show this server's glossary", key="commands.bridge.glossary.list.description"))
     @app_commands.guild_only()
     async def glossary_list(self, interaction: discord.Interaction) -> None:
         entries = self.glossaries.entries(interaction.guild_id)
-        i18n, locale = self.bot.i18n, interaction.locale
+        i18n, locale = self.bot.i18n, reader_locale(interaction)
         if not entries:
             text = i18n.t("bridge.glossary.empty", locale)
         else:
@@ -404,7 +405,7 @@ class BridgeExtras:
     @moderator_only()
     async def stats(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        i18n, locale, guild_id = self.bot.i18n, interaction.locale, interaction.guild_id
+        i18n, locale, guild_id = self.bot.i18n, reader_locale(interaction), interaction.guild_id
         lines: list[str] = []
         for days, key in ((1, "bridge.stats.day"), (30, "bridge.stats.month")):
             usage = await self.bot.translation.usage_stats(guild_id, days)
@@ -426,7 +427,7 @@ class BridgeExtras:
     # -- the Translate message menu ----------------------------------------------------------
 
     async def translate_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
-        i18n, locale = self.bot.i18n, interaction.locale
+        i18n, locale = self.bot.i18n, reader_locale(interaction)
         wait = self.translate_limiter.try_acquire(interaction.user.id)
         if wait:
             await interaction.response.send_message(i18n.t("bridge.translate.rate_limited", locale, seconds=max(1, round(wait))), ephemeral=True)

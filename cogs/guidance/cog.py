@@ -29,6 +29,7 @@ from bot.guidance.matcher import GuidanceMatcher, MatcherCache, normalise
 from bot.guidance.store import CUSTOM_CATEGORY_ID, GuidanceStore, GuildGuidance, PendingRemoval
 from bot.i18n import resolve_locale, shorten
 from bot.pipeline.detect import detect_language
+from bot.personal_language import reader_locale
 from cogs.guidance.notes import EMBED_LIMIT, NoteWriter, Noticed, notice_key
 from cogs.guidance.views import ImportPreviewView, UndoImportView, WhyButton
 
@@ -220,10 +221,13 @@ class Guidance(
         return await self.store.claim_notice(guild_id, author_id, key, cooldown=self.cooldown)
 
     async def _reader_locale(self, guild: discord.Guild, text: str, *, reader_id: int | None = None) -> str:
-        """There is no interaction locale for a message: the reader's Discord locale from their
-        last interaction, when known; else a Chinese message gets a Chinese note (Traditional if
+        """There is no interaction locale for a message: the language the reader chose with
+        /language; else the reader's Discord locale from their last interaction, when known; else a Chinese message gets a Chinese note (Traditional if
         written in Traditional), an English one English; anything else the server's configured
         locale, then its Discord community locale."""
+        chosen = self.bot.personal_languages.chosen(reader_id) if reader_id is not None else None
+        if chosen is not None:
+            return chosen
         remembered = await self.store.user_locale(reader_id) if reader_id is not None else None
         detection = detect_language(text)
         locale = note_locale(remembered, detection.language, detection.script)
@@ -319,9 +323,9 @@ class Guidance(
         known = {entry.id: entry for entry in matcher.entries}
         entries = [known[entry_id] for entry_id in entry_ids if entry_id in known]
         if not entries:
-            text = self.bot.i18n.t("guidance.why.gone", interaction.locale)
+            text = self.bot.i18n.t("guidance.why.gone", reader_locale(interaction))
         else:
-            text = self.notes.why(entries, interaction.locale)
+            text = self.notes.why(entries, reader_locale(interaction))
         await interaction.response.send_message(text, ephemeral=True, suppress_embeds=True)
 
     async def _matcher(self, guild_id: int) -> GuidanceMatcher:
@@ -341,7 +345,7 @@ class Guidance(
         entries = {entry.id: entry for entry in matcher.entries}
         noticed = [Noticed.of(entries[m.entry_id], m, text) for m in matcher.find(text)]
         await interaction.response.send_message(
-            self.notes.check(noticed, interaction.locale), ephemeral=True, suppress_embeds=True
+            self.notes.check(noticed, reader_locale(interaction)), ephemeral=True, suppress_embeds=True
         )
 
     @app_commands.command(
@@ -352,7 +356,7 @@ class Guidance(
     @requires_module("guidance")
     async def topics(self, interaction: discord.Interaction, category: CategoryName | None = None) -> None:
         state = await self.store.guild(interaction.guild_id)
-        locale = interaction.locale
+        locale = reader_locale(interaction)
         if category is None:
             embed = discord.Embed(
                 title=self.bot.i18n.t("guidance.topics.title", locale),
@@ -376,13 +380,13 @@ class Guidance(
     @requires_module("guidance")
     async def mute(self, interaction: discord.Interaction) -> None:
         await self.store.set_muted(interaction.guild_id, interaction.user.id, True)
-        await interaction.response.send_message(self.bot.i18n.t("guidance.mute.done", interaction.locale), ephemeral=True)
+        await interaction.response.send_message(self.bot.i18n.t("guidance.mute.done", reader_locale(interaction)), ephemeral=True)
 
     @app_commands.command(name="unmute", description=_("Get Qiao's notes about your messages again", key="commands.guidance.unmute.description"))
     @requires_module("guidance")
     async def unmute(self, interaction: discord.Interaction) -> None:
         await self.store.set_muted(interaction.guild_id, interaction.user.id, False)
-        await interaction.response.send_message(self.bot.i18n.t("guidance.unmute.done", interaction.locale), ephemeral=True)
+        await interaction.response.send_message(self.bot.i18n.t("guidance.unmute.done", reader_locale(interaction)), ephemeral=True)
 
     # -- commands for moderators ------------------------------------------------------------
 
@@ -394,7 +398,7 @@ class Guidance(
     async def mode(self, interaction: discord.Interaction, mode: app_commands.Choice[str]) -> None:
         await self.store.set_mode(interaction.guild_id, mode.value)
         await interaction.response.send_message(
-            self.bot.i18n.t(f"guidance.mode.set_{mode.value}", interaction.locale), ephemeral=True
+            self.bot.i18n.t(f"guidance.mode.set_{mode.value}", reader_locale(interaction)), ephemeral=True
         )
 
     @app_commands.command(name="category", description=_("Turn a category of topics on or off", key="commands.guidance.category.description"))
@@ -410,7 +414,7 @@ class Guidance(
         await self.store.set_category_enabled(interaction.guild_id, name, enabled)
         key = "guidance.category.enabled" if enabled else "guidance.category.disabled"
         await interaction.response.send_message(
-            self.bot.i18n.t(key, interaction.locale, name=self.notes.category_name(name, interaction.locale)), ephemeral=True
+            self.bot.i18n.t(key, reader_locale(interaction), name=self.notes.category_name(name, reader_locale(interaction))), ephemeral=True
         )
 
     @category.autocomplete("name")
@@ -444,7 +448,7 @@ class Guidance(
         except CatalogueError:
             raise UserFacingError("guidance.add.too_short", term=shorten(term)) from None
         await interaction.response.send_message(
-            self.bot.i18n.t("guidance.add.done", interaction.locale, term=shorten(term)), ephemeral=True
+            self.bot.i18n.t("guidance.add.done", reader_locale(interaction), term=shorten(term)), ephemeral=True
         )
 
     @add.autocomplete("category")
@@ -460,7 +464,7 @@ class Guidance(
         if removed is None:
             raise UserFacingError("guidance.remove.not_found", term=shorten(term))
         await interaction.response.send_message(
-            self.bot.i18n.t(f"guidance.remove.done_{removed}", interaction.locale, term=shorten(term)), ephemeral=True
+            self.bot.i18n.t(f"guidance.remove.done_{removed}", reader_locale(interaction), term=shorten(term)), ephemeral=True
         )
 
     @remove.autocomplete("term")
@@ -487,7 +491,7 @@ class Guidance(
             preview = await asyncio.to_thread(parse_keyword_file, data, existing_terms=existing)
         except NotATextFile:
             raise UserFacingError("guidance.import.not_text", filename=shorten(file.filename)) from None
-        locale = interaction.locale
+        locale = reader_locale(interaction)
         view = ImportPreviewView(self, owner_id=interaction.user.id, locale=locale, preview=preview, filename=file.filename)
         extra = {}
         if preview.rejected:
@@ -504,9 +508,9 @@ class Guidance(
         log.info("guidance: guild=%s imported %d terms (batch %s)", interaction.guild_id, batch.term_count, batch.id)
         await interaction.response.edit_message(
             content=self.bot.i18n.t(
-                "guidance.import.done", interaction.locale, count=batch.term_count, filename=filename, batch=batch.id
+                "guidance.import.done", reader_locale(interaction), count=batch.term_count, filename=filename, batch=batch.id
             ),
-            view=UndoImportView(self, batch_id=batch.id, locale=interaction.locale),
+            view=UndoImportView(self, batch_id=batch.id, locale=reader_locale(interaction)),
             attachments=[],
         )
 
@@ -514,7 +518,7 @@ class Guidance(
         batch = await self.store.undo_import(interaction.guild_id, batch_id)
         key = "guidance.undo.done" if batch else "guidance.undo.nothing"
         fields = {"count": batch.term_count, "filename": batch.filename} if batch else {}
-        await interaction.response.edit_message(content=self.bot.i18n.t(key, interaction.locale, **fields), view=None)
+        await interaction.response.edit_message(content=self.bot.i18n.t(key, reader_locale(interaction), **fields), view=None)
 
     @app_commands.command(name="undo-import", description=_("Remove the terms of the last import", key="commands.guidance.undo_import.description"))
     @moderator_only()
@@ -524,7 +528,7 @@ class Guidance(
         if batch is None:
             raise UserFacingError("guidance.undo.nothing")
         await interaction.response.send_message(
-            self.bot.i18n.t("guidance.undo.done", interaction.locale, count=batch.term_count, filename=batch.filename),
+            self.bot.i18n.t("guidance.undo.done", reader_locale(interaction), count=batch.term_count, filename=batch.filename),
             ephemeral=True,
         )
 
@@ -543,7 +547,7 @@ class Guidance(
         wanted = current[:64].casefold()
         choices = []
         for category_id in ids:
-            name = self.notes.category_name(category_id, interaction.locale)
+            name = self.notes.category_name(category_id, reader_locale(interaction))
             if wanted in category_id or wanted in name.casefold():
                 choices.append(app_commands.Choice(name=name[:100], value=category_id))
         return choices[:25]

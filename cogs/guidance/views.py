@@ -9,6 +9,7 @@ import discord
 
 from bot.checks import is_moderator
 from bot.guidance.importer import ImportPreview
+from bot.personal_language import reader_locale
 
 if TYPE_CHECKING:
     from cogs.guidance.cog import Guidance
@@ -68,7 +69,7 @@ class ImportPreviewView(discord.ui.View):
         if interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(
-            self.cog.bot.i18n.t("guidance.import.not_yours", interaction.locale), ephemeral=True
+            self.cog.bot.i18n.t("guidance.import.not_yours", reader_locale(interaction)), ephemeral=True
         )
         return False
 
@@ -81,7 +82,7 @@ class ImportPreviewView(discord.ui.View):
     async def cancel(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         self.stop()
         await interaction.response.edit_message(
-            content=self.cog.bot.i18n.t("guidance.import.cancelled", interaction.locale), view=None, attachments=[]
+            content=self.cog.bot.i18n.t("guidance.import.cancelled", reader_locale(interaction)), view=None, attachments=[]
         )
 
 
@@ -96,7 +97,7 @@ class UndoImportView(discord.ui.View):
         if is_moderator(interaction):
             return True
         await interaction.response.send_message(
-            self.cog.bot.i18n.t("core.error.not_moderator", interaction.locale), ephemeral=True
+            self.cog.bot.i18n.t("core.error.not_moderator", reader_locale(interaction)), ephemeral=True
         )
         return False
 
