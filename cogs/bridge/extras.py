@@ -94,8 +94,12 @@ class BridgeExtras:
         await asyncio.gather(self.optouts.load(), self.glossaries.load(), self.high_water.load(), self.slang_notes.load())
         self.engine.slang_notes = self.slang_notes
         self.engine.read_history = self.read_history
+        # Also a user app: a person who adds Qiao to their account uses it in DMs, group DMs and servers
+        # without Qiao. Then there is no server configuration, only the message Discord sends along.
         self.translate_menu = app_commands.ContextMenu(
             name=_("Translate", key="commands.bridge.translate_menu.name"), callback=self.translate_message,
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+            allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True),
         )
         self.bot.tree.add_command(self.translate_menu)
         self.flush_counters.start()
