@@ -47,6 +47,7 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (
     "cogs.topics",
     "cogs.guidance",
     "cogs.learning",
+    "cogs.flags",
 )
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from bot.storage import Database
 from bot.storage.schema import guild_modules, guild_settings
 
-MODULES = ("bridge", "cattax", "topics", "guidance")
+MODULES = ("bridge", "cattax", "topics", "guidance", "flags")
 
 
 @dataclass(frozen=True)

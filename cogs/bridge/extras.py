@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import discord
@@ -439,29 +440,53 @@ class BridgeExtras:
         if self.optouts.is_opted_out(message.author.id):
             await interaction.response.send_message(i18n.t("bridge.translate.opted_out", locale), ephemeral=True)
             return
-        text = message.content
         target = reader_target(locale)
-        detection = detect_language(text)
-        wanted = "en" if target == "en" else "zh"
-        if not text.strip() or detection.language == "none":
-            await interaction.response.send_message(i18n.t("bridge.translate.nothing", locale), ephemeral=True)
-            return
-        if detection.language == wanted:
-            converted = to_traditional(text) if target == "zh-Hant" else to_simplified(text) if target == "zh-Hans" else text
-            if converted == text:
-                await interaction.response.send_message(i18n.t("bridge.translate.already", locale), ephemeral=True)
-                return
-            await interaction.response.send_message(converted[:2000], ephemeral=True)
+        quick = reading_without_provider(message.content, target)
+        if quick is not None:
+            await interaction.response.send_message(_reading_text(i18n, locale, quick), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
+        reading = await self.translate_for_reader(message.content, target, interaction.guild_id or 0)
+        await interaction.followup.send(_reading_text(i18n, locale, reading), ephemeral=True)
+
+    async def translate_for_reader(self, text: str, target: str, guild_id: int) -> Reading:
+        """`text` for one reader in `target` ("en", "zh-Hans", "zh-Hant"), with the server's glossary:
+        what the Translate menu and flag reactions show. Opt-outs are checked by the caller."""
+        quick = reading_without_provider(text, target)
+        if quick is not None:
+            return quick
+        detection = detect_language(text)
         source = "en" if detection.language == "en" else ("zh-Hant" if detection.script == "traditional" else "zh-Hans")
         if detection.language not in ("en", "zh"):
             source = "auto"
-        result = await self.glossary_translator.translate(text, source, target, interaction.guild_id or 0)
-        if not result.ok:
-            await interaction.followup.send(i18n.t("bridge.translate.failed", locale), ephemeral=True)
-            return
-        await interaction.followup.send(result.text[:2000], ephemeral=True)
+        result = await self.glossary_translator.translate(text, source, target, guild_id)
+        return Reading("translated", result.text[:2000]) if result.ok else Reading("failed")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a reader gets: "translated"/"converted" (with `text`), "already", "nothing" or "failed"."""
+
+    kind: str
+    text: str = ""
+
+
+def reading_without_provider(text: str, target: str) -> Reading | None:
+    """The answers that need no translation service: nothing to translate, already in the reader's
+    language, or only the Chinese script to convert. None: a provider must translate."""
+    detection = detect_language(text)
+    if not text.strip() or detection.language == "none":
+        return Reading("nothing")
+    if detection.language != ("en" if target == "en" else "zh"):
+        return None
+    converted = to_traditional(text) if target == "zh-Hant" else to_simplified(text) if target == "zh-Hans" else text
+    return Reading("already") if converted == text else Reading("converted", converted[:2000])
+
+
+def _reading_text(i18n, locale: str, reading: Reading) -> str:
+    if reading.text:
+        return reading.text
+    return i18n.t(f"bridge.translate.{reading.kind}", locale)
 
 
 def _partner_name(channel, channel_id: int) -> str:
