@@ -72,3 +72,14 @@ def requires_module(module: str) -> Callable[[T], T]:
         return True
 
     return app_commands.check(predicate)
+
+
+def role_grant_problem(role: discord.Role, guild: discord.Guild) -> str | None:
+    """Why Qiao cannot give `role` to members ("everyone", "managed", "too_high"), or None."""
+    if role.is_default():
+        return "everyone"
+    if role.managed:
+        return "managed"
+    if role >= guild.me.top_role and guild.owner_id != guild.me.id:
+        return "too_high"
+    return None

@@ -48,6 +48,7 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (
     "cogs.guidance",
     "cogs.learning",
     "cogs.flags",
+    "cogs.welcome",
 )
 
 

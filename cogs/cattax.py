@@ -45,7 +45,7 @@ from bot.cattax.rules import (
     nudge_timing_problem,
 )
 from bot.cattax.store import CatTaxConfig, CatTaxStore, LeaderboardEntry, Payment
-from bot.checks import UserFacingError, moderator_only, requires_module
+from bot.checks import UserFacingError, moderator_only, requires_module, role_grant_problem
 from bot.i18n import shorten
 from bot.personal_language import reader_locale
 
@@ -522,12 +522,9 @@ class CatTax(
             log.warning("cattax: could not thank in channel=%s: %s", message.channel.id, error)
 
     def _check_grantable(self, role: discord.Role, guild: discord.Guild) -> None:
-        if role.is_default():
-            raise UserFacingError("cattax.error.role_everyone")
-        if role.managed:
-            raise UserFacingError("cattax.error.role_managed", role=role.mention)
-        if role >= guild.me.top_role and guild.owner_id != guild.me.id:
-            raise UserFacingError("cattax.error.role_too_high", role=role.mention)
+        problem = role_grant_problem(role, guild)
+        if problem is not None:
+            raise UserFacingError(f"cattax.error.role_{problem}", role=role.mention)
 
     def _missing_permissions(self, channel: discord.abc.GuildChannel, config: CatTaxConfig) -> list[str]:
         granted = channel.permissions_for(channel.guild.me)
