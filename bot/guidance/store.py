@@ -434,6 +434,11 @@ class GuidanceStore:
             await connection.execute(self._db.upsert(guidance_user_locales, values, ["user_id"]))
         self._locales[user_id] = locale
 
+    def forget_cached(self, user_id: int) -> None:
+        """After the person's rows were deleted: drop what memory still holds about them."""
+        self._locales.pop(user_id, None)
+        self._cache.clear()
+
     async def user_locale(self, user_id: int) -> str | None:
         """The locale last seen in this person's interactions, or None if they never used one."""
         if user_id in self._locales:

@@ -352,6 +352,10 @@ class BridgeExtras:
 
     # -- opt-out -----------------------------------------------------------------------------
 
+    @commands.Cog.listener()
+    async def on_qiao_person_forgotten(self, user_id: int, guild_id: int | None) -> None:
+        await self.optouts.load()
+
     @app_commands.command(name="optout", description=_("Stop relaying your own messages", key="commands.bridge.optout.description"))
     async def optout(self, interaction: discord.Interaction) -> None:
         changed = await self.optouts.opt_out(interaction.user.id)

@@ -29,6 +29,7 @@ from bot.guidance.matcher import GuidanceMatcher, MatcherCache, normalise
 from bot.guidance.store import CUSTOM_CATEGORY_ID, GuidanceStore, GuildGuidance, PendingRemoval
 from bot.i18n import resolve_locale, shorten
 from bot.pipeline.detect import detect_language
+from bot.forget import is_forget_request
 from bot.personal_language import reader_locale
 from cogs.guidance.notes import EMBED_LIMIT, NoteWriter, Noticed, notice_key
 from cogs.guidance.views import ImportPreviewView, UndoImportView, WhyButton
@@ -157,10 +158,17 @@ class Guidance(
         """Remember the person's Discord locale: their private notes are then in their language."""
         if interaction.user.bot or not self.bot.accepting_work:
             return
+        data = interaction.data or {}
+        if is_forget_request(data.get("custom_id"), interaction.command.qualified_name if interaction.command else None):
+            return
         try:
             await self.store.remember_locale(interaction.user.id, interaction.locale.value)
         except Exception:  # a lost preference must never break the command it came with
             log.exception("guidance: could not remember the locale of user=%s", interaction.user.id)
+
+    @commands.Cog.listener()
+    async def on_qiao_person_forgotten(self, user_id: int, guild_id: int | None) -> None:
+        self.store.forget_cached(user_id)
 
     @commands.Cog.listener()
     async def on_qiao_relay_translated(self, original: OriginalMessage, translated_text: str) -> None:
