@@ -42,6 +42,7 @@ class LanguageButton(discord.ui.DynamicItem[discord.ui.Button], template=r"qiao:
     async def callback(self, interaction: discord.Interaction) -> None:
         cog = interaction.client.get_cog("Welcome")
         if cog is not None:
+            CommandMentions.set_guild(interaction.guild_id)  # a button's own task: mentions for this server
             await cog.choose_language(interaction, self.locale)
 
 
