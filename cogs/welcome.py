@@ -105,7 +105,7 @@ class Welcome(
     async def test(self, interaction: discord.Interaction) -> None:
         config = await self._config_or_refuse(interaction.guild_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        posted = await self.welcome(interaction.user, config)
+        posted = await self.welcome(interaction.user, config, ping=False)
         key = "welcome.test.sent" if posted else "welcome.error.cannot_post"
         await interaction.followup.send(self.bot.i18n.t(key, reader_locale(interaction), channel=f"<#{config.channel_id}>"), ephemeral=True)
 
@@ -132,7 +132,8 @@ class Welcome(
         if config is not None:
             await self.welcome(member, config)
 
-    async def welcome(self, member: discord.Member, config: WelcomeConfig) -> bool:
+    async def welcome(self, member: discord.Member, config: WelcomeConfig, *, ping: bool = True) -> bool:
+        """Post the welcome for `member`, pinging only them (`ping=False`: nobody, for /welcome test)."""
         channel = member.guild.get_channel(config.channel_id)
         if channel is None:
             return False
@@ -140,7 +141,7 @@ class Welcome(
         try:
             await channel.send(
                 text, view=language_buttons(), suppress_embeds=True,
-                allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=[member]),
+                allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=[member] if ping else False),
             )
         except discord.HTTPException as error:
             log.warning("welcome: cannot post in channel=%s guild=%s: %s", channel.id, member.guild.id, error)

@@ -24,7 +24,8 @@ from tests.double.client import run_client
 from tests.double.server import DiscordDouble
 from tests.translation.fake_servers import FakeDictionary, FakeMicrosoft
 
-ALL_COGS = ("cogs.admin", "cogs.bridge", "cogs.cattax", "cogs.topics", "cogs.guidance")
+ALL_COGS = ("cogs.admin", "cogs.bridge", "cogs.cattax", "cogs.topics", "cogs.guidance", "cogs.people", "cogs.flags",
+            "cogs.welcome")
 LOCALES = ("en-US", "zh-CN", "zh-TW")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 

@@ -71,6 +71,12 @@ COMMANDS: dict[str, dict[str, Any]] = {
     "guidance remove": {"term": None},
     "guidance import": {"file": lambda w: w.attachment("list.txt", "草泥马\n河蟹\n".encode())},
     "guidance undo-import": {},
+    "language": {"language": "discord"},  # a fixed language would answer every later locale in it
+    "welcome setup": {"channel": lambda w: w.general},
+    "welcome test": {},
+    "welcome disable": {},
+    "qiao forget-me": {},
+    "qiao forget-member": {"user": lambda w: w.alice},
 }
 CONTEXT_MENUS = ("Translate",)
 
