@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-VERSION = 12
+VERSION = 13
 
 
 def upgrade(op) -> None:

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-VERSION = 13
+VERSION = 14
 
 
 def upgrade(op) -> None:
