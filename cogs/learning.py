@@ -21,6 +21,7 @@ from bot.bridge.translate import MessageTranslator
 from bot.learning.answers import PinyinAnswer, reader_language
 from bot.learning.reading import Reader, has_chinese, shared_reader
 from bot.learning.slang import SlangMatcher, shared_matcher
+from bot.personal_language import reader_locale
 from bot.pipeline.detect import detect_language
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ class LearningCog(commands.Cog, name="Learning"):
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
 
     async def pinyin(self, interaction: discord.Interaction, message: discord.Message) -> None:
-        i18n, locale = self.bot.i18n, interaction.locale
+        i18n, locale = self.bot.i18n, reader_locale(interaction)
         wait = self.limiter.try_acquire(interaction.user.id)
         if wait:
             await interaction.response.send_message(
