@@ -125,7 +125,11 @@ class ServerSettings(
             await relay.store.flush()  # copies still being written belong to the map too
         removed = await forget_person(self.bot.db, user_id, guild_id=guild_id)
         await self.bot.personal_languages.load()
-        self.bot.dispatch("qiao_person_forgotten", user_id, guild_id)
+        # Before the person is told it is done: a cog holding people in memory drops them now.
+        for cog in list(self.bot.cogs.values()):
+            forgotten = getattr(cog, "person_forgotten", None)
+            if forgotten is not None:
+                await forgotten(user_id, guild_id)
         return removed
 
     def report(self, removed: dict[str, int], locale: str) -> str:

@@ -352,8 +352,8 @@ class BridgeExtras:
 
     # -- opt-out -----------------------------------------------------------------------------
 
-    @commands.Cog.listener()
-    async def on_qiao_person_forgotten(self, user_id: int, guild_id: int | None) -> None:
+    async def person_forgotten(self, user_id: int, guild_id: int | None) -> None:
+        """`/qiao forget-me` deleted the person's rows (their opt-out among them): reload the opt-outs."""
         await self.optouts.load()
 
     @app_commands.command(name="optout", description=_("Stop relaying your own messages", key="commands.bridge.optout.description"))

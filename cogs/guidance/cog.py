@@ -166,8 +166,8 @@ class Guidance(
         except Exception:  # a lost preference must never break the command it came with
             log.exception("guidance: could not remember the locale of user=%s", interaction.user.id)
 
-    @commands.Cog.listener()
-    async def on_qiao_person_forgotten(self, user_id: int, guild_id: int | None) -> None:
+    async def person_forgotten(self, user_id: int, guild_id: int | None) -> None:
+        """`/qiao forget-me` deleted the person's rows: drop what memory holds about them."""
         self.store.forget_cached(user_id)
 
     @commands.Cog.listener()
