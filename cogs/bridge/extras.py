@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
@@ -29,6 +30,7 @@ from bot.bridge.optout import OptOuts
 from bot.bridge.outbox_engine import HistoryPage, OutboxRelayEngine
 from bot.bridge.pacing import SlidingWindowLimiter
 from bot.bridge.relay_days import RelayDays
+from bot.bridge.retries import RetryPolicy
 from bot.bridge.tables import bridge_channels
 from bot.checks import UserFacingError, moderator_only, requires_module
 from bot.i18n import shorten
@@ -51,6 +53,8 @@ PROBE_PAUSED_EVERY_SECONDS = 60
 FLUSH_COUNTERS_EVERY_SECONDS = 15
 # A gateway gap this long is caught up from history even when Discord resumed the session.
 LONG_DISCONNECT_SECONDS = 60.0
+CATCH_UP_ATTEMPTS = 5
+CATCH_UP_RETRY = RetryPolicy()
 NEEDED_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, manage_webhooks=True)
 
 
@@ -228,16 +232,27 @@ class BridgeExtras:
                 return 0
             linked_at = await self._linked_at()
             for member in members:
-                if self.bot.get_channel(member.channel_id) is None:
-                    continue
-                try:
-                    relayed += await self._catch_up_channel(member.channel_id, window, linked_at.get(member.channel_id))
-                except discord.HTTPException as error:
-                    log.warning("bridge: cannot read history of channel=%s for catch-up: %s", member.channel_id, error)
+                if self.bot.get_channel(member.channel_id) is not None:
+                    relayed += await self._catch_up_channel_retrying(member.channel_id, window, linked_at.get(member.channel_id))
         finally:
             for member in members:
                 self.engine.release(member.channel_id)
         return relayed
+
+    async def _catch_up_channel_retrying(self, channel_id: int, window: int, linked_at: datetime | None) -> int:
+        """Reading history may meet Discord's 5xx or a dropped connection too: retried a few times
+        (live messages of the channel wait meanwhile), then given up with one warning."""
+        for attempt in range(1, CATCH_UP_ATTEMPTS + 1):
+            try:
+                return await self._catch_up_channel(channel_id, window, linked_at)
+            except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as error:
+                status = getattr(error, "status", 0)
+                transient = not isinstance(error, discord.HTTPException) or status == 429 or status >= 500
+                if not transient or attempt == CATCH_UP_ATTEMPTS:
+                    log.warning("bridge: cannot read history of channel=%s for catch-up: %s", channel_id, error)
+                    return 0
+                await asyncio.sleep(CATCH_UP_RETRY.delay(attempt))
+        return 0
 
     async def _catch_up_channel(self, channel_id: int, window: int, linked_at: datetime | None) -> int:
         channel = self.bot.get_channel(channel_id)

@@ -36,3 +36,10 @@ async def test_a_resumed_session_replays_the_gap_without_doubles(harness: Harnes
                                                     label="closed 4000, resumed"))
     assert_nothing_lost(outcome)
     assert outcome.gateway["invalid_sessions"] == 0 and outcome.gateway["resumes"] >= 1
+
+
+async def test_a_catch_up_that_meets_server_errors_reading_history_retries(harness: Harness) -> None:
+    outcome = reported(await scenarios.lost_session(harness, TIME_SCALE, history_errors=2,
+                                                    label="Invalid Session, then two 503s reading history"))
+    assert_nothing_lost(outcome)
+    assert len([fault for fault, method, _ in harness.double.faults.triggered if method == "GET"]) == 2
