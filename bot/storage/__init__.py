@@ -129,7 +129,7 @@ class Database:
                     delay = min(delay, max(patience - (time.monotonic() - started), 0.0))
                 await asyncio.sleep(delay)
                 continue
-            self.outage.succeeded(doing)
+            self.outage.succeeded(doing, after_retrying=attempt > 0)
             return result
 
     def insert_new(self, table: sa.Table, keys: Sequence[str]) -> sa.Executable:

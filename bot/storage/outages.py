@@ -79,8 +79,9 @@ class OutageLog:
         self.clock = clock
         self.since: float | None = None
         self.failures = 0
-        # What failed during this outage: it is over once each of them has worked again (a nearly
-        # full disk still takes small writes while bigger ones fail).
+        # What failed during this outage. It is over when work that was being retried goes
+        # through, or when everything that failed has worked again; a success of other work does
+        # not count (a full disk still serves reads and small writes while bigger ones fail).
         self._failing: set[str] = set()
 
     @property
@@ -95,9 +96,10 @@ class OutageLog:
             log.warning("database %s unavailable while %s: %s; waiting and retrying",
                         self.label, doing, describe(error))
 
-    def succeeded(self, doing: str) -> None:
+    def succeeded(self, doing: str, *, after_retrying: bool = False) -> None:
         self._failing.discard(doing)
-        if self.since is not None and not self._failing:
+        if self.since is not None and (after_retrying or not self._failing):
+            self._failing.clear()
             log.warning("database %s available again after %.1f s (%d failed attempts)",
                         self.label, self.clock() - self.since, self.failures)
             self.since = None

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from bot.storage import Database, DatabaseStillUnavailable
 from bot.storage.buffer import WriteBuffer
-from bot.storage.outages import describe, is_transient
+from bot.storage.outages import OutageLog, describe, is_transient
 from tests.storage.tcp_proxy import TcpProxy
 
 notes = sa.Table("notes", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
@@ -138,3 +138,23 @@ def _count(database: Database):
             return (await connection.execute(sa.select(sa.func.count()).select_from(notes))).scalar_one()
 
     return count
+
+
+def test_an_outage_ends_when_retried_work_goes_through_or_everything_that_failed_worked_again(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.storage")
+    outage = OutageLog("test.sqlite3", clock=lambda: 0.0)
+    full = sqlite3.OperationalError("database or disk is full")
+    outage.failed(full, "writing the translation cache")
+    outage.failed(full, "writing the copy map")
+    outage.succeeded("reading the copy map")  # never failed: a full disk still serves reads
+    outage.succeeded("writing the translation cache")  # a small write fitted; the copy map still fails
+    assert outage.ongoing
+    outage.succeeded("writing the copy map", after_retrying=True)
+    assert not outage.ongoing
+    outage.failed(full, "writing the copy map")
+    outage.succeeded("writing the copy map")  # everything that failed has worked again
+    assert not outage.ongoing
+    assert [record.getMessage().split(" ", 2)[2][:20] for record in caplog.records] == [
+        "unavailable while wr", "available again afte", "unavailable while wr", "available again afte"]
