@@ -16,8 +16,6 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from alembic.migration import MigrationContext
-from alembic.operations import Operations
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -315,10 +313,14 @@ def _read_version(connection: sa.Connection) -> int:
 def _apply_pending(connection: sa.Connection, chosen: list[migrations.Migration]) -> int:
     schema_version.create(connection, checkfirst=True)
     current = _read_version(connection)
-    operations = Operations(MigrationContext.configure(connection))
-    for migration in chosen:
-        if migration.version <= current:
-            continue
+    pending = [migration for migration in chosen if migration.version > current]
+    if pending:
+        # Alembic (with Mako and Pygments, ~10 MB) is imported only when there is something to apply.
+        from alembic.migration import MigrationContext
+        from alembic.operations import Operations
+
+        operations = Operations(MigrationContext.configure(connection))
+    for migration in pending:
         log.info("applying migration %s", migration.name)
         migration.upgrade(operations)
         current = migration.version

@@ -175,3 +175,24 @@ async def test_a_file_that_is_not_sqlite_is_refused_in_one_line(tmp_path) -> Non
     not_a_database.write_bytes(b"these are my notes, not a database" * 200)
     with pytest.raises(DatabaseUnavailable, match="is not an SQLite database"):
         await Database.open(f"sqlite+aiosqlite:///{not_a_database}")
+
+
+def test_opening_a_current_database_does_not_import_alembic(tmp_path) -> None:
+    """Alembic (with Mako and Pygments, ~10 MB) is needed only when a migration is pending."""
+    import subprocess
+    import sys
+
+    code = (
+        "import asyncio, sys\n"
+        "from bot.storage import Database\n"
+        "async def open_twice(url):\n"
+        "    await (await Database.open(url)).close()\n"
+        "    first = 'alembic' in sys.modules\n"
+        "    for name in [name for name in sys.modules if name.split('.')[0] in ('alembic', 'mako', 'pygments')]:\n"
+        "        del sys.modules[name]\n"
+        "    await (await Database.open(url)).close()\n"
+        "    print(first, 'alembic' in sys.modules)\n"
+        f"asyncio.run(open_twice('sqlite+aiosqlite:///{tmp_path / 'current.sqlite3'}'))\n"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert output.stdout.split() == ["True", "False"]  # the first open migrated; the second had nothing to apply
