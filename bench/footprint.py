@@ -128,6 +128,7 @@ async def real_bot(args) -> None:
                     lines.append(f"{time.perf_counter() - started:6.2f} {line.rstrip()}")
                     if "connected as" in line and not ready_at:
                         ready_at.append(time.perf_counter() - started)
+                        ready_at.append(cpu_seconds(process.pid))
 
             reader = threading.Thread(target=read_output, daemon=True)
             reader.start()
@@ -155,8 +156,9 @@ async def real_bot(args) -> None:
           f"code from {args.bot_dir}")
     print(f"the real bot (python -m bot, every default cog) against the Discord double, LibreTranslate-compatible "
           f"server answering at once, SQLite database with {args.pairs} bridged pairs (created and migrated before)")
-    print(f"start-up: on_ready {ready_at[0]:.2f} s after the process started; first relayed copy "
-          f"{first_relay:.2f} s (target: ready <= 3 s)")
+    print(f"start-up: on_ready {ready_at[0]:.2f} s after the process started (the bot's CPU until then: {ready_at[1]:.2f} s; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs); first relayed copy {first_relay:.2f} s "
+          f"(target: ready <= 3 s)")
     print(f"memory after {relayed}/{args.relays} relays (English and Simplified Chinese in turn): RSS {rss:.1f} MB, "
           f"peak {peak:.1f} MB (target <= 130 MB)")
     if args.log:
