@@ -15,8 +15,9 @@ messages in turn; no Traditional text), and its peak RSS.
 --servers N: the bot (the same entry as bench.relay: QiaoBot with every default cog, an instant
 translator in the process, pacing lifted, so the hot path and not the pacer is measured) serving N
 servers with --channels bridged channels each (English/Chinese pairs), all in its database and its
-caches; --messages are relayed through the bridges of one server after a warm-up (webhooks created), the
-same traffic as the 1-server run it is compared with. Printed for 1 server and for N: RSS, CPU ms per
+caches; --messages are relayed through the bridges of the last server created after a warm-up (webhooks created), the
+same traffic as the 1-server bot it is compared with; both bots run at once and their floods take turns,
+so the shared machine's load drifts alike over both. Printed for 1 server and for N: RSS, CPU ms per
 relay of the bot process (median of --rounds floods), and the ratio.
 """
 
@@ -219,14 +220,22 @@ async def serve(args) -> None:
             await db.close()
 
 
-async def scale_run(double, clock, member, servers: int, args, directory: Path, first: int) -> dict:
+@contextlib.asynccontextmanager
+async def scale_world(servers: int, args, directory: Path):
+    """A double with `servers` bridged servers and a bot serving them; yields a flood function
+    that relays messages through the bridges of the last server created (the worst place for any
+    lookup that walks servers in order)."""
+    double = DiscordDouble()
+    clock = Clock(double)
+    await double.start()
+    double.ratelimiter.config.enabled = False
     guilds = [double.create_guild(f"Server {index}", owner="owner") for index in range(servers)]
     worlds = []
     for guild in guilds:
         channels = [double.create_channel(guild, f"{'en' if i % 2 == 0 else 'zh'}-{i // 2}") for i in range(args.channels)]
         worlds.append((guild, [(channels[i], channels[i + 1]) for i in range(0, len(channels), 2)]))
-    active_guild, active_pairs = worlds[0]
-    speaker = double.add_member(active_guild, f"speaker{first}", display_name="Alice")
+    active_guild, active_pairs = worlds[-1]
+    speaker = double.add_member(active_guild, "speaker", display_name="Alice")
     database = f"sqlite+aiosqlite:///{directory / f'scale-{servers}.sqlite3'}"
     await seed(database, [(guild.id, [(english.id, "en"), (chinese.id, "zh")]) for guild, pairs in worlds for english, chinese in pairs])
     started = time.perf_counter()
@@ -235,14 +244,15 @@ async def scale_run(double, clock, member, servers: int, args, directory: Path, 
          "--token", double.token, "--database", database],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     loop = asyncio.get_running_loop()
+    counter = iter(range(10**9))
     try:
         line = await loop.run_in_executor(None, process.stdout.readline)
         if line.strip() != "READY":
             raise RuntimeError(f"bot process: {line!r}, exit {process.poll()}")
         ready = time.perf_counter() - started
 
-        async def flood(start: int, count: int) -> float:
-            numbers = range(start, start + count)
+        async def flood(count: int) -> float:
+            numbers = [next(counter) for _ in range(count)]
             cpu = cpu_seconds(process.pid)
             for offset, number in enumerate(numbers):
                 english, _ = active_pairs[offset % len(active_pairs)]
@@ -258,43 +268,42 @@ async def scale_run(double, clock, member, servers: int, args, directory: Path, 
             clock._seen = 0
             return (cpu_seconds(process.pid) - cpu) * 1000 / count
 
-        await flood(first, 100)  # webhooks created, caches warm
-        costs = [await flood(first + 1_000 + round_ * args.messages, args.messages) for round_ in range(args.rounds)]
-        process.stdin.write("RSS\n")
-        process.stdin.flush()
-        figures = json.loads(await loop.run_in_executor(None, process.stdout.readline))
+        async def rss() -> dict:
+            process.stdin.write("RSS\n")
+            process.stdin.flush()
+            return json.loads(await loop.run_in_executor(None, process.stdout.readline))
+
+        await flood(100)  # webhooks created, caches warm
+        yield SimpleNamespace(servers=servers, flood=flood, rss=rss, ready=ready)
     finally:
         with contextlib.suppress(BrokenPipeError):
             process.stdin.write("QUIT\n")
             process.stdin.close()
         await loop.run_in_executor(None, process.wait, 60)
-    return {"servers": servers, "guilds_seen": figures["guilds"], "rss_mb": figures["rss_mb"],
-            "cpu_ms": statistics.median(costs), "costs": costs, "ready_s": ready}
+        await double.stop()
 
 
 async def scale(args) -> None:
     print(f"python {sys.version.split()[0]}, discord.py {discord.__version__}, {platform.platform()}, {os.cpu_count()} CPUs")
     print(f"QiaoBot with every default cog in its own process, Discord double in this process (rate limits off), "
           f"instant translator, pacing lifted; {args.channels} bridged channels per server; {args.messages} messages "
-          f"x {args.rounds} rounds through the bridges of one server after 100 warm-up messages")
-    rows = []
+          f"per round through the bridges of the last server created, after 100 warm-up messages; {args.rounds} "
+          f"rounds, alternating between the 1-server and the {args.servers}-server bot (both running)")
     with tempfile.TemporaryDirectory() as directory:
-        for index, servers in enumerate((1, args.servers)):
-            double = DiscordDouble()
-            clock = Clock(double)
-            await double.start()
-            double.ratelimiter.config.enabled = False
-            try:
-                rows.append(await scale_run(double, clock, None, servers, args, Path(directory), 1_000_000 * (index + 1)))
-            finally:
-                await double.stop()
-    for row in rows:
-        print(f"{row['servers']:>6} servers ({row['guilds_seen']} seen by the bot, ready in {row['ready_s']:.1f} s): "
-              f"RSS {row['rss_mb']:.1f} MB, CPU {row['cpu_ms']:.3f} ms per relay (rounds: "
-              + ", ".join(f"{cost:.3f}" for cost in row["costs"]) + ")")
-    one, many = rows
-    print(f"cost per message at {many['servers']} servers / at 1 server: {many['cpu_ms'] / one['cpu_ms']:.2f}x "
-          f"(target <= 1.10x); RSS at {many['servers']} servers {many['rss_mb']:.1f} MB (target <= 250 MB)")
+        async with scale_world(1, args, Path(directory)) as one, scale_world(args.servers, args, Path(directory)) as many:
+            costs: dict[int, list[float]] = {1: [], args.servers: []}
+            for _ in range(args.rounds):
+                for world in (one, many):
+                    costs[world.servers].append(await world.flood(args.messages))
+            rows = [(world, await world.rss(), costs[world.servers]) for world in (one, many)]
+    for world, figures, row_costs in rows:
+        print(f"{world.servers:>6} servers ({figures['guilds']} seen by the bot, ready in {world.ready:.1f} s): "
+              f"RSS {figures['rss_mb']:.1f} MB, CPU {statistics.median(row_costs):.3f} ms per relay (median; rounds: "
+              + ", ".join(f"{cost:.3f}" for cost in row_costs) + ")")
+    (_, one_rss, one_costs), (_, many_rss, many_costs) = rows
+    print(f"cost per message at {args.servers} servers / at 1 server: "
+          f"{statistics.median(many_costs) / statistics.median(one_costs):.2f}x (target <= 1.10x); "
+          f"RSS at {args.servers} servers {many_rss['rss_mb']:.1f} MB (target <= 250 MB)")
 
 
 def parse_args(argv=None):
