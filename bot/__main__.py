@@ -122,6 +122,7 @@ async def run_bot(settings: Settings) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, _request_shutdown, bot, signum)
         try:
+            await bot.serve_metrics()
             await bot.start(settings.discord_token)
         except Exception:
             # A signal during login closes the HTTP session under the pending request: that is the

@@ -18,6 +18,7 @@ from bot.background import stop_loops
 from bot.discord_failures import explain_connection_failure
 from bot.guild_config import GuildConfig
 from bot.i18n import I18n
+from bot.metrics import Metrics, MetricsServer, MetricsSources, ShardState
 from bot.moderator_notices import ModeratorNotices
 from bot.personal_language import PersonalLanguages
 from bot.pipeline.detect import warm_up as warm_up_detection
@@ -92,16 +93,59 @@ class QiaoBot(commands.Bot):
         self.command_ids_task: asyncio.Task[None] | None = None
         self._login_deadline: asyncio.Timeout | None = None
         self._last_discord_status: int | None = None
+        self.metrics: Metrics | None = None
+        self._metrics_server: MetricsServer | None = None
 
     def _status_trace(self) -> aiohttp.TraceConfig:
         """Remembers Discord's last HTTP status, so a login that runs out of time says what Discord answered."""
 
         async def remember(_session, _context, params: aiohttp.TraceRequestEndParams) -> None:
             self._last_discord_status = params.response.status
+            # Webhooks fetched through the bot share its HTTP session, so their 429s are counted here too.
+            if params.response.status == 429 and self.metrics is not None:
+                self.metrics.discord_rate_limited.inc()
 
         trace = aiohttp.TraceConfig()
         trace.on_request_end.append(remember)
         return trace
+
+    async def serve_metrics(self) -> MetricsServer | None:
+        """Start `/metrics` and `/healthz` on METRICS_PORT (nothing when it is unset); `close` stops them.
+        Called before the bot starts, so the health check answers 503 until the shards are connected."""
+        if self.settings.metrics_port is None or self._metrics_server is not None:
+            return self._metrics_server
+        self.metrics = Metrics(MetricsSources(
+            shards=self.shard_states, relay=lambda: getattr(self._relay_engine(), "stats", None),
+            backlog=self._relay_backlog, providers=getattr(self.translation, "usage_totals", dict),
+        ))
+        if hasattr(self.translation, "on_provider_call"):  # the real service (tests may hand in a stand-in)
+            self.translation.on_provider_call = self.metrics.observe_provider_call
+        server = MetricsServer(self.metrics, self.settings.metrics_port)
+        await server.start()
+        self._metrics_server = server
+        return server
+
+    def shard_states(self) -> list[ShardState]:
+        if self.is_shutting_down:
+            return [ShardState(self.shard_id or 0, False, None)]
+        shards = getattr(self, "shards", None)
+        if isinstance(shards, dict):  # an AutoShardedBot
+            return [
+                ShardState(shard_id, self.is_ready() and not info.is_closed(), info.latency)
+                for shard_id, info in sorted(shards.items())
+            ]
+        ws = self.ws
+        connected = self.is_ready() and ws is not None and ws.open
+        return [ShardState(self.shard_id or 0, connected, ws.latency if connected else None)]
+
+    def _relay_engine(self):
+        relay = getattr(self, "bridge_relay", None)
+        return getattr(relay, "engine", None)
+
+    def _relay_backlog(self) -> dict[int, int]:
+        engine = self._relay_engine()
+        outboxes = getattr(engine, "outboxes", {})
+        return {channel_id: engine.backlog(channel_id) for channel_id in list(outboxes)}
 
     async def login(self, token: str) -> None:
         """discord.py's login, given up after DISCORD_LOGIN_TIMEOUT seconds (it waits as long as Discord
@@ -193,6 +237,8 @@ class QiaoBot(commands.Bot):
             # the middle of using is still open (the caller closes it after this returns).
             await self._finish_handlers(0)
         finally:
+            if self._metrics_server is not None:
+                await self._metrics_server.stop()
             self._closed.set()
         log.info("gateway and Discord HTTP closed")
 

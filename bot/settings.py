@@ -51,6 +51,7 @@ CORE_ENV_VARS: tuple[tuple[str, str, str], ...] = (
     ("CATCH_UP_WINDOW_MINUTES", "After downtime, relay messages posted up to this many minutes ago (0 = off).", "60"),
     ("IGNORE_OTHER_BOTS", "true: messages from other bots are not relayed.", "true"),
     ("SYNC_GUILD_ID", "Optional server id: `python -m bot sync` then syncs commands to that server only (instant).", ""),
+    ("METRICS_PORT", "Optional port for Prometheus metrics (/metrics) and a health check (/healthz); unset: none.", ""),
 )
 
 
@@ -66,6 +67,7 @@ class Settings:
     ignore_other_bots: bool = True
     sync_guild_id: int | None = None
     discord_login_timeout: int = DEFAULT_LOGIN_TIMEOUT
+    metrics_port: int | None = None  # 0 (tests only, not accepted from the environment): any free port
     translation: TranslationSettings = field(default_factory=lambda: TranslationSettings.from_env({}))
 
     @classmethod
@@ -115,6 +117,7 @@ class Settings:
             catch_up_window_minutes=parse("CATCH_UP_WINDOW_MINUTES", "60", _bounded_int(0, 7 * 24 * 60)),
             ignore_other_bots=parse("IGNORE_OTHER_BOTS", "true", _boolean),
             sync_guild_id=parse("SYNC_GUILD_ID", "", _optional_snowflake),
+            metrics_port=parse("METRICS_PORT", "", _optional_port),
         )
         try:
             values["translation"] = TranslationSettings.from_env(env)
@@ -216,6 +219,14 @@ def _boolean(raw: str) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise ValueError("expected true or false")
+
+
+def _optional_port(raw: str) -> int | None:
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise ValueError("expected a port number from 1 to 65535 (or leave it unset for no metrics)")
+    return int(raw)
 
 
 def _optional_snowflake(raw: str) -> int | None:

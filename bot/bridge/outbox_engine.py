@@ -92,6 +92,8 @@ class OutboxRelayEngine(RelayEngine):
         self._held: dict[int, list[OriginalMessage]] = {}
         # Originals this process already queued: catch-up must not relay them a second time.
         self._seen: OrderedDict[int, None] = OrderedDict()
+        # Told the lags (ms from the original's post to its copy's) of each delivery (the metrics' histogram).
+        self.on_lags: Callable[[list[int]], None] | None = None
 
     # -- pacing and outboxes ---------------------------------------------------------------
 
@@ -414,6 +416,8 @@ class OutboxRelayEngine(RelayEngine):
         self.stats.forbidden.pop(destination.channel_id, None)
         self.relay_days.relayed(guilds, len(items), posts, lags)
         self._hold_for_waiting(destination.channel_id, items)
+        if self.on_lags is not None:
+            self.on_lags(lags)
 
     def _hold_for_waiting(self, channel_id: int, done: list[OutboxItem]) -> None:
         """After `done` left the outbox of `channel_id`, hold each source's mark below its oldest

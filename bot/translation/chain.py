@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ class Attempt:
     provider: str
     ok: bool
     characters: int
+    seconds: float = 0.0  # how long the call took, failed or not
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class TranslationChain:
                 ))
                 continue
             epoch = breaker.epoch
+            started = time.monotonic()
             try:
                 translated = await self.call(provider, texts, source, target)
             except ProviderError as error:
@@ -68,7 +71,7 @@ class TranslationChain:
                     breaker.release()
                     continue
                 breaker.record_failure(error.kind, error.retry_after, epoch=epoch)
-                attempts.append(Attempt(provider.name, False, characters))
+                attempts.append(Attempt(provider.name, False, characters, time.monotonic() - started))
                 continue
             except BaseException:
                 breaker.release()
@@ -76,7 +79,7 @@ class TranslationChain:
             breaker.record_success()
             if self._last_logged.pop(provider.name, None) is not None:
                 log.info("translation provider %s answers again", provider.name)
-            attempts.append(Attempt(provider.name, True, characters))
+            attempts.append(Attempt(provider.name, True, characters, time.monotonic() - started))
             return ChainOutcome(translated, provider.name, tuple(failures), tuple(attempts))
         return ChainOutcome(None, None, tuple(failures), tuple(attempts))
 

@@ -89,6 +89,8 @@ class TranslationService:
         self._unwritten: list[CachedTranslation] = []
         self._writer: asyncio.Task[None] | None = None
         self._closed = False
+        # Told the provider and duration of every provider call (the metrics' latency histogram).
+        self.on_provider_call: Callable[[str, float], None] | None = None
 
     def __repr__(self) -> str:
         return f"<TranslationService chain={[provider.name for provider in self._chain.providers]}>"
@@ -96,6 +98,10 @@ class TranslationService:
     @property
     def chain(self) -> TranslationChain:
         return self._chain
+
+    def usage_totals(self) -> dict[str, UsageCounts]:
+        """Per provider ("cache" for cache hits) since the process started."""
+        return dict(self._usage.totals)
 
     async def translate(
         self,
@@ -236,6 +242,8 @@ class TranslationService:
 
     def _record_attempts(self, guild: int, outcome: ChainOutcome) -> None:
         for attempt in outcome.attempts:
+            if self.on_provider_call is not None:
+                self.on_provider_call(attempt.provider, attempt.seconds)
             if attempt.ok:
                 self._record(guild, attempt.provider, UsageCounts(characters=attempt.characters, calls=1))
             else:

@@ -56,10 +56,13 @@ class UsageBuffer:
 
     def __init__(self) -> None:
         self._pending: defaultdict[UsageKey, UsageCounts] = defaultdict(UsageCounts)
+        # Per provider since the process started, never flushed: what the metrics endpoint reports.
+        self.totals: defaultdict[str, UsageCounts] = defaultdict(UsageCounts)
 
     def add(self, key: UsageKey, counts: UsageCounts) -> None:
         if counts:
             self._pending[key].add(counts)
+            self.totals[key[2]].add(counts)
 
     def take(self) -> dict[UsageKey, UsageCounts]:
         taken = dict(self._pending)

@@ -65,6 +65,8 @@ class BridgeCog(
         self.fill_in_loop = FillInLoop(self.stored_fill_ins)
         self.engine.on_left_untranslated = self.fill_in_loop.copies_left_untranslated
         self.engine.on_translations_back = self.fill_in_loop.translations_work_again
+        if getattr(bot, "metrics", None) is not None:
+            self.engine.on_lags = bot.metrics.observe_lags_ms
         self._fill_in_task: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:

@@ -82,3 +82,14 @@ def test_login_timeout_defaults_to_thirty_seconds_and_is_bounded() -> None:
     assert Settings.from_env({"DISCORD_TOKEN": VALID_TOKEN, "DISCORD_LOGIN_TIMEOUT": "5"}).discord_login_timeout == 5
     with pytest.raises(ConfigError, match=r"DISCORD_LOGIN_TIMEOUT='0': expected a number from 1 to 600"):
         Settings.from_env({"DISCORD_TOKEN": VALID_TOKEN, "DISCORD_LOGIN_TIMEOUT": "0"})
+
+
+def test_metrics_port_is_optional_and_must_be_a_port() -> None:
+    assert Settings.from_env({"DISCORD_TOKEN": VALID_TOKEN}).metrics_port is None
+    assert Settings.from_env({"DISCORD_TOKEN": VALID_TOKEN, "METRICS_PORT": "9108"}).metrics_port == 9108
+    for bad in ("0", "65536", "http", "-1", "91.08"):
+        with pytest.raises(ConfigError) as caught:
+            Settings.from_env({"DISCORD_TOKEN": VALID_TOKEN, "METRICS_PORT": bad})
+        assert caught.value.problems == [
+            f"METRICS_PORT={bad!r}: expected a port number from 1 to 65535 (or leave it unset for no metrics)"
+        ]
