@@ -93,6 +93,7 @@ class QiaoBot(commands.Bot):
         self.command_ids_task: asyncio.Task[None] | None = None
         self._login_deadline: asyncio.Timeout | None = None
         self._last_discord_status: int | None = None
+        self.discord_rate_limited = 0  # 429 answers to discord.py's own requests (the bridge counts its webhooks')
         self.metrics: Metrics | None = None
         self._metrics_server: MetricsServer | None = None
 
@@ -101,9 +102,8 @@ class QiaoBot(commands.Bot):
 
         async def remember(_session, _context, params: aiohttp.TraceRequestEndParams) -> None:
             self._last_discord_status = params.response.status
-            # Webhooks fetched through the bot share its HTTP session, so their 429s are counted here too.
-            if params.response.status == 429 and self.metrics is not None:
-                self.metrics.discord_rate_limited.inc()
+            if params.response.status == 429:
+                self.discord_rate_limited += 1
 
         trace = aiohttp.TraceConfig()
         trace.on_request_end.append(remember)
@@ -117,6 +117,7 @@ class QiaoBot(commands.Bot):
         self.metrics = Metrics(MetricsSources(
             shards=self.shard_states, relay=lambda: getattr(self._relay_engine(), "stats", None),
             backlog=self._relay_backlog, providers=getattr(self.translation, "usage_totals", dict),
+            rate_limited=self._rate_limited,
         ))
         if hasattr(self.translation, "on_provider_call"):  # the real service (tests may hand in a stand-in)
             self.translation.on_provider_call = self.metrics.observe_provider_call
@@ -141,6 +142,13 @@ class QiaoBot(commands.Bot):
     def _relay_engine(self):
         relay = getattr(self, "bridge_relay", None)
         return getattr(relay, "engine", None)
+
+    def _rate_limited(self) -> dict[str, int]:
+        counts = {"discord.py": self.discord_rate_limited}
+        delivery = getattr(self._relay_engine(), "delivery", None)
+        if delivery is not None:
+            counts["bridge webhooks"] = delivery.counters.rate_limited
+        return counts
 
     def _relay_backlog(self) -> dict[int, int]:
         engine = self._relay_engine()

@@ -1,8 +1,8 @@
 """Prometheus metrics and a health answer for one process, served on METRICS_PORT.
 
 Counters the bot already keeps (the bridge's `RelayStats`, the translation service's usage totals)
-are read when Prometheus scrapes, not counted a second time; only what nothing else records
-(relay lag, provider latency, Discord's 429 answers) is observed here as it happens.
+are read when Prometheus scrapes, not counted a second time; only what nothing else records as a
+distribution (relay lag, provider latency) is observed here as it happens.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 from bot.errors import StartupError
@@ -48,6 +48,7 @@ class MetricsSources:
     relay: Callable[[], RelayStats | None] = lambda: None  # None: the bridge is not loaded
     backlog: Callable[[], Mapping[int, int]] = dict  # destination channel id -> copies waiting
     providers: Callable[[], Mapping[str, UsageCounts]] = dict  # provider name ("cache" for hits) -> since start
+    rate_limited: Callable[[], Mapping[str, int]] = dict  # HTTP client -> Discord's 429 answers it met
 
 
 class Metrics:
@@ -63,9 +64,6 @@ class Metrics:
         self.provider_latency = Histogram(
             "qiao_translation_provider_latency_seconds", "Duration of calls to a translation provider.",
             ["provider"], buckets=PROVIDER_BUCKETS, registry=self.registry,
-        )
-        self.discord_rate_limited = Counter(
-            "qiao_discord_rate_limited", "HTTP 429 answers from Discord (REST and webhooks).", registry=self.registry,
         )
         self.registry.register(_ReadAtScrape(sources))
 
@@ -93,6 +91,12 @@ class _ReadAtScrape:
         yield from self._shards()
         yield from self._relay()
         yield from self._providers()
+        rate_limited = CounterMetricFamily(
+            "qiao_discord_rate_limited", "Rate-limit answers (429) from Discord, per HTTP client.", labels=["client"],
+        )
+        for client, count in sorted(self.sources.rate_limited().items()):
+            rate_limited.add_metric([client], count)
+        yield rate_limited
 
     def _shards(self) -> Iterable[Metric]:
         connected = GaugeMetricFamily("qiao_gateway_connected", "1 while the shard's gateway session is ready.", labels=["shard"])

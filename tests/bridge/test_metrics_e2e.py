@@ -53,9 +53,12 @@ async def test_metrics_count_relays_and_health_follows_the_gateway(harness) -> N
                 harness.bot = bot
                 status, body = await health(http, base)
                 assert (status, body) == (200, {"status": "ok", "shards": {"0": "connected"}})
+                # discord.py's own calls: the answer to /bridge link meets a 429 first.
+                double.faults.rate_limit("POST /interactions/*", retry_after=0.05, times=1)
                 await harness.link()
                 before = await scrape(http, base)
                 assert value(before, "qiao_relays_total") == 0
+                assert value(before, "qiao_discord_rate_limited_total", client="discord.py") == 1
 
                 # One relay whose webhook post Discord answers with a 429 first (discord.py waits and retries).
                 double.faults.rate_limit("POST /webhooks/*", retry_after=0.05, times=1)
@@ -76,7 +79,9 @@ async def test_metrics_count_relays_and_health_follows_the_gateway(harness) -> N
                 assert value(after, "qiao_translation_provider_characters_total", provider="microsoft") == len(ENGLISH)
                 assert value(after, "qiao_translation_provider_latency_seconds_count", provider="microsoft") == 1
                 assert value(after, "qiao_translation_cache_hits_total") == 1
-                assert value(after, "qiao_discord_rate_limited_total") == 1 == len(double.rate_limit_hits)
+                assert value(after, "qiao_discord_rate_limited_total", client="bridge webhooks") == 1
+                assert value(after, "qiao_discord_rate_limited_total", client="discord.py") == 1
+                assert len(double.rate_limit_hits) == 2
                 assert value(after, "qiao_gateway_connected", shard="0") == 1
                 assert value(after, "qiao_gateway_latency_seconds", shard="0") is not None
 
