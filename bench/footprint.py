@@ -273,6 +273,8 @@ async def scale_world(servers: int, args, directory: Path):
             process.stdin.flush()
             return json.loads(await loop.run_in_executor(None, process.stdout.readline))
 
+        while (await rss())["guilds"] < servers:  # on_ready comes before thousands of servers have arrived
+            await asyncio.sleep(0.5)
         await flood(100)  # webhooks created, caches warm
         yield SimpleNamespace(servers=servers, flood=flood, rss=rss, ready=ready)
     finally:
