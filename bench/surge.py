@@ -1,4 +1,4 @@
-"""A surge into one bridged channel under Discord-like rate limits (issue #6).
+"""A surge into one bridged channel under Discord-like rate limits.
 
 Usage: python -m bench.surge [--rate 3] [--duration 60] [--time-scale 1.0]
 

@@ -1,4 +1,4 @@
-"""Cat tax (猫税, issue #7): pet photos in one channel become bilingual welcome threads.
+"""Cat tax (猫税): pet photos in one channel become bilingual welcome threads.
 
 Thin: Discord events and commands in, calls on `bot.cattax` (rules, storage) and the bridge out.
 

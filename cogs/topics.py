@@ -1,4 +1,4 @@
-"""Topic rooms (issue #8): one private-by-default text channel per everyday-life topic.
+"""Topic rooms: one private-by-default text channel per everyday-life topic.
 
 Members opt in with `/topics join` (a member permission overwrite), so their channel list only
 shows the rooms they chose. Each room is a mixed bridge channel: the bridge posts every

@@ -1,4 +1,4 @@
-"""Catch-up after downtime (#6): which messages posted while the bot was away get relayed, late.
+"""Catch-up after downtime: which messages posted while the bot was away get relayed, late.
 
 Planning is pure (snowflakes, marks, sets); the cog reads channel history with `after=` and
 hands the chosen messages to the relay engine in order, marked late.

@@ -1,4 +1,4 @@
-"""Several queued copies in one post when a destination outruns Discord's limits (#6).
+"""Several queued copies in one post when a destination outruns Discord's limits.
 
 Pure string work and decisions; the outbox (`bot/bridge/outbox.py`) applies them.
 """

@@ -1,4 +1,4 @@
-"""Which originals went out inside which combined post (#6), so edits and deletes still reach them.
+"""Which originals went out inside which combined post, so edits and deletes still reach them.
 
 `relayed_messages` maps one copy message to one original; a combined post carries several, so
 its lines live here, in order, with the text each line showed.

@@ -1,5 +1,5 @@
-"""Tables for issue #6 (cross-server invites, opt-outs, glossary, relay stats, catch-up marks,
-coalesced posts) on the shared metadata; history lives in migration m0004_bridge_extras."""
+"""Tables for the bridge's people and delivery features (cross-server invites, opt-outs, glossary,
+relay stats, catch-up marks, coalesced posts) on the shared metadata; history lives in migration m0004_bridge_extras."""
 
 import sqlalchemy as sa
 

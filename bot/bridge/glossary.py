@@ -1,4 +1,4 @@
-"""A server's glossary (#6): terms kept or translated the same way every time ("cat tax" ↔ "猫税").
+"""A server's glossary: terms kept or translated the same way every time ("cat tax" ↔ "猫税").
 
 The relay and the Translate menu pass it to `bot.pipeline.markup.protect(text, glossary)`, and
 its fingerprint to the translation cache (`glossary_salt`) so a change invalidates cached output.

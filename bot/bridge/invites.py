@@ -1,4 +1,4 @@
-"""One-time codes that link a channel of another server into a bridge (#6).
+"""One-time codes that link a channel of another server into a bridge.
 
 A moderator of server A asks for a code for one of A's bridged channels; a moderator of server B
 redeems it for one of B's channels. Nothing else lets one server reach another's channels.

@@ -1,4 +1,4 @@
-"""People who asked that their own messages not be relayed (#6): checked before any translation.
+"""People who asked that their own messages not be relayed: checked before any translation.
 
 Cached in memory, written through, so the relay path never waits on the database.
 """

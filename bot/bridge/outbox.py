@@ -1,4 +1,4 @@
-"""One outbox per destination channel: paced posting, coalescing under surges, pausing (#6).
+"""One outbox per destination channel: paced posting, coalescing under surges, pausing.
 
 The relay lanes (`bot/bridge/queues.py`) translate and hand copies over in order; the outbox
 posts them no faster than Discord allows. When one-post-per-copy would fall behind

@@ -1,4 +1,4 @@
-"""The relay engine with issue #6's delivery: paced outboxes, combined posts, opt-outs, late copies.
+"""The relay engine with paced delivery: outboxes, combined posts, opt-outs, late copies.
 
 `RelayEngine` (bot/bridge/relay.py) plans, translates and orders copies per destination lane;
 this subclass hands each ready copy to the destination's `Outbox` instead of posting it at

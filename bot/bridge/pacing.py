@@ -1,4 +1,4 @@
-"""Sender-side pacing per destination channel, so the bridge never leans on Discord's 429s (#6).
+"""Sender-side pacing per destination channel, so the bridge never leans on Discord's 429s.
 
 discord.py waits out a 429 by itself, which hides a growing backlog inside the library; pacing
 *before* each webhook call keeps the backlog visible to the bridge, which can then coalesce it.

@@ -1,4 +1,4 @@
-"""Relays, posts, failures and lag per server per UTC day (#6), for `/bridge stats`.
+"""Relays, posts, failures and lag per server per UTC day, for `/bridge stats`.
 
 Counted in memory and flushed in one write now and then; a crash loses at most one interval.
 """

@@ -1,4 +1,4 @@
-"""Which language a person's private note is written in (issue #9)."""
+"""Which language a person's private note is written in."""
 
 from __future__ import annotations
 

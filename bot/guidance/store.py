@@ -2,7 +2,7 @@
 
 Read on every message, so each server's state is cached in memory and reloaded on write
 (write-through). Every write that changes what the matcher should find bumps the server's
-`config_version`, which is how `MatcherCache` knows to rebuild (issue #9).
+`config_version`, which is how `MatcherCache` knows to rebuild.
 """
 
 from __future__ import annotations

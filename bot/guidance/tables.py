@@ -1,7 +1,7 @@
 """The guidance tables on the shared metadata (history lives in migration m0007_guidance).
 
 Everything here is one server's own data: imported lists and custom entries are never shared
-between servers (issue #9)."""
+between servers."""
 
 import sqlalchemy as sa
 

@@ -1,4 +1,4 @@
-"""Topic rooms (issue #8): Discord-free models, storage, prompt rotation and icebreaker scheduling.
+"""Topic rooms: Discord-free models, storage, prompt rotation and icebreaker scheduling.
 
 `cogs/topics.py` turns slash commands into calls on `TopicService` and posts what it returns.
 """

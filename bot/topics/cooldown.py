@@ -1,5 +1,5 @@
 """Members' `/topics prompt`: one per room per cooldown, keyed by the room that was resolved, so
-"groceries", "买菜", "買菜" and "#groceries-买菜与物价" all count against the same room (issue #8)."""
+"groceries", "买菜", "買菜" and "#groceries-买菜与物价" all count against the same room."""
 
 from __future__ import annotations
 

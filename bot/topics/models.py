@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.topics_data import Prompt, normalize_lang
 
-# A server's Chinese script for its rooms' names, channel topics and prompts (issue #8).
+# A server's Chinese script for its rooms' names, channel topics and prompts.
 SIMPLIFIED = "simplified"
 TRADITIONAL = "traditional"
 SCRIPTS = (SIMPLIFIED, TRADITIONAL)

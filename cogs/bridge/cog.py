@@ -40,7 +40,7 @@ NEEDED_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, 
 
 
 # No group-wide default permissions: /bridge optout, optin and glossary list are for everyone;
-# every moderator command carries its own `moderator_only()` check (#6).
+# every moderator command carries its own `moderator_only()` check.
 @app_commands.guild_only()
 class BridgeCog(
     BridgeExtras,
@@ -52,7 +52,7 @@ class BridgeCog(
         self.bot = bot
         self.relay = BridgeRelay(bot)
         self.problems = ModeratorProblems(bot, self.relay)
-        # Issue #6: paced outboxes, coalescing, opt-outs, glossary, catch-up (cogs/bridge/extras.py).
+        # Paced outboxes, coalescing, opt-outs, glossary, catch-up (cogs/bridge/extras.py).
         self.engine = self.build_engine(
             bot, self.relay.store, self.relay.sender, build_labels(bot.i18n), self.problems,
             on_translated=lambda original, text: bot.dispatch("qiao_relay_translated", original, text),

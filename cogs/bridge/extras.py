@@ -1,4 +1,4 @@
-"""Issue #6 on the `/bridge` group: cross-server invites, opt-out, glossary, stats, the Translate
+"""The `/bridge` group's people and delivery features: cross-server invites, opt-out, glossary, stats, the Translate
 menu, catch-up after downtime and pausing/resuming destinations that lost a permission.
 
 `BridgeExtras` is mixed into `BridgeCog` (same command group); the logic lives in `bot/bridge/`
@@ -68,7 +68,8 @@ def reader_target(locale: discord.Locale | str) -> str:
 
 
 class BridgeExtras:
-    """Mixin for BridgeCog: builds the #6 engine and services, holds the #6 commands and listeners."""
+    """Mixin for BridgeCog: builds the outbox engine and its services; holds the invites, opt-out,
+    glossary and stats commands and listeners."""
 
     glossary_group = app_commands.Group(
         name=_("glossary", key="commands.bridge.glossary.name"),
@@ -282,7 +283,7 @@ class BridgeExtras:
         return relayed
 
     async def read_history(self, channel_id: int, after: int, limit: int) -> HistoryPage:
-        """A page of a source channel's history for copies a full outbox let go (#6)."""
+        """A page of a source channel's history for copies a full outbox let go."""
         channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
         messages = [message async for message in channel.history(limit=limit, after=discord.Object(after), oldest_first=True)]
         return HistoryPage(

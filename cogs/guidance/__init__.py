@@ -1,4 +1,4 @@
-"""Censorship-keyword guidance (issue #9): the `/guidance` commands and the message listener."""
+"""Censorship-keyword guidance: the `/guidance` commands and the message listener."""
 
 from cogs.guidance.cog import Guidance
 

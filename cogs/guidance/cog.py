@@ -2,7 +2,7 @@
 
 It educates; it never censors: nothing is deleted, hidden or reported. A person whose message
 contains a term gets a short private note in their language (or a plain reply, per server),
-at most once per entry within the cooldown (issue #9). Edited messages are checked again; the
+at most once per entry within the cooldown. Edited messages are checked again; the
 same dedupe applies, so an edit only ever brings a note about a term the edit added.
 """
 

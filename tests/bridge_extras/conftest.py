@@ -1,4 +1,4 @@
-"""Issue #6 end to end: the bridge harness (tests/bridge/conftest.py) plus a second server."""
+"""Invites, opt-out, glossary, stats and delivery end to end: the bridge harness (tests/bridge/conftest.py) plus a second server."""
 
 from __future__ import annotations
 

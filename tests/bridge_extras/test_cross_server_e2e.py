@@ -1,4 +1,4 @@
-"""Cross-server bridges: the invite/accept handshake and its refusals (#6)."""
+"""Cross-server bridges: the invite/accept handshake and its refusals."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Nothing is dropped: a destination whose backlog reaches the outbox's memory cap lets later copies
-go and re-reads them from channel history, in order, once it can post again (#6)."""
+go and re-reads them from channel history, in order, once it can post again."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Translate menu, opt-out, glossary, stats and paused destinations, end to end (#6)."""
+"""Translate menu, opt-out, glossary, stats and paused destinations, end to end."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Lossless relaying under Discord's rate limits, and catch-up after downtime (#6)."""
+"""Lossless relaying under Discord's rate limits, and catch-up after downtime."""
 
 from __future__ import annotations
 

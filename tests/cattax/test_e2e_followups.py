@@ -1,4 +1,4 @@
-"""Issue #7 follow-ups, end to end: a payment made before the cat-tax channel moved is still
+"""Cat-tax follow-ups, end to end: a payment made before the cat-tax channel moved is still
 forgotten when its post is deleted; moderators choose the nudge cooldown and lifetime."""
 
 from __future__ import annotations

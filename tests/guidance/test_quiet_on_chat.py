@@ -1,4 +1,4 @@
-"""The shipped catalogue must stay quiet on ordinary chat (issue #9: at most 0.5 %)."""
+"""The shipped catalogue must stay quiet on ordinary chat (at most 0.5 %)."""
 
 import json
 from pathlib import Path

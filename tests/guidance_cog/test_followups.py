@@ -1,4 +1,4 @@
-"""Issue #9 follow-ups, end to end: edits are checked again (never repeating a note), the
+"""Guidance follow-ups, end to end: edits are checked again (never repeating a note), the
 closed-DM fallback reply is removed even across a restart, and a person's own Discord locale
 chooses the language of their notes."""
 

@@ -1,4 +1,4 @@
-"""Issue #8 follow-ups, end to end: /topics unarchive, a per-server Chinese script for rooms, and
+"""Topic-room follow-ups, end to end: /topics unarchive, a per-server Chinese script for rooms, and
 the member cooldown of /topics prompt keyed on the room rather than the text typed."""
 
 from __future__ import annotations

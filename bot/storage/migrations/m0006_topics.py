@@ -1,4 +1,4 @@
-"""Topic rooms (issue #8): rooms, moderator prompts, prompt rotation, schedule claims, activity."""
+"""Topic rooms: rooms, moderator prompts, prompt rotation, schedule claims, activity."""
 
 import sqlalchemy as sa
 

@@ -1,4 +1,4 @@
-"""Censorship-keyword guidance (issue #9): how a server speaks up, its disabled categories,
+"""Censorship-keyword guidance: how a server speaks up, its disabled categories,
 custom entries, imported keyword lists in undoable batches, mutes and notice cooldowns."""
 
 import sqlalchemy as sa

@@ -1,4 +1,4 @@
-"""Guidance follow-ups (issue #9): fallback replies still to remove (so a restart cannot leave one
+"""Guidance follow-ups: fallback replies still to remove (so a restart cannot leave one
 behind) and each person's last seen Discord locale (for the language of their notes)."""
 
 import sqlalchemy as sa

@@ -1,4 +1,4 @@
-"""Cat tax (issue #7): moderators choose how often a person is nudged and how long a nudge stays
+"""Cat tax: moderators choose how often a person is nudged and how long a nudge stays
 (NULL: Qiao's default)."""
 
 import sqlalchemy as sa

@@ -1,4 +1,4 @@
-"""Topic rooms (issue #8): each server's Chinese script for room names, topics and prompts."""
+"""Topic rooms: each server's Chinese script for room names, topics and prompts."""
 
 import sqlalchemy as sa
 
