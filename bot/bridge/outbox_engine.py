@@ -300,7 +300,7 @@ class OutboxRelayEngine(RelayEngine):
             return "\n".join(part for part in (footer, self.late_marker) if part)
         return footer
 
-    async def edit(self, original: OriginalMessage) -> int:
+    async def _plan_edit(self, original: OriginalMessage) -> int:
         if self.optouts.is_opted_out(original.author_id):
             return 0
         touched = 0
@@ -315,7 +315,7 @@ class OutboxRelayEngine(RelayEngine):
                 else:
                     self.pipelines.submit(line.copy_channel_id, lambda plan=plan: self._prepare(original, plan), self._deliver_edit)
                 touched += 1
-        return touched + await super().edit(original)
+        return touched + await super()._plan_edit(original)
 
     async def delete(self, original_message_ids: list[int], channel_id: int | None = None) -> int:
         touched = await super().delete(original_message_ids, channel_id)

@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 # Back-off between attempts to fill in a translation that failed (seconds).
 DEFAULT_FILL_IN_DELAYS: tuple[float, ...] = (5, 15, 30, 60, 120, 300, 600, 900)
+# How many recently edited originals remember the text their copies are being edited to.
+QUEUED_EDIT_MEMORY = 4096
 
 
 class DeliveryError(Exception):
@@ -104,6 +106,12 @@ class ProblemReporter(Protocol):
     async def forbidden(self, destination: Destination, error: DeliveryError) -> None: ...
 
     async def channel_gone(self, destination: Destination) -> None: ...
+
+
+@dataclass(slots=True)
+class _EditTurn:
+    lock: asyncio.Lock
+    waiting: int = 0
 
 
 @dataclass(slots=True)
@@ -182,6 +190,9 @@ class RelayEngine:
         self._pending_fill_ins: dict[int, int] = {}  # channel id -> copies waiting for a translation
         # Unregistered mixed spaces (cat-tax threads) by channel id, so their copies follow edits.
         self._unregistered_spaces: dict[int, BridgeChannel] = {}
+        # Original id -> hash of the text of its latest edit sent down the lanes (oldest first).
+        self._queued_edit_hashes: dict[int, str] = {}
+        self._edit_turns: dict[int, _EditTurn] = {}  # original id -> its edits being planned, in order
         # Slang notes (`bot.learning.notes.SlangNotes`), set by the bridge cog; None: no notes.
         self.slang_notes = None
         # Told when a copy went out untranslated, and when a translation succeeds again while such
@@ -223,13 +234,37 @@ class RelayEngine:
         return channel_id in self._unregistered_spaces
 
     async def edit(self, original: OriginalMessage) -> int:
-        """Mirror an edit to the copies; returns how many channels were touched."""
+        """Mirror an edit to the copies; returns how many channels were touched.
+
+        Edits of one message are planned one at a time, in the order they arrived: each gateway
+        event runs in its own task, and planning reads the copy map, so two quick edits could
+        otherwise reach the lanes in the wrong order and leave the copy on the older text.
+        """
+        turn = self._edit_turns.get(original.message_id)
+        if turn is None:
+            turn = self._edit_turns[original.message_id] = _EditTurn(asyncio.Lock())
+        turn.waiting += 1
+        try:
+            async with turn.lock:
+                return await self._plan_edit(original)
+        finally:
+            turn.waiting -= 1
+            if not turn.waiting:
+                del self._edit_turns[original.message_id]
+
+    async def _plan_edit(self, original: OriginalMessage) -> int:
         bridge = self.store.bridge_of_cached(original.channel_id)
         records = await self.store.copies_of(original.message_id)
         if not records and original.message_id not in self._in_flight:
             return 0
         new_hash = source_hash(original)
-        if records and all(record.source_hash == new_hash for record in records):
+        # An edit still queued in a lane is what the copies will show next, so an edit back to the
+        # stored text (two quick edits) is compared with it, not with the copy map.
+        queued = self._queued_edit_hashes.get(original.message_id)
+        if queued is not None:
+            if queued == new_hash:
+                return 0
+        elif records and all(record.source_hash == new_hash for record in records):
             return 0
         by_channel: dict[int, CopyPlan] = {}
         detection = detect_language(original.content)
@@ -249,6 +284,7 @@ class RelayEngine:
         channels = {record.copy_channel_id for record in records} | (
             set(by_channel) if original.message_id in self._in_flight else set()
         )
+        self._remember_queued_edit(original.message_id, new_hash)
         for channel_id in channels:
             plan = by_channel.get(channel_id)
             if plan is None:
@@ -261,6 +297,13 @@ class RelayEngine:
             )
         self.stats.edits += 1
         return len(channels)
+
+    def _remember_queued_edit(self, message_id: int, edit_hash: str) -> None:
+        hashes = self._queued_edit_hashes
+        hashes.pop(message_id, None)
+        hashes[message_id] = edit_hash
+        if len(hashes) > QUEUED_EDIT_MEMORY:
+            del hashes[next(iter(hashes))]  # the oldest: its edit has long been delivered
 
     async def delete(self, original_message_ids: list[int], channel_id: int | None = None) -> int:
         """Delete the copies of originals that were deleted; returns how many lanes were touched."""

@@ -63,6 +63,23 @@ async def test_edit_and_delete_of_the_original_are_mirrored(harness: Harness) ->
         await harness.double.wait_for(lambda: not [v for v in harness.double.view(harness.chinese) if v.by_webhook])
 
 
+async def test_an_edit_back_to_the_first_text_while_the_first_edit_is_queued_is_mirrored(harness: Harness) -> None:
+    async with harness.running():
+        await harness.link()
+        original = await harness.double.post(harness.alice, harness.english, "First version")
+        [copy] = await harness.copies(harness.chinese)
+        await harness.double.edit(original, "Second version")
+        await harness.double.edit(original, "First version")
+        # Two quick edits, the second back to the text the copy map still holds: neither may be
+        # dropped nor overtake the other, so the copy ends on the first text again.
+        await harness.double.wait_for(
+            lambda: (view := harness.double.view(harness.chinese)[-1]).edited and "First version" in view.content,
+            timeout=10,
+        )
+        [final] = [view for view in harness.double.view(harness.chinese) if view.by_webhook]
+        assert final.id == copy.id and "Second version" not in final.content
+
+
 async def test_edits_deletes_and_replies_work_after_a_restart(harness: Harness) -> None:
     async with harness.running():
         await harness.link()
