@@ -250,6 +250,14 @@ class QiaoBot(commands.Bot):
             self._closed.set()
         log.info("gateway and Discord HTTP closed")
 
+    def dispatch(self, event_name: str, /, *args, **kwargs) -> None:
+        # Once closed, nothing runs handlers any more: a task started now (a background job finishing
+        # late) would never be awaited and could reach the database after it closed.
+        if self._closed.is_set():
+            log.debug("shut down: not dispatching %s", event_name)
+            return
+        super().dispatch(event_name, *args, **kwargs)
+
     def in_flight_handlers(self) -> set[asyncio.Task]:
         """Tasks discord.py started for events, commands and components that have not finished.
 
