@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from tests.bridge.conftest import Harness, SlowFakeMicrosoft
-from tests.double.server import DiscordDouble
+from discord_double.server import DiscordDouble
 from tests.faults import scenarios
 
 SCENARIOS = {

@@ -47,7 +47,7 @@ from bench.relay import Clock, InstantProvider, cpu_seconds, rss_mb, wait_arrive
 from bot.bridge.pacing import PacingLimits, WindowLimit
 from bot.bridge.store import BridgeStore
 from bot.storage import Database
-from tests.double.server import DiscordDouble
+from discord_double.server import DiscordDouble
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -125,8 +125,8 @@ async def menu_through_the_double(count: int) -> None:
 
     from bot.app import open_bot
     from bot.settings import Settings
-    from tests.double.client import run_client
-    from tests.double.server import DiscordDouble
+    from discord_double.client import run_client
+    from discord_double.server import DiscordDouble
 
     with PAIRS_PATH.open(encoding="utf-8") as file:
         chinese = [line.split("\t")[1] for line in file if line.count("\t") >= 2][:count + 1]

@@ -47,8 +47,8 @@ from bot.settings import Settings
 from bot.storage import Database
 from bot.translation import TranslationService
 from bot.translation.store import SqlTranslationStore
-from tests.double.client import run_client
-from tests.double.server import DiscordDouble
+from discord_double.client import run_client
+from discord_double.server import DiscordDouble
 
 PAIRS = 10
 _MARKER = re.compile(r"\bm(\d+)\b")

@@ -29,8 +29,8 @@ from bot.app import open_bot
 from bot.bridge.catch_up import snowflake_time_ms
 from bot.bridge.pacing import PacingLimits
 from bot.settings import Settings
-from tests.double.client import run_client
-from tests.double.server import DiscordDouble
+from discord_double.client import run_client
+from discord_double.server import DiscordDouble
 from tests.translation.fake_servers import FakeMicrosoft
 
 MARKER = re.compile(r"\bm(\d+)\b")

@@ -16,7 +16,7 @@ import pytest
 from bot.storage import Database
 
 
-pytest_plugins = ["tests.double.pytest_plugin"]
+pytest_plugins = ["discord_double.pytest_plugin"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"

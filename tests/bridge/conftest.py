@@ -14,8 +14,8 @@ from aiohttp import web
 
 from bot.app import open_bot
 from bot.settings import Settings
-from tests.double.client import run_client
-from tests.double.server import DiscordDouble
+from discord_double.client import run_client
+from discord_double.server import DiscordDouble
 from tests.translation.fake_servers import FakeMicrosoft
 
 ZH_SAMPLE = "你好，今天天气很好"

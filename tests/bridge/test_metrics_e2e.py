@@ -10,7 +10,7 @@ import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.app import open_bot
-from tests.double.client import run_client
+from discord_double.client import run_client
 
 ENGLISH = "Good morning everyone, the weather is lovely today"
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests.bridge.conftest import ZH_SAMPLE, Harness
 from tests.bridge_extras.conftest import slash
-from tests.double.user_apps import NotAvailableHere, invoke_installed_message_command, post_privately, private_channel
+from discord_double.user_apps import NotAvailableHere, invoke_installed_message_command, post_privately, private_channel
 
 
 def translate_definition(harness: Harness) -> dict:

@@ -14,8 +14,8 @@ import pytest
 
 from bot.app import open_bot
 from bot.settings import Settings
-from tests.double.client import run_client
-from tests.double.server import DiscordDouble
+from discord_double.client import run_client
+from discord_double.server import DiscordDouble
 from tests.translation.fake_servers import FakeMicrosoft
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64

@@ -14,8 +14,8 @@ import pytest
 
 from bot.app import open_bot
 from bot.settings import Settings
-from tests.double.client import run_client
-from tests.double.server import DiscordDouble
+from discord_double.client import run_client
+from discord_double.server import DiscordDouble
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,8 +14,8 @@ from bot.app import open_bot
 from bot.command_mentions import CommandMentions
 from bot.i18n import SUPPORTED_LOCALES, I18n, placeholders
 from bot.settings import Settings
-from tests.double.client import run_client
-from tests.double.server import DiscordDouble
+from discord_double.client import run_client
+from discord_double.server import DiscordDouble
 
 CATALOGUES = I18n.load()
 

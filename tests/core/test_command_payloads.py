@@ -11,9 +11,9 @@ from babel.messages.pofile import read_po
 from bot.app import open_bot
 from bot.i18n import DEFAULT_LOCALE_DIR
 from bot.settings import Settings
-from tests.double.client import run_client
-from tests.double.commands import chat_input_name_problem
-from tests.double.server import DiscordDouble
+from discord_double.client import run_client
+from discord_double.commands import chat_input_name_problem
+from discord_double.server import DiscordDouble
 
 
 async def test_every_command_syncs_under_discords_rules(discord_double: DiscordDouble, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.core.bot_process import bot_env, start_bot, stop_with_signal
-from tests.double import DiscordDouble
+from discord_double import DiscordDouble
 
 
 async def start_bot_process(

@@ -11,7 +11,7 @@ from pathlib import Path
 import aiohttp
 
 from tests.core.bot_process import bot_env, run_bot, start_bot, stop_with_signal
-from tests.double import DiscordDouble
+from discord_double import DiscordDouble
 
 
 def free_port() -> int:

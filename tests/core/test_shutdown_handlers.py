@@ -24,8 +24,8 @@ import sqlalchemy as sa
 from bot.app import open_bot
 from bot.settings import Settings
 from bot.storage import Database
-from tests.double.client import run_client
-from tests.double.server import DiscordDouble
+from discord_double.client import run_client
+from discord_double.server import DiscordDouble
 
 PROBE = sa.table("shutdown_probe", sa.column("step", sa.Text))
 

@@ -23,7 +23,7 @@ from tests.core.bot_process import (
     start_bot,
     stop_with_signal,
 )
-from tests.double import DiscordDouble
+from discord_double import DiscordDouble
 
 PREFIX = {"run": "Qiao cannot start: ", "sync": "Qiao cannot sync commands: "}
 

@@ -13,8 +13,8 @@ import pytest
 
 from bot.app import open_bot
 from bot.settings import Settings
-from tests.double.client import run_client
-from tests.double.server import DiscordDouble
+from discord_double.client import run_client
+from discord_double.server import DiscordDouble
 from tests.translation.fake_servers import FakeDictionary, FakeMicrosoft
 
 # The fake translator knows these; anything else comes back as a marked echo.

@@ -11,8 +11,8 @@ import pytest
 
 from bot.app import open_bot
 from tests.bridge.conftest import Harness
-from tests.double.client import run_client
-from tests.double.server import DiscordDouble
+from discord_double.client import run_client
+from discord_double.server import DiscordDouble
 from tests.translation.fake_servers import FakeDictionary, FakeMicrosoft
 
 PAIRS = [

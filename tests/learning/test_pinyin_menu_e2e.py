@@ -3,7 +3,7 @@ from a person's own install in DMs, on a message without Chinese, and when trans
 
 from __future__ import annotations
 
-from tests.double.user_apps import invoke_installed_message_command, post_privately, private_channel
+from discord_double.user_apps import invoke_installed_message_command, post_privately, private_channel
 from tests.translation.fake_servers import Fault
 
 EPHEMERAL = 1 << 6

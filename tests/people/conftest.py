@@ -10,7 +10,7 @@ import pytest
 from bot.app import open_bot
 from tests.bridge.conftest import Harness, translator  # noqa: F401  (fixture re-exported)
 from tests.bridge.conftest import harness as bridge_harness  # noqa: F401
-from tests.double.client import run_client
+from discord_double.client import run_client
 
 
 @contextlib.asynccontextmanager

@@ -20,8 +20,8 @@ from discord import app_commands
 from bot.app import open_bot
 from bot.client import DEFAULT_EXTENSIONS
 from bot.settings import Settings
-from tests.double.client import run_client
-from tests.double.server import DiscordDouble
+from discord_double.client import run_client
+from discord_double.server import DiscordDouble
 from tests.translation.fake_servers import FakeDictionary, FakeMicrosoft
 
 ALL_COGS = ("cogs.admin", "cogs.bridge", "cogs.cattax", "cogs.topics", "cogs.guidance", "cogs.people", "cogs.flags",

@@ -12,7 +12,7 @@ import pytest
 
 from bot.app import open_bot
 from bot.settings import Settings
-from tests.double import Channel, DiscordDouble, Guild, InteractionHandle, Member, run_client
+from discord_double import Channel, DiscordDouble, Guild, InteractionHandle, Member, run_client
 
 
 class Clock:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.topics.cooldown import RoomCooldown
 from bot.topics.models import TRADITIONAL
 from bot.topics.naming import channel_name
-from tests.double import permissions as P
+from discord_double import permissions as P
 from tests.topics.test_icebreakers import FIRST_SLOT, schedule_groceries
 
 HEADING_TRADITIONAL = "💬 **Icebreaker · 破冰話題**"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.double import permissions as P
+from discord_double import permissions as P
 
 
 async def settle() -> None:

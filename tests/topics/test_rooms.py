@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.topics_data import load_starter_topics
-from tests.double import permissions as P
+from discord_double import permissions as P
 
 STARTERS = load_starter_topics()
 

@@ -9,8 +9,8 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from tests.double import DiscordDouble, run_client
-from tests.double.user_apps import NotAvailableHere, invoke_installed_message_command, post_privately, private_channel
+from discord_double import DiscordDouble, run_client
+from discord_double.user_apps import NotAvailableHere, invoke_installed_message_command, post_privately, private_channel
 
 
 def user_app_bot() -> commands.Bot:

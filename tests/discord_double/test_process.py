@@ -19,7 +19,7 @@ async def test_standalone_double_with_seed_file_and_control_api(tmp_path: Path) 
     seed = tmp_path / "scenario.json"
     seed.write_text(json.dumps(scenario))
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.double", "--port", "0", "--seed-file", str(seed),
+        sys.executable, "-m", "discord_double", "--port", "0", "--seed-file", str(seed),
         cwd=ROOT, stdout=asyncio.subprocess.PIPE, env={**os.environ, "PYTHONWARNINGS": "ignore"})
     try:
         lines = {}

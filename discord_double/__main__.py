@@ -1,4 +1,4 @@
-"""python -m tests.double --port N [--seed-file scenario.json] [--token T]"""
+"""python -m discord_double --port N [--seed-file scenario.json] [--token T]"""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ async def main(args: argparse.Namespace) -> None:
 
 
 def cli() -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.double", description="Run the Discord double.")
+    parser = argparse.ArgumentParser(prog="python -m discord_double", description="Run the Discord double.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--seed-file", help="scenario JSON: {\"guilds\": [{name, roles, channels, members}]}")

@@ -8,7 +8,7 @@ import discord
 import pytest
 from discord.ext import commands
 
-from tests.double import DiscordDouble, run_client
+from discord_double import DiscordDouble, run_client
 
 
 def make_bot(**kwargs) -> commands.Bot:

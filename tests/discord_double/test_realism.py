@@ -12,7 +12,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from tests.double import DiscordDouble, run_client
+from discord_double import DiscordDouble, run_client
 
 
 def make_bot() -> commands.Bot:
