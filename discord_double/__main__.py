@@ -1,4 +1,4 @@
-"""python -m discord_double --port N [--seed-file scenario.json] [--token T]"""
+"""python -m discord_double --port N [--seed-file scenario.json] [--token T] [--shards N [--sharding-required]]"""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from .server import DEFAULT_TOKEN, DiscordDouble
 
 
 async def main(args: argparse.Namespace) -> None:
-    double = DiscordDouble(token=args.token, rate_limits=RateLimitConfig(enabled=not args.no_rate_limits))
+    double = DiscordDouble(token=args.token, rate_limits=RateLimitConfig(enabled=not args.no_rate_limits),
+                           shards=args.shards, sharding_required=args.sharding_required)
     scenario = DEFAULT_SCENARIO
     if args.seed_file:
         with open(args.seed_file, encoding="utf-8") as fh:
@@ -39,6 +40,10 @@ def cli() -> None:
     parser.add_argument("--seed-file", help="scenario JSON: {\"guilds\": [{name, roles, channels, members}]}")
     parser.add_argument("--token", default=DEFAULT_TOKEN)
     parser.add_argument("--no-rate-limits", action="store_true")
+    parser.add_argument("--shards", type=int, default=1,
+                        help="shard count GET /gateway/bot recommends; a seeded guild's \"shard\" counts with it")
+    parser.add_argument("--sharding-required", action="store_true",
+                        help="close an IDENTIFY with fewer shards than --shards with 4011, as Discord does")
     asyncio.run(main(parser.parse_args()))
 
 

@@ -33,11 +33,13 @@ DEFAULT_SCENARIO: dict[str, Any] = {
 
 
 def seed(double: DiscordDouble, scenario: dict[str, Any]) -> None:
-    """Build guilds from a scenario: {"guilds": [{name, locale, bot_permissions, roles, channels, members}]}."""
+    """Build guilds from a scenario: {"guilds": [{name, locale, bot_permissions, shard, roles, channels, members}]}."""
     for spec in scenario.get("guilds", []):
         kwargs = {"locale": spec.get("locale", "en-US")}
         if "bot_permissions" in spec:
             kwargs["bot_permissions"] = spec["bot_permissions"]
+        if "shard" in spec:  # routed to this shard of the double's --shards
+            kwargs["shard"] = spec["shard"]
         guild = double.create_guild(spec["name"], owner=spec.get("owner"), **kwargs)
         roles = {}
         for role in spec.get("roles", []):

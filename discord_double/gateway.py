@@ -97,6 +97,14 @@ class Session:
     buffer: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=5000))
     connection: Connection | None = None
     identify: dict[str, Any] = field(default_factory=dict)
+    shard_id: int = 0
+    shard_count: int = 1
+
+    def owns(self, guild_id: int | None) -> bool:
+        """Discord's routing: a server's events go to shard (guild_id >> 22) % shard_count; DMs to shard 0."""
+        if guild_id is None:
+            return self.shard_id == 0
+        return (guild_id >> 22) % self.shard_count == self.shard_id
 
 
 class Gateway:
@@ -182,13 +190,22 @@ class Gateway:
         if data.get("token") != self.double.token:
             await conn.ws.close(code=4004, message=b"Authentication failed.")
             return
+        shard = _shard_of(data.get("shard", [0, 1]))
+        if shard is None:
+            await conn.ws.close(code=4010, message=b"Invalid shard.")
+            return
+        shard_id, shard_count = shard
+        if self.double.sharding_required and shard_count < self.double.shards:
+            await conn.ws.close(code=4011, message=b"Sharding required.")
+            return
         self.identifies += 1
-        session = Session(id=secrets.token_hex(16), intents=int(data.get("intents", 0)), identify=data)
+        session = Session(id=secrets.token_hex(16), intents=int(data.get("intents", 0)), identify=data,
+                          shard_id=shard_id, shard_count=shard_count)
         session.connection = conn
         conn.session = session
         self.sessions[session.id] = session
         world = self.double.world
-        guilds = [g for g in world.guilds.values() if world.bot_user.id in g.members]
+        guilds = [g for g in world.guilds.values() if world.bot_user.id in g.members and session.owns(g.id)]
         ready = {
             "v": 10,
             "user": {**world.bot_user.to_dict(), "verified": True, "mfa_enabled": False, "flags": 0, "email": None},
@@ -196,7 +213,7 @@ class Gateway:
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.double.gateway_url,
-            "shard": [0, 1],
+            "shard": [shard_id, shard_count],
             "application": {"id": str(world.application_id), "flags": 0},
             "private_channels": [],
             "relationships": [],
@@ -265,9 +282,12 @@ class Gateway:
             session.connection.queue.put_nowait(frame)
 
     def dispatch(self, event: str, data: dict[str, Any], *, guild_id: int | None = None, channel_id: int | None = None) -> None:
-        """Send an event to every session whose intents and permissions let it see the event."""
+        """Send an event to every session of the shard that owns the server (DMs: shard 0) whose intents
+        and permissions let it see the event."""
         world = self.double.world
         for session in self.sessions.values():
+            if not session.owns(guild_id):
+                continue
             if event == "INTERACTION_CREATE":
                 self._send(session, event, data)
                 continue
@@ -332,6 +352,16 @@ class Gateway:
     async def close(self) -> None:
         for conn in list(self.connections):
             await conn.ws.close(code=1001, message=b"double stopping")
+
+
+def _shard_of(value: Any) -> tuple[int, int] | None:
+    """IDENTIFY's `shard` as (id, count), or None when Discord would close with 4010 Invalid shard."""
+    if not isinstance(value, list) or len(value) != 2 or not all(type(part) is int for part in value):
+        return None
+    shard_id, shard_count = value
+    if shard_count < 1 or not 0 <= shard_id < shard_count:
+        return None
+    return shard_id, shard_count
 
 
 def _without_content(data: dict[str, Any], bot_id: int, *, is_dm: bool) -> dict[str, Any]:

@@ -327,7 +327,7 @@ class Rest:
         return {"url": self.double.gateway_url}
 
     async def get_gateway_bot(self, request: web.Request):
-        return {"url": self.double.gateway_url, "shards": 1,
+        return {"url": self.double.gateway_url, "shards": self.double.shards,
                 "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}
 
     async def create_dm(self, request: web.Request):

@@ -29,8 +29,14 @@ class DiscordDouble:
     members with post/react/invoke_*, and look at what people see with view()/dm_view()."""
 
     def __init__(self, *, token: str = DEFAULT_TOKEN, bot_name: str = "Qiao", compress: bool | None = None,
-                 rate_limits: RateLimitConfig | None = None, heartbeat_interval: int = 41250):
+                 rate_limits: RateLimitConfig | None = None, heartbeat_interval: int = 41250,
+                 shards: int = 1, sharding_required: bool = False):
+        """`shards`: the shard count GET /gateway/bot recommends (and create_guild's `shard=` counts with);
+        `sharding_required`: an IDENTIFY without `shard` (or with a count below `shards`) is closed with
+        4011, as Discord does for a bot in too many servers for one connection."""
         self.token = token
+        self.shards = shards
+        self.sharding_required = sharding_required
         self.world = World(token=token, bot_name=bot_name, emit=self._emit)
         self.gateway = Gateway(self, compress=compress, heartbeat_interval=heartbeat_interval)
         self.ratelimiter = RateLimiter(rate_limits)
@@ -112,12 +118,19 @@ class DiscordDouble:
     # ---- building the world ------------------------------------------------------------------
 
     def create_guild(self, name: str = "Test Guild", *, owner: str | User | Member | None = None,
-                     locale: str = "en-US", bot_permissions: int | Iterable[str] = P.BOT_DEFAULT) -> Guild:
+                     locale: str = "en-US", bot_permissions: int | Iterable[str] = P.BOT_DEFAULT,
+                     shard: int | None = None, shard_count: int | None = None) -> Guild:
+        """`shard`: the server's id is routed to this shard ((id >> 22) % count) of `shard_count`
+        (default: the double's `shards`)."""
         if isinstance(owner, str):
             owner = self.world.new_user(owner, global_name=owner)
         elif isinstance(owner, Member):
             owner = owner.user
-        return self.world.create_guild(name, owner, bot_permissions=P.to_bits(bot_permissions), locale=locale)
+        routed = None if shard is None else (shard, shard_count or self.shards)
+        if routed is not None and not 0 <= routed[0] < routed[1]:
+            raise ValueError(f"shard {shard} is not below the shard count {routed[1]}")
+        return self.world.create_guild(name, owner, bot_permissions=P.to_bits(bot_permissions), locale=locale,
+                                       shard=routed)
 
     def create_channel(self, guild: Guild, name: str, *, type: int | str = TEXT, parent: Channel | None = None,
                        topic: str | None = None, nsfw: bool = False) -> Channel:

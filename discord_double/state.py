@@ -34,6 +34,17 @@ class Snowflakes:
         self._last = max(candidate, self._last + 1)
         return self._last
 
+    def next_on_shard(self, shard_id: int, shard_count: int) -> int:
+        """The next snowflake whose server would be routed to `shard_id` ((id >> 22) % shard_count):
+        the timestamp moves on to the next millisecond of that residue (at most shard_count - 1 ms ahead)."""
+        candidate = self.next()
+        millis = candidate >> 22
+        if millis % shard_count != shard_id:
+            millis += (shard_id - millis) % shard_count
+            candidate = millis << 22
+        self._last = max(candidate, self._last)
+        return candidate
+
 
 def snowflake_time(snowflake: int) -> datetime.datetime:
     ms = (snowflake >> 22) + DISCORD_EPOCH_MS

@@ -86,9 +86,11 @@ class World:
         return user
 
     def create_guild(self, name: str, owner: User | None = None, *, bot_permissions: int = P.BOT_DEFAULT,
-                     locale: str = "en-US") -> Guild:
+                     locale: str = "en-US", shard: tuple[int, int] | None = None) -> Guild:
+        """`shard`: (shard id, shard count) the server's id is to be routed to."""
         owner = owner or self.new_user(f"{name.lower().replace(' ', '-')}-owner", global_name=f"{name} Owner")
-        guild = Guild(self.ids.next(), name, owner.id, preferred_locale=locale)
+        guild_id = self.ids.next_on_shard(*shard) if shard is not None else self.ids.next()
+        guild = Guild(guild_id, name, owner.id, preferred_locale=locale)
         guild.roles[guild.id] = Role(guild.id, guild.id, "@everyone", P.EVERYONE_DEFAULT, 0)
         self.guilds[guild.id] = guild
         guild.members[owner.id] = Member(owner, guild.id)
