@@ -12,10 +12,10 @@ from .errors import DiscordError
 from .interactions import InteractionHandle
 from .ratelimit import Limit, RateLimitConfig
 from .server import DiscordDouble
-from .state import Channel, Guild, Member, Message, Role, User, Webhook
+from .state import Channel, ForumTag, Guild, Member, Message, Role, User, Webhook
 from .views import MessageView
 
 __all__ = [
-    "Channel", "DiscordDouble", "DiscordError", "Guild", "InteractionHandle", "Limit", "Member", "Message",
+    "Channel", "DiscordDouble", "DiscordError", "ForumTag", "Guild", "InteractionHandle", "Limit", "Member", "Message",
     "MessageView", "RateLimitConfig", "Role", "User", "Webhook", "run_client",
 ]

@@ -49,7 +49,9 @@ def seed(double: DiscordDouble, scenario: dict[str, Any]) -> None:
         for ch in spec.get("channels", []):
             parent = channels.get(ch["parent"]) if ch.get("parent") else None
             channels[ch["name"]] = double.create_channel(guild, ch["name"], type=ch.get("type", "text"),
-                                                         parent=parent, topic=ch.get("topic"))
+                                                         parent=parent, topic=ch.get("topic"),
+                                                         tags=[tuple(t) if isinstance(t, list) else t
+                                                               for t in ch.get("tags", [])])
         for m in spec.get("members", []):
             double.add_member(guild, m["username"], display_name=m.get("display_name"), nick=m.get("nick"),
                               roles=[roles[r] for r in m.get("roles", [])], avatar=m.get("avatar"),

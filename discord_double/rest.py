@@ -22,7 +22,9 @@ from .state import (
     DM,
     EPHEMERAL,
     FORUM,
+    FORUM_TYPES,
     LOADING,
+    MEDIA,
     PRIVATE_THREAD,
     TEXT,
     Channel,
@@ -354,8 +356,8 @@ class Rest:
         if not name or not 1 <= len(name) <= 100:
             raise E.invalid_form(E.field_error("name", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length."))
         ch_type = int(body.get("type") or TEXT)
-        if ch_type not in (TEXT, CATEGORY, 5, FORUM):
-            raise E.invalid_form(E.field_error("type", "BASE_TYPE_CHOICES", "Value must be one of {0, 4, 5, 15}."))
+        if ch_type not in (TEXT, CATEGORY, 5, FORUM, MEDIA):
+            raise E.invalid_form(E.field_error("type", "BASE_TYPE_CHOICES", "Value must be one of {0, 4, 5, 15, 16}."))
         parent = None
         if body.get("parent_id"):
             parent = guild.channels.get(int(body["parent_id"]))
@@ -367,7 +369,8 @@ class Rest:
             name = name.lower().replace(" ", "-")
         channel = self.world.create_channel(guild, name, type=ch_type, parent=parent, topic=body.get("topic"),
                                             overwrites=overwrites, position=body.get("position"),
-                                            nsfw=bool(body.get("nsfw")))
+                                            nsfw=bool(body.get("nsfw")), available_tags=body.get("available_tags") or (),
+                                            flags=int(body.get("flags") or 0))
         return channel.to_dict()
 
     async def get_roles(self, request: web.Request):
@@ -450,6 +453,10 @@ class Rest:
             for key in ("name", "archived", "locked", "auto_archive_duration", "invitable", "rate_limit_per_user"):
                 if key in body:
                     setattr(channel, key, body[key])
+            forum = self.world.channels.get(channel.parent_id or 0)
+            if "applied_tags" in body and forum is not None and forum.is_forum:
+                channel.applied_tags = self.world.check_applied_tags(forum, body["applied_tags"], self.world.bot_user,
+                                                                     creating=False)
         else:
             self.world.require(channel, P.MANAGE_CHANNELS)
             for key in ("name", "topic", "nsfw", "position", "rate_limit_per_user"):
@@ -457,6 +464,10 @@ class Rest:
                     setattr(channel, key, body[key])
             if "parent_id" in body:
                 channel.parent_id = int(body["parent_id"]) if body["parent_id"] else None
+            if channel.is_forum and "available_tags" in body:
+                channel.available_tags = self.world.forum_tags(channel, body["available_tags"] or [])
+            if channel.is_forum and "flags" in body:
+                channel.flags = int(body["flags"] or 0)
             if "permission_overwrites" in body:
                 self.world.require(channel, P.MANAGE_ROLES)
                 channel.overwrites = {int(o["id"]): Overwrite(int(o["id"]), int(o.get("type", 0)),
@@ -552,7 +563,10 @@ class Rest:
             self.world.require(channel, P.SEND_MESSAGES_IN_THREADS if channel.is_thread else P.SEND_MESSAGES)
             if files:
                 self.world.require(channel, P.ATTACH_FILES)
-            if channel.type == CATEGORY or channel.type == FORUM:
+            if channel.type == CATEGORY or channel.is_forum:
+                # What Discord answers a message addressed to a forum or media channel itself (its
+                # documented 40058 "Cannot send a message in a forum channel" is what a post's thread
+                # answers before the author's starter message exists, not this).
                 raise E.DiscordError(400, 50008, "Cannot send messages in a non-text channel")
             if channel.is_thread and channel.locked and not self.world.bot_can(channel, P.MANAGE_THREADS):
                 raise E.missing_permissions()
@@ -669,12 +683,36 @@ class Rest:
     async def create_thread(self, request: web.Request):
         channel = self.channel(request)
         body = self.payload(request)
+        if channel.is_forum:
+            return self._create_post(request, channel, body)
         kind = int(body.get("type") or PRIVATE_THREAD)
         self.world.require(channel, P.CREATE_PRIVATE_THREADS if kind == PRIVATE_THREAD else P.CREATE_PUBLIC_THREADS)
         thread = self.world.create_thread(channel, self._thread_name(body), self.world.bot_user, type=kind,
                                           auto_archive_duration=int(body.get("auto_archive_duration") or 1440),
                                           invitable=body.get("invitable", True))
         return thread.to_dict()
+
+    def _create_post(self, request: web.Request, forum: Channel, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /channels/{forum}/threads: a post needs its starter `message` (Send Messages in the
+        forum is "Create Posts"); the answer is the thread with that `message` nested."""
+        self.world.require(forum, P.SEND_MESSAGES)
+        message = body.get("message")
+        if not isinstance(message, dict):
+            raise E.invalid_form(E.field_error("message", "BASE_TYPE_REQUIRED", "This field is required"))
+        name = self._thread_name(body)
+        files = request[FILES]
+        if files:
+            self.world.require(forum, P.ATTACH_FILES)
+        self.world.validate_message(content=message.get("content"), embeds=message.get("embeds"), files=len(files),
+                                    stickers=message.get("sticker_ids"), components=message.get("components"))
+        tags = self.world.check_applied_tags(forum, body.get("applied_tags"), self.world.bot_user, creating=True)
+        thread, starter = self.world.create_post(
+            forum, name, self.world.bot_user, content=message.get("content"), applied_tags=tags,
+            attachments=self._attachments(forum.id, message, files), embeds=message.get("embeds"),
+            allowed_mentions=message.get("allowed_mentions"), flags=int(message.get("flags") or 0),
+            auto_archive_duration=int(body.get("auto_archive_duration") or 4320),
+        )
+        return {**thread.to_dict(), "message": self.world.message_payload(starter)}
 
     def _thread_name(self, body: dict[str, Any]) -> str:
         name = body.get("name") or ""
@@ -707,7 +745,7 @@ class Rest:
 
     async def create_webhook(self, request: web.Request):
         channel = self.channel(request)
-        if channel.is_thread or channel.type not in (TEXT, 5, FORUM):
+        if channel.is_thread or channel.type not in (TEXT, 5, *FORUM_TYPES):
             raise E.DiscordError(400, 50024, "Cannot execute action on this channel type")
         self.world.require(channel, P.MANAGE_WEBHOOKS)
         body = self.payload(request)
@@ -771,8 +809,11 @@ class Rest:
         webhook = self.webhook(request)
         body, files = self.payload(request), request[FILES]
         channel = self._webhook_channel(request, webhook)
-        if channel.type == FORUM and not body.get("thread_name"):
+        thread_name = body.get("thread_name")
+        if channel.is_forum and not thread_name:
             raise E.DiscordError(400, 220001, "Webhooks posted to forum channels must have a thread_name or thread_id")
+        if thread_name and not channel.is_forum and not request.query.get("thread_id"):
+            raise E.DiscordError(400, 220003, "Webhooks can only create threads in forum channels")
         validate_webhook_name(body.get("username"), field="username")
         avatar_url = body.get("avatar_url")
         if avatar_url is not None and not (isinstance(avatar_url, str) and avatar_url.startswith(("http://", "https://"))
@@ -783,12 +824,23 @@ class Rest:
         if channel.is_thread and channel.archived:
             channel.archived = False
             self.world.update_channel(channel)
-        msg = self.world.create_message(
-            channel, self.world.bot_user, content=body.get("content"), embeds=body.get("embeds"),
-            attachments=self._attachments(channel.id, body, files), components=body.get("components"),
-            allowed_mentions=body.get("allowed_mentions"), webhook=webhook, username=body.get("username"),
-            avatar_url=body.get("avatar_url"), flags=int(body.get("flags") or 0), tts=bool(body.get("tts")),
-        )
+        if channel.is_forum:
+            # A forum post: `thread_name` is its title, `applied_tags` its tags, the message its starter.
+            name = self._thread_name({"name": thread_name})
+            tags = self.world.check_applied_tags(channel, body.get("applied_tags"), self.world.bot_user, creating=True)
+            _, msg = self.world.create_post(
+                channel, name, self.world.bot_user, content=body.get("content"), applied_tags=tags,
+                attachments=self._attachments(channel.id, body, files), embeds=body.get("embeds"),
+                allowed_mentions=body.get("allowed_mentions"), webhook=webhook, username=body.get("username"),
+                avatar_url=body.get("avatar_url"), flags=int(body.get("flags") or 0),
+            )
+        else:
+            msg = self.world.create_message(
+                channel, self.world.bot_user, content=body.get("content"), embeds=body.get("embeds"),
+                attachments=self._attachments(channel.id, body, files), components=body.get("components"),
+                allowed_mentions=body.get("allowed_mentions"), webhook=webhook, username=body.get("username"),
+                avatar_url=body.get("avatar_url"), flags=int(body.get("flags") or 0), tts=bool(body.get("tts")),
+            )
         if _flag(request, "wait"):
             return self.world.message_payload(msg)
         return None

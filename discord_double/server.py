@@ -15,11 +15,30 @@ from .gateway import Gateway
 from .interactions import InteractionHandle, build_command_data, option_value
 from .ratelimit import Faults, RateLimitConfig, RateLimiter
 from .rest import Rest, RecordedRequest
-from .state import CATEGORY, DM, FORUM, PRIVATE_THREAD, PUBLIC_THREAD, TEXT, Channel, Guild, Interaction, Member, Message, Overwrite, Role, User
+from .state import (
+    CATEGORY,
+    DM,
+    FORUM,
+    MEDIA,
+    PRIVATE_THREAD,
+    PUBLIC_THREAD,
+    REQUIRE_TAG,
+    TEXT,
+    Channel,
+    ForumTag,
+    Guild,
+    Interaction,
+    Member,
+    Message,
+    Overwrite,
+    Role,
+    User,
+)
 from .views import MessageView
 from .world import World
 
-CHANNEL_TYPES = {"text": TEXT, "category": CATEGORY, "announcement": 5, "forum": FORUM}
+CHANNEL_TYPES = {"text": TEXT, "category": CATEGORY, "announcement": 5, "forum": FORUM, "media": MEDIA}
+TagSpec = str | tuple[str, str | None] | dict[str, Any]
 # Shaped like a real token (id.timestamp.hmac) so the bot's own token check accepts it.
 DEFAULT_TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.GdOubl.ZG91YmxlLWJvdC10b2tlbi1mb3ItdGVzdHM"
 
@@ -133,9 +152,24 @@ class DiscordDouble:
                                        shard=routed)
 
     def create_channel(self, guild: Guild, name: str, *, type: int | str = TEXT, parent: Channel | None = None,
-                       topic: str | None = None, nsfw: bool = False) -> Channel:
+                       topic: str | None = None, nsfw: bool = False, tags: Iterable[TagSpec] = (),
+                       require_tag: bool = False) -> Channel:
+        """`tags` (forum and media channels): "name", ("name", "🐛"), ("name", "emoji_name:emoji_id") or
+        a dict with Discord's fields (name, emoji_name, emoji_id, moderated)."""
         kind = CHANNEL_TYPES[type] if isinstance(type, str) else type
-        return self.world.create_channel(guild, name, type=kind, parent=parent, topic=topic, nsfw=nsfw)
+        return self.world.create_channel(guild, name, type=kind, parent=parent, topic=topic, nsfw=nsfw,
+                                         available_tags=[_tag_spec(t) for t in tags],
+                                         flags=REQUIRE_TAG if require_tag else 0)
+
+    def set_forum_tags(self, forum: Channel, tags: Iterable[TagSpec | ForumTag]) -> list[ForumTag]:
+        """A moderator edits the forum's tags (existing ForumTag objects keep their ids): CHANNEL_UPDATE."""
+        specs = [t.to_dict() if isinstance(t, ForumTag) else _tag_spec(t) for t in tags]
+        forum.available_tags = self.world.forum_tags(forum, specs)
+        self.world.update_channel(forum)
+        return forum.available_tags
+
+    def forum_tag(self, forum: Channel, name: str) -> ForumTag:
+        return next(tag for tag in forum.available_tags if tag.name == name)
 
     def create_category(self, guild: Guild, name: str) -> Channel:
         return self.create_channel(guild, name, type=CATEGORY)
@@ -252,6 +286,23 @@ class DiscordDouble:
                                           type=PRIVATE_THREAD if private else PUBLIC_THREAD)
         await asyncio.sleep(0)
         return thread
+
+    async def create_post(self, member: Member, forum: Channel, name: str, content: str = "", *,
+                          tags: Iterable[str | ForumTag] = (), attachments: Iterable[Any] = ()) -> tuple[Channel, Message]:
+        """A person opens a post in a forum or media channel (tags by name or ForumTag): THREAD_CREATE
+        with `applied_tags`, then the starter message (its id is the thread's) as MESSAGE_CREATE."""
+        if not forum.is_forum:
+            raise ValueError(f"#{forum.name} is not a forum or media channel")
+        tag_ids = [t.id if isinstance(t, ForumTag) else self.forum_tag(forum, t).id for t in tags]
+        thread, message = self.world.create_post(forum, name, member.user, content=content, applied_tags=tag_ids,
+                                                 attachments=[self._attachment(forum, a) for a in attachments])
+        await asyncio.sleep(0)
+        return thread, message
+
+    def posts_in(self, forum: Channel) -> list[Channel]:
+        """The forum's posts (threads), oldest first."""
+        return sorted((c for c in self.world.channels.values() if c.is_thread and c.parent_id == forum.id),
+                      key=lambda c: c.id)
 
     # ---- interactions ------------------------------------------------------------------------
 
@@ -482,4 +533,14 @@ class DiscordDouble:
         await self.gateway.drop(code, invalidate=invalidate)
 
 
-__all__ = ["DiscordDouble", "DM", "TEXT", "CATEGORY", "FORUM", "PUBLIC_THREAD", "PRIVATE_THREAD"]
+def _tag_spec(spec: TagSpec) -> dict[str, Any]:
+    if isinstance(spec, dict):
+        return dict(spec)
+    name, emoji = (spec, None) if isinstance(spec, str) else spec
+    if emoji and ":" in emoji:
+        emoji_name, _, emoji_id = emoji.partition(":")
+        return {"name": name, "emoji_name": emoji_name, "emoji_id": emoji_id}
+    return {"name": name, "emoji_name": emoji, "emoji_id": None}
+
+
+__all__ = ["DiscordDouble", "DM", "TEXT", "CATEGORY", "FORUM", "MEDIA", "PUBLIC_THREAD", "PRIVATE_THREAD"]

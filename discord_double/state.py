@@ -14,7 +14,12 @@ from . import permissions as P
 DISCORD_EPOCH_MS = 1420070400000
 CDN = "https://cdn.discordapp.com"
 
-TEXT, DM, CATEGORY, ANNOUNCEMENT, PUBLIC_THREAD, PRIVATE_THREAD, FORUM = 0, 1, 4, 5, 11, 12, 15
+TEXT, DM, CATEGORY, ANNOUNCEMENT, PUBLIC_THREAD, PRIVATE_THREAD, FORUM, MEDIA = 0, 1, 4, 5, 11, 12, 15, 16
+# Forum and media channels hold only posts (threads), no messages of their own.
+FORUM_TYPES = (FORUM, MEDIA)
+# Channel flags: a thread pinned in its forum; a forum whose posts need a tag.
+PINNED, REQUIRE_TAG = 1 << 1, 1 << 4
+MAX_APPLIED_TAGS = 5
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 SUPPRESS_NOTIFICATIONS = 1 << 12
@@ -175,6 +180,22 @@ class Overwrite:
 
 
 @dataclass(eq=False)
+class ForumTag:
+    """A tag a forum or media channel offers its posts (`emoji_id` for a custom emoji, else
+    `emoji_name` holds the unicode emoji; `moderated`: only Manage Threads may apply it)."""
+
+    id: int
+    name: str
+    emoji_id: int | None = None
+    emoji_name: str | None = None
+    moderated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": str(self.id), "name": self.name, "moderated": self.moderated,
+                "emoji_id": _opt_str(self.emoji_id), "emoji_name": self.emoji_name}
+
+
+@dataclass(eq=False)
 class Channel:
     id: int
     type: int
@@ -197,10 +218,22 @@ class Channel:
     total_message_sent: int = 0
     thread_members: dict[int, datetime.datetime] = field(default_factory=dict)
     recipients: list[User] = field(default_factory=list)
+    flags: int = 0
+    # Forum and media channels: the tags their posts may carry.
+    available_tags: list[ForumTag] = field(default_factory=list)
+    # Posts in a forum or media channel: the ids of the tags applied (None: a thread elsewhere).
+    applied_tags: list[int] | None = None
 
     @property
     def is_thread(self) -> bool:
         return self.type in (10, PUBLIC_THREAD, PRIVATE_THREAD)
+
+    @property
+    def is_forum(self) -> bool:
+        return self.type in FORUM_TYPES
+
+    def tag(self, tag_id: int) -> ForumTag | None:
+        return next((tag for tag in self.available_tags if tag.id == tag_id), None)
 
     @property
     def mention(self) -> str:
@@ -221,7 +254,7 @@ class Channel:
             "guild_id": str(self.guild_id),
             "name": self.name,
             "parent_id": _opt_str(self.parent_id),
-            "flags": 0,
+            "flags": self.flags,
         }
         if self.is_thread:
             data.update(
@@ -240,6 +273,8 @@ class Channel:
                     "create_timestamp": iso(snowflake_time(self.id)),
                 },
             )
+            if self.applied_tags is not None:
+                data["applied_tags"] = [str(tag_id) for tag_id in self.applied_tags]
             return data
         data.update(
             position=self.position,
@@ -253,6 +288,15 @@ class Channel:
                 rate_limit_per_user=self.rate_limit_per_user,
                 default_auto_archive_duration=1440,
             )
+        if self.is_forum:
+            data.update(
+                available_tags=[tag.to_dict() for tag in self.available_tags],
+                default_reaction_emoji=None,
+                default_sort_order=None,
+                default_thread_rate_limit_per_user=0,
+            )
+            if self.type == FORUM:
+                data["default_forum_layout"] = 0
         return data
 
 

@@ -12,10 +12,15 @@ from .state import (
     CATEGORY,
     DM,
     EPHEMERAL,
+    FORUM,
+    MAX_APPLIED_TAGS,
+    MEDIA,
     PUBLIC_THREAD,
+    REQUIRE_TAG,
     SUPPRESS_NOTIFICATIONS,
     TEXT,
     Channel,
+    ForumTag,
     Guild,
     Interaction,
     Member,
@@ -109,10 +114,13 @@ class World:
 
     def create_channel(self, guild: Guild, name: str, *, type: int = TEXT, parent: Channel | None = None,
                        topic: str | None = None, overwrites: Iterable[Overwrite] = (), position: int | None = None,
-                       nsfw: bool = False) -> Channel:
+                       nsfw: bool = False, available_tags: Iterable[dict[str, Any]] = (), flags: int = 0) -> Channel:
         if position is None:
             position = sum(1 for c in guild.channels.values() if not c.is_thread and (c.type == CATEGORY) == (type == CATEGORY))
         channel = Channel(self.ids.next(), type, name, guild.id, position, parent.id if parent else None, topic, nsfw)
+        if type in (FORUM, MEDIA):
+            channel.flags = flags
+            channel.available_tags = self.forum_tags(channel, available_tags)
         for ow in overwrites:
             channel.overwrites[ow.id] = ow
         if parent is not None and not channel.overwrites:
@@ -265,10 +273,10 @@ class World:
                        reply_to: Message | None = None, webhook: Webhook | None = None, username: str | None = None,
                        avatar_url: str | None = None, flags: int = 0, sticker_items: list[dict[str, Any]] | None = None,
                        interaction: Interaction | None = None, type: int | None = None, nonce: Any = None,
-                       tts: bool = False, dispatch: bool = True) -> Message:
+                       tts: bool = False, dispatch: bool = True, message_id: int | None = None) -> Message:
         guild = self.guild_of(channel)
         msg = Message(
-            id=self.ids.next(), channel_id=channel.id, guild_id=guild.id if guild else None, author=author,
+            id=message_id or self.ids.next(), channel_id=channel.id, guild_id=guild.id if guild else None, author=author,
             content=content or "", embeds=list(embeds or []), attachments=list(attachments or []),
             components=list(components or []), sticker_items=list(sticker_items or []), flags=flags,
             allowed_mentions=allowed_mentions, webhook_id=webhook.id if webhook else None, webhook_username=username,
@@ -295,7 +303,8 @@ class World:
         self._resolve_mentions(msg, channel, author, is_webhook=webhook is not None, reply_to=reply_to, notify=True)
         self.messages[msg.id] = msg
         channel.last_message_id = msg.id
-        if channel.is_thread:
+        if channel.is_thread and msg.id != channel.id:
+            # Discord's counts leave out a forum post's starter message (its id is the thread's).
             channel.message_count += 1
             channel.total_message_sent += 1
         if dispatch and msg.ephemeral_to is None:
@@ -436,6 +445,67 @@ class World:
         elif type == PUBLIC_THREAD:
             self.create_message(parent, owner, content=name, type=18)
         return thread
+
+    # ---- forum and media channels ------------------------------------------------------------
+
+    def forum_tags(self, forum: Channel, specs: Iterable[dict[str, Any]]) -> list[ForumTag]:
+        """Tags as a PATCH or a create sends them (`id` kept for existing tags, a new id otherwise);
+        Discord allows 20 per channel, names 0-20 characters, unique."""
+        tags: list[ForumTag] = []
+        for index, spec in enumerate(specs):
+            name = spec.get("name") or ""
+            if not 1 <= len(name) <= 20:
+                raise E.invalid_form(E.field_error(f"available_tags.{index}.name", "BASE_TYPE_BAD_LENGTH",
+                                                   "Must be between 1 and 20 in length."))
+            tag_id = int(spec["id"]) if spec.get("id") and forum.tag(int(spec["id"])) else self.ids.next()
+            tags.append(ForumTag(tag_id, name, int(spec["emoji_id"]) if spec.get("emoji_id") else None,
+                                 spec.get("emoji_name") or None, bool(spec.get("moderated", False))))
+        if len(tags) > 20:
+            raise E.invalid_form(E.field_error("available_tags", "BASE_TYPE_MAX_LENGTH", "Must be 20 or fewer in length."))
+        if len({tag.name for tag in tags}) != len(tags):
+            raise E.DiscordError(400, 40061, "Tag names must be unique")
+        return tags
+
+    def check_applied_tags(self, forum: Channel, tag_ids: Iterable[Any] | None, user: User, *,
+                           creating: bool) -> list[int]:
+        """The tag ids a post may carry: known to its forum, at most 5, moderated ones only with
+        Manage Threads; a forum that requires a tag refuses a new post without one (40067)."""
+        ids = [int(tag_id) for tag_id in tag_ids or []]
+        if len(ids) > MAX_APPLIED_TAGS:
+            raise E.invalid_form(E.field_error("applied_tags", "BASE_TYPE_MAX_LENGTH",
+                                               f"Must be {MAX_APPLIED_TAGS} or fewer in length."))
+        for index, tag_id in enumerate(ids):
+            tag = forum.tag(tag_id)
+            if tag is None:
+                raise E.invalid_form(E.field_error(f"applied_tags.{index}", "CHANNEL_TAG_INVALID", "Unknown tag"))
+            if tag.moderated and not self.perms(forum, user) & P.MANAGE_THREADS:
+                raise E.missing_permissions()
+        if creating and not ids and forum.flags & REQUIRE_TAG:
+            raise E.DiscordError(400, 40067, "A tag is required to create a forum post in this channel")
+        return ids
+
+    def create_post(self, forum: Channel, name: str, author: User, *, content: str | None = None,
+                    applied_tags: Iterable[int] = (), attachments: list[dict[str, Any]] | None = None,
+                    embeds: list[dict[str, Any]] | None = None, allowed_mentions: dict[str, Any] | None = None,
+                    webhook: Webhook | None = None, username: str | None = None, avatar_url: str | None = None,
+                    flags: int = 0, auto_archive_duration: int = 4320) -> tuple[Channel, Message]:
+        """A post in a forum or media channel: a public thread whose starter message has the thread's
+        id. THREAD_CREATE (with `applied_tags`) goes out first, then the starter's MESSAGE_CREATE."""
+        guild = self.guilds[forum.guild_id]
+        owner_id = webhook.id if webhook is not None else author.id
+        thread = Channel(self.ids.next(), PUBLIC_THREAD, name, guild.id, parent_id=forum.id, owner_id=owner_id,
+                         auto_archive_duration=auto_archive_duration, applied_tags=list(applied_tags))
+        if webhook is None:
+            thread.thread_members[author.id] = now()
+        guild.channels[thread.id] = thread
+        self.channels[thread.id] = thread
+        forum.last_message_id = thread.id
+        self.emit("THREAD_CREATE", {**thread.to_dict(), "newly_created": True}, guild_id=guild.id)
+        message = self.create_message(
+            thread, author, content=content, attachments=attachments, embeds=embeds, allowed_mentions=allowed_mentions,
+            webhook=webhook, username=username, avatar_url=avatar_url, flags=flags, message_id=thread.id,
+        )
+        return thread, message
 
     def join_thread(self, thread: Channel, user: User) -> None:
         thread.thread_members.setdefault(user.id, now())
