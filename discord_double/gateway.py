@@ -295,8 +295,11 @@ class Gateway:
             if intent and not session.intents & intent:
                 continue
             payload = data
-            if event.startswith("MESSAGE_") and guild_id and channel_id:
-                if not world.bot_can(world.channels[channel_id], P.VIEW_CHANNEL):
+            if (event.startswith(("MESSAGE_", "THREAD_"))) and guild_id and channel_id:
+                # Discord tells no one about a channel or thread they cannot see (a private thread:
+                # its members and those with Manage Threads).
+                channel = world.channels.get(channel_id)
+                if channel is None or not world.bot_can(channel, P.VIEW_CHANNEL):
                     continue
             if event in ("MESSAGE_CREATE", "MESSAGE_UPDATE") and not session.intents & MESSAGE_CONTENT:
                 payload = _without_content(data, world.bot_user.id, is_dm=guild_id is None)

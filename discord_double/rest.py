@@ -18,6 +18,7 @@ from . import permissions as P
 from .commands import validate_autocomplete, validate_command, validate_commands
 from .faults import proxy_error, rate_limit_body, rate_limit_headers
 from .state import (
+    ANNOUNCEMENT,
     CATEGORY,
     DM,
     EPHEMERAL,
@@ -33,8 +34,9 @@ from .state import (
     Message,
     Overwrite,
     Webhook,
+    iso,
 )
-from .world import validate_webhook_name
+from .world import thread_archived, validate_webhook_name
 
 if TYPE_CHECKING:
     from .server import DiscordDouble
@@ -436,8 +438,10 @@ class Rest:
 
     async def get_active_threads(self, request: web.Request):
         guild = self.guild(request)
-        threads = [c for c in guild.channels.values() if c.is_thread and not c.archived]
-        return {"threads": [t.to_dict() for t in threads], "members": []}
+        threads = [c for c in guild.channels.values()
+                   if c.is_thread and not c.archived and self.world.bot_can(c, P.VIEW_CHANNEL)]
+        return {"threads": [t.to_dict() for t in threads], "members": [
+            self._thread_member(t, self.world.bot_user.id) for t in threads if self.world.bot_user.id in t.thread_members]}
 
     # ---- channels ----------------------------------------------------------------------------
 
@@ -448,15 +452,12 @@ class Rest:
         channel = self.channel(request)
         body = self.payload(request)
         if channel.is_thread:
-            if channel.owner_id != self.world.bot_user.id:
-                self.world.require(channel, P.MANAGE_THREADS)
-            for key in ("name", "archived", "locked", "auto_archive_duration", "invitable", "rate_limit_per_user"):
-                if key in body:
-                    setattr(channel, key, body[key])
             forum = self.world.channels.get(channel.parent_id or 0)
+            tags = None
             if "applied_tags" in body and forum is not None and forum.is_forum:
-                channel.applied_tags = self.world.check_applied_tags(forum, body["applied_tags"], self.world.bot_user,
-                                                                     creating=False)
+                tags = self.world.check_applied_tags(forum, body["applied_tags"], self.world.bot_user, creating=False)
+            self._edit_thread(channel, body, applied_tags=tags)
+            return channel.to_dict()
         else:
             self.world.require(channel, P.MANAGE_CHANNELS)
             for key in ("name", "topic", "nsfw", "position", "rate_limit_per_user"):
@@ -475,6 +476,39 @@ class Rest:
                                       for o in body["permission_overwrites"]}
         self.world.update_channel(channel)
         return channel.to_dict()
+
+    def _edit_thread(self, thread: Channel, body: dict[str, Any], *, applied_tags: list[int] | None = None) -> None:
+        """Discord's rules: name, archived and auto_archive_duration need Manage Threads or being the
+        thread's creator; locked and rate_limit_per_user need Manage Threads; an archived thread
+        takes no change but being unarchived (400 50083), and a locked one is unarchived only with
+        Manage Threads."""
+        world = self.world
+        manage = world.bot_can(thread, P.MANAGE_THREADS)
+        if not manage:
+            if {"locked", "rate_limit_per_user"} & set(body):
+                raise E.missing_permissions()
+            if thread.owner_id != world.bot_user.id and {"name", "auto_archive_duration"} & set(body):
+                raise E.missing_permissions()
+            if body.get("archived") is True and thread.owner_id != world.bot_user.id:
+                raise E.missing_permissions()
+            if body.get("archived") is False and thread.locked:
+                raise E.missing_permissions()
+        if thread.archived and body.get("archived") is not False:
+            raise thread_archived()
+        if "name" in body:
+            self._thread_name(body)
+        if "rate_limit_per_user" in body:
+            thread.rate_limit_per_user = int(body["rate_limit_per_user"] or 0)
+        if "invitable" in body and thread.type == PRIVATE_THREAD:
+            thread.invitable = bool(body["invitable"])
+        world.update_thread(
+            thread, name=body.get("name"), archived=body.get("archived"), locked=body.get("locked"),
+            auto_archive_duration=body.get("auto_archive_duration"), applied_tags=applied_tags, by=world.bot_user,
+        )
+
+    def _thread_member(self, thread: Channel, user_id: int) -> dict[str, Any]:
+        return {"id": str(thread.id), "user_id": str(user_id), "join_timestamp": iso(thread.thread_members[user_id]),
+                "flags": 0}
 
     async def delete_channel(self, request: web.Request):
         channel = self.channel(request)
@@ -582,9 +616,8 @@ class Rest:
                     raise E.invalid_form(E.field_error("message_reference", "REPLIES_UNKNOWN_MESSAGE",
                                                        "Unknown message"))
                 reply_to = None
-        if channel.is_thread and channel.archived:
-            channel.archived = False
-            self.world.update_channel(channel)
+        if channel.is_thread:
+            self.world.unarchive_for_message(channel, can_manage=self.world.bot_can(channel, P.MANAGE_THREADS))
         stickers = [{"id": str(s), "name": "sticker", "format_type": 1} for s in body.get("sticker_ids") or []]
         msg = self.world.create_message(
             channel, self.world.bot_user, content=body.get("content"), embeds=body.get("embeds"),
@@ -605,6 +638,9 @@ class Rest:
         return self.world.message_payload(self._apply_edit(msg, body, request[FILES]))
 
     def _apply_edit(self, msg: Message, body: dict[str, Any], files: list[dict[str, Any]]) -> Message:
+        channel = self.world.channels.get(msg.channel_id)
+        if channel is not None and channel.is_thread and channel.archived:
+            raise thread_archived()  # only deleting works in an archived thread
         if "content" in body and body["content"] is not None and len(body["content"]) > 2000:
             self.world.validate_message(content=body["content"], embeds=None, files=0, stickers=None, components=None)
         return self.world.edit_message(
@@ -673,6 +709,8 @@ class Rest:
         channel = self.channel(request)
         msg = self.message(channel, request.match_info["message_id"])
         self.world.require(channel, P.CREATE_PUBLIC_THREADS)
+        if channel.is_thread or channel.type not in (TEXT, ANNOUNCEMENT):
+            raise E.DiscordError(400, 50024, "Cannot execute action on this channel type")
         if msg.thread_id is not None:
             raise E.DiscordError(400, 160004, "A thread has already been created for this message")
         body = self.payload(request)
@@ -687,6 +725,8 @@ class Rest:
             return self._create_post(request, channel, body)
         kind = int(body.get("type") or PRIVATE_THREAD)
         self.world.require(channel, P.CREATE_PRIVATE_THREADS if kind == PRIVATE_THREAD else P.CREATE_PUBLIC_THREADS)
+        if channel.is_thread or (channel.type not in (TEXT, ANNOUNCEMENT) and channel.type != FORUM):
+            raise E.DiscordError(400, 50024, "Cannot execute action on this channel type")
         thread = self.world.create_thread(channel, self._thread_name(body), self.world.bot_user, type=kind,
                                           auto_archive_duration=int(body.get("auto_archive_duration") or 1440),
                                           invitable=body.get("invitable", True))
@@ -821,9 +861,9 @@ class Rest:
             raise E.invalid_form(E.field_error("avatar_url", "URL_TYPE_INVALID_URL", "Not a well formed URL."))
         self.world.validate_message(content=body.get("content"), embeds=body.get("embeds"), files=len(files),
                                     stickers=None, components=body.get("components"), poll=body.get("poll"))
-        if channel.is_thread and channel.archived:
-            channel.archived = False
-            self.world.update_channel(channel)
+        if channel.is_thread:
+            # A webhook has no Manage Threads: a locked, archived thread refuses it.
+            self.world.unarchive_for_message(channel, can_manage=False)
         if channel.is_forum:
             # A forum post: `thread_name` is its title, `applied_tags` its tags, the message its starter.
             name = self._thread_name({"name": thread_name})

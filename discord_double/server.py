@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from . import errors as E
 from . import permissions as P
 from .gateway import Gateway
 from .interactions import InteractionHandle, build_command_data, option_value
@@ -24,6 +25,7 @@ from .state import (
     PUBLIC_THREAD,
     REQUIRE_TAG,
     TEXT,
+    THREAD_STARTER_MESSAGE,
     Channel,
     ForumTag,
     Guild,
@@ -35,7 +37,7 @@ from .state import (
     User,
 )
 from .views import MessageView
-from .world import World
+from .world import World, thread_archived
 
 CHANNEL_TYPES = {"text": TEXT, "category": CATEGORY, "announcement": 5, "forum": FORUM, "media": MEDIA}
 TagSpec = str | tuple[str, str | None] | dict[str, Any]
@@ -238,6 +240,8 @@ class DiscordDouble:
         text = f"{prefix} {content}".strip() if prefix else content
         atts = [self._attachment(channel, a) for a in attachments]
         items = [{"id": str(self.world.ids.next()), "name": s, "format_type": 1} for s in stickers]
+        if channel.is_thread:
+            self.world.unarchive_for_message(channel, can_manage=bool(self.world.perms(channel, user) & P.MANAGE_THREADS))
         msg = self.world.create_message(channel, user, content=text, attachments=atts, reply_to=reply_to,
                                         embeds=embeds, sticker_items=items)
         await asyncio.sleep(0)
@@ -264,6 +268,9 @@ class DiscordDouble:
         return await self.post(user, self.world.dm_channel(user), content, **kwargs)
 
     async def edit(self, msg: Message, content: str) -> Message:
+        channel = self.world.channels.get(msg.channel_id)
+        if channel is not None and channel.is_thread and channel.archived:
+            raise thread_archived()
         self.world.edit_message(msg, content=content)
         await asyncio.sleep(0)
         return msg
@@ -282,8 +289,12 @@ class DiscordDouble:
 
     async def create_thread(self, member: Member, channel: Channel, name: str, *, message: Message | None = None,
                             private: bool = False) -> Channel:
+        """A person starts a thread: on `message` (public, sharing its id) or on its own (public, or
+        `private`: only its members and those with Manage Threads see it)."""
+        if message is not None and private:
+            raise ValueError("a thread started on a message is public")
         thread = self.world.create_thread(channel, name, member.user, message=message,
-                                          type=PRIVATE_THREAD if private else PUBLIC_THREAD)
+                                          type=PRIVATE_THREAD if private else None)
         await asyncio.sleep(0)
         return thread
 
@@ -303,6 +314,38 @@ class DiscordDouble:
         """The forum's posts (threads), oldest first."""
         return sorted((c for c in self.world.channels.values() if c.is_thread and c.parent_id == forum.id),
                       key=lambda c: c.id)
+
+    async def edit_thread(self, member: Member, thread: Channel, *, name: str | None = None,
+                          archived: bool | None = None, locked: bool | None = None) -> Channel:
+        """A person renames, archives, unarchives, locks or unlocks a thread (one THREAD_UPDATE).
+        Like Discord: the creator or Manage Threads for a name or archiving, Manage Threads to lock
+        or to unarchive a locked thread; an archived thread only takes being unarchived."""
+        perms = self.world.perms(thread, member.user)
+        manage = bool(perms & P.MANAGE_THREADS)
+        owner = thread.owner_id == member.user.id
+        if not perms & P.VIEW_CHANNEL:
+            raise E.missing_access()
+        if locked is not None and not manage:
+            raise E.missing_permissions()
+        if (name is not None or archived is True) and not (owner or manage):
+            raise E.missing_permissions()
+        if archived is False and thread.locked and not manage:
+            raise E.missing_permissions()
+        if thread.archived and archived is not False:
+            raise thread_archived()
+        self.world.update_thread(thread, name=name, archived=archived, locked=locked, by=member.user)
+        await asyncio.sleep(0)
+        return thread
+
+    async def delete_thread(self, thread: Channel) -> None:
+        """A moderator deletes a thread (THREAD_DELETE)."""
+        self.world.delete_channel(thread)
+        await asyncio.sleep(0)
+
+    async def add_to_thread(self, member: Member, thread: Channel) -> None:
+        """Someone adds `member` to a (private) thread."""
+        self.world.join_thread(thread, member.user)
+        await asyncio.sleep(0)
 
     # ---- interactions ------------------------------------------------------------------------
 
@@ -455,8 +498,11 @@ class DiscordDouble:
         viewer = as_member.user if isinstance(as_member, Member) else as_member
         if viewer is not None and guild is not None and not self.world.perms(channel, viewer) & P.VIEW_CHANNEL:
             return []
+        # A thread's THREAD_STARTER_MESSAGE (type 21) only points at the parent's message, which the
+        # parent's view already shows: left out here (messages_in and the REST history keep it).
         return [self._render(m, guild) for m in self.messages_in(channel)
-                if m.ephemeral_to is None or (viewer is not None and m.ephemeral_to == viewer.id)]
+                if (m.ephemeral_to is None or (viewer is not None and m.ephemeral_to == viewer.id))
+                and m.type != THREAD_STARTER_MESSAGE]
 
     def dm_view(self, member: Member | User) -> list[MessageView]:
         user = member.user if isinstance(member, Member) else member

@@ -20,6 +20,10 @@ FORUM_TYPES = (FORUM, MEDIA)
 # Channel flags: a thread pinned in its forum; a forum whose posts need a tag.
 PINNED, REQUIRE_TAG = 1 << 1, 1 << 4
 MAX_APPLIED_TAGS = 5
+ANNOUNCEMENT_THREAD = 10
+# Message types threads bring: a thread's rename inside it, "X started a thread" in the parent,
+# and a thread's first message pointing back at the message it was started from.
+CHANNEL_NAME_CHANGE, THREAD_CREATED, THREAD_STARTER_MESSAGE = 4, 18, 21
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
 SUPPRESS_NOTIFICATIONS = 1 << 12
@@ -226,7 +230,7 @@ class Channel:
 
     @property
     def is_thread(self) -> bool:
-        return self.type in (10, PUBLIC_THREAD, PRIVATE_THREAD)
+        return self.type in (ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD)
 
     @property
     def is_forum(self) -> bool:
@@ -269,12 +273,13 @@ class Channel:
                     "auto_archive_duration": self.auto_archive_duration,
                     "archive_timestamp": iso(self.archive_timestamp),
                     "locked": self.locked,
-                    "invitable": self.invitable,
                     "create_timestamp": iso(snowflake_time(self.id)),
                 },
             )
             if self.applied_tags is not None:
                 data["applied_tags"] = [str(tag_id) for tag_id in self.applied_tags]
+            if self.type == PRIVATE_THREAD:
+                data["thread_metadata"]["invitable"] = self.invitable
             return data
         data.update(
             position=self.position,
@@ -352,10 +357,13 @@ class Guild:
             "premium_progress_bar_enabled": False,
         }
 
-    def gateway_dict(self) -> dict[str, Any]:
+    def gateway_dict(self, viewer: Member | None = None) -> dict[str, Any]:
+        """GUILD_CREATE's guild: active threads only those `viewer` can see (a private one: its
+        members and those with Manage Threads)."""
         data = self.to_dict()
         channels = [c for c in self.channels.values() if not c.is_thread]
-        threads = [c for c in self.channels.values() if c.is_thread and not c.archived]
+        threads = [c for c in self.channels.values() if c.is_thread and not c.archived
+                   and (viewer is None or can_view(self, viewer, c))]
         data.update(
             joined_at=iso(snowflake_time(self.id)),
             large=False,
@@ -426,6 +434,9 @@ class Message:
     notified_user_ids: set[int] = field(default_factory=set)
     referenced_id: int | None = None
     reference_channel_id: int | None = None
+    # A system message's message_reference (type 18 THREAD_CREATED: the thread's channel_id and
+    # guild_id; type 21 THREAD_STARTER_MESSAGE: the parent message), sent as it is.
+    system_reference: dict[str, Any] | None = None
     webhook_id: int | None = None
     webhook_username: str | None = None
     webhook_avatar_url: str | None = None

@@ -9,7 +9,13 @@ from typing import Any
 from . import errors as E
 from . import permissions as P
 from .state import (
+    ANNOUNCEMENT,
+    ANNOUNCEMENT_THREAD,
     CATEGORY,
+    CHANNEL_NAME_CHANGE,
+    PRIVATE_THREAD,
+    THREAD_CREATED,
+    THREAD_STARTER_MESSAGE,
     DM,
     EPHEMERAL,
     FORUM,
@@ -107,7 +113,7 @@ class World:
         return guild
 
     def guild_create_payload(self, guild: Guild) -> dict[str, Any]:
-        return guild.gateway_dict()
+        return guild.gateway_dict(guild.members.get(self.bot_user.id))
 
     def bot_role(self, guild: Guild) -> Role:
         return next(r for r in guild.roles.values() if r.bot_id == self.bot_user.id)
@@ -132,17 +138,21 @@ class World:
 
     def update_channel(self, channel: Channel) -> None:
         self.emit("CHANNEL_UPDATE" if not channel.is_thread else "THREAD_UPDATE", channel.to_dict(),
-                  guild_id=channel.guild_id)
+                  guild_id=channel.guild_id, channel_id=channel.id if channel.is_thread else None)
 
     def delete_channel(self, channel: Channel) -> None:
         guild = self.guilds[channel.guild_id] if channel.guild_id else None
-        if guild is not None:
-            guild.channels.pop(channel.id, None)
-        self.channels.pop(channel.id, None)
+        if not channel.is_thread and guild is not None:
+            for thread in [c for c in guild.channels.values() if c.is_thread and c.parent_id == channel.id]:
+                self.delete_channel(thread)
         event = "THREAD_DELETE" if channel.is_thread else "CHANNEL_DELETE"
         payload = channel.to_dict() if not channel.is_thread else {
             "id": str(channel.id), "guild_id": str(channel.guild_id), "parent_id": str(channel.parent_id), "type": channel.type}
-        self.emit(event, payload, guild_id=channel.guild_id)
+        # Sent while the thread is still known: a private one goes only to who could see it.
+        self.emit(event, payload, guild_id=channel.guild_id, channel_id=channel.id if channel.is_thread else None)
+        if guild is not None:
+            guild.channels.pop(channel.id, None)
+        self.channels.pop(channel.id, None)
 
     def create_role(self, guild: Guild, name: str, *, permissions: int = 0, position: int | None = None,
                     color: int = 0, mentionable: bool = False, hoist: bool = False) -> Role:
@@ -307,6 +317,8 @@ class World:
             # Discord's counts leave out a forum post's starter message (its id is the thread's).
             channel.message_count += 1
             channel.total_message_sent += 1
+            if webhook is None and interaction is None:
+                channel.thread_members.setdefault(author.id, now())  # posting joins a public thread
         if dispatch and msg.ephemeral_to is None:
             self.emit("MESSAGE_CREATE", self.message_payload(msg, gateway=True), guild_id=msg.guild_id,
                       channel_id=channel.id)
@@ -429,21 +441,36 @@ class World:
         return True
 
     def create_thread(self, parent: Channel, name: str, owner: User, *, message: Message | None = None,
-                      type: int = PUBLIC_THREAD, auto_archive_duration: int = 1440, invitable: bool = True) -> Channel:
+                      type: int | None = None, auto_archive_duration: int = 1440, invitable: bool = True) -> Channel:
+        """A thread as Discord makes one: started on `message` it shares the message's id, gets a
+        THREAD_STARTER_MESSAGE (type 21) as its first message and the message gains `thread` (a
+        MESSAGE_UPDATE); a public thread started on its own leaves "X started a thread" (type 18,
+        pointing at the thread) in the parent. THREAD_CREATE carries `newly_created`; a private
+        thread is announced only to those who can see it (members, Manage Threads)."""
         guild = self.guilds[parent.guild_id]
+        if type is None:
+            type = ANNOUNCEMENT_THREAD if parent.type == ANNOUNCEMENT else PUBLIC_THREAD
         thread = Channel(message.id if message else self.ids.next(), type, name, guild.id, parent_id=parent.id,
                          owner_id=owner.id, auto_archive_duration=auto_archive_duration, invitable=invitable)
         thread.thread_members[owner.id] = now()
         guild.channels[thread.id] = thread
         self.channels[thread.id] = thread
-        self.emit("THREAD_CREATE", {**thread.to_dict(), "newly_created": True}, guild_id=guild.id)
+        self.emit("THREAD_CREATE", {**thread.to_dict(), "newly_created": True}, guild_id=guild.id, channel_id=thread.id)
         if message is not None:
             message.thread_id = thread.id
             message.flags |= HAS_THREAD
             self.emit("MESSAGE_UPDATE", self.message_payload(message, gateway=True), guild_id=guild.id,
                       channel_id=parent.id)
-        elif type == PUBLIC_THREAD:
-            self.create_message(parent, owner, content=name, type=18)
+            starter = self.create_message(thread, owner, type=THREAD_STARTER_MESSAGE, dispatch=False)
+            starter.system_reference = {"message_id": str(message.id), "channel_id": str(parent.id),
+                                        "guild_id": str(guild.id)}
+            self.emit("MESSAGE_CREATE", self.message_payload(starter, gateway=True), guild_id=guild.id,
+                      channel_id=thread.id)
+        elif type != PRIVATE_THREAD:
+            created = self.create_message(parent, owner, content=name, type=THREAD_CREATED, dispatch=False)
+            created.system_reference = {"channel_id": str(thread.id), "guild_id": str(guild.id)}
+            self.emit("MESSAGE_CREATE", self.message_payload(created, gateway=True), guild_id=guild.id,
+                      channel_id=parent.id)
         return thread
 
     # ---- forum and media channels ------------------------------------------------------------
@@ -507,7 +534,55 @@ class World:
         )
         return thread, message
 
+    def update_thread(self, thread: Channel, *, name: str | None = None, archived: bool | None = None,
+                      locked: bool | None = None, auto_archive_duration: int | None = None,
+                      applied_tags: list[int] | None = None, by: User | None = None) -> Channel:
+        """Rename, archive, lock or unarchive a thread: one THREAD_UPDATE with the new
+        thread_metadata (archive_timestamp moves when `archived` changes); a rename also posts a
+        CHANNEL_NAME_CHANGE (type 4) message in the thread, as Discord does."""
+        changed = False
+        renamed = name is not None and name != thread.name
+        if renamed:
+            thread.name = name
+            changed = True
+        if archived is not None and archived != thread.archived:
+            thread.archived = archived
+            thread.archive_timestamp = now()
+            changed = True
+        if locked is not None and locked != thread.locked:
+            thread.locked = locked
+            changed = True
+        if auto_archive_duration is not None and auto_archive_duration != thread.auto_archive_duration:
+            thread.auto_archive_duration = auto_archive_duration
+            thread.archive_timestamp = now()
+            changed = True
+        if applied_tags is not None and applied_tags != thread.applied_tags:
+            thread.applied_tags = applied_tags
+            changed = True
+        if not changed:
+            return thread
+        if renamed:
+            # Posted while the thread is still open, before an archive in the same change shows.
+            self.create_message(thread, by or self.bot_user, content=name, type=CHANNEL_NAME_CHANGE)
+        self.update_channel(thread)
+        return thread
+
+    def unarchive_for_message(self, thread: Channel, *, can_manage: bool) -> None:
+        """Sending into an archived thread unarchives it, unless it is locked (then only Manage
+        Threads may): Discord answers 400 50083 otherwise."""
+        if not thread.archived:
+            return
+        if thread.locked and not can_manage:
+            raise thread_archived()
+        self.update_thread(thread, archived=False)
+
     def join_thread(self, thread: Channel, user: User) -> None:
+        if user.id == self.bot_user.id and user.id not in thread.thread_members:
+            # Discord announces a thread to whoever is added to it (a private one may be new to them).
+            thread.thread_members[user.id] = now()
+            member = {"id": str(thread.id), "user_id": str(user.id), "join_timestamp": iso(now()), "flags": 0}
+            self.emit("THREAD_CREATE", {**thread.to_dict(), "member": member}, guild_id=thread.guild_id,
+                      channel_id=thread.id)
         thread.thread_members.setdefault(user.id, now())
         data = {"id": str(thread.id), "guild_id": str(thread.guild_id), "member_count": len(thread.thread_members),
                 "added_members": [{"id": str(thread.id), "user_id": str(user.id),
@@ -582,6 +657,12 @@ class World:
                  "me": self.bot_user.id in r["users"], "me_burst": False, "burst_colors": [], "emoji": r["emoji"]}
                 for r in msg.reactions.values()
             ]
+        if msg.system_reference is not None:
+            data["message_reference"] = dict(msg.system_reference)
+            if msg.type == THREAD_STARTER_MESSAGE and not nested:
+                ref = self.messages.get(int(msg.system_reference["message_id"]))
+                data["referenced_message"] = (None if ref is None or ref.deleted
+                                              else self.message_payload(ref, nested=True))
         if msg.forwarded is not None and msg.forwarded_ref is not None:
             mid, cid, gid = msg.forwarded_ref
             data["message_reference"] = {"type": 1, "message_id": str(mid), "channel_id": str(cid)}
@@ -614,6 +695,10 @@ class World:
         if gateway and guild is not None and user_id in guild.members:
             data["member"] = guild.members[user_id].to_dict(with_user=False)
         return data
+
+
+def thread_archived() -> E.DiscordError:
+    return E.DiscordError(400, 50083, "Thread is archived")
 
 
 def validate_webhook_name(name: str | None, *, field: str) -> None:
