@@ -9,7 +9,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.client import DEFAULT_EXTENSIONS, QiaoBot
+from bot.client import DEFAULT_EXTENSIONS, QiaoBot, bot_class
 from bot.discord_endpoints import apply_discord_endpoints
 from bot.settings import Settings, redact_database_url
 from bot.storage import Database
@@ -32,7 +32,7 @@ async def open_bot(
         async with aiohttp.ClientSession() as session:
             translation = build_translation_service(settings.translation, session, db)
             try:
-                bot = QiaoBot(
+                bot = bot_class(settings)(
                     settings=settings, db=db, session=session, translation=translation,
                     extensions=extensions, **bot_options,
                 )

@@ -127,14 +127,18 @@ class QiaoBot(commands.Bot):
         return server
 
     def shard_states(self) -> list[ShardState]:
+        shards = getattr(self, "shards", None)
+        if isinstance(shards, dict):  # an AutoShardedBot: each shard it runs, connected or not yet
+            count = getattr(self, "shard_count", None)
+            expected = set(getattr(self, "shard_ids", None) or (range(count) if count else ())) | set(shards)
+            states = []
+            for shard_id in sorted(expected):
+                info = shards.get(shard_id)
+                connected = info is not None and not self.is_shutting_down and self.is_ready() and not info.is_closed()
+                states.append(ShardState(shard_id, connected, info.latency if connected else None))
+            return states
         if self.is_shutting_down:
             return [ShardState(self.shard_id or 0, False, None)]
-        shards = getattr(self, "shards", None)
-        if isinstance(shards, dict):  # an AutoShardedBot
-            return [
-                ShardState(shard_id, self.is_ready() and not info.is_closed(), info.latency)
-                for shard_id, info in sorted(shards.items())
-            ]
         ws = self.ws
         connected = self.is_ready() and ws is not None and ws.open
         return [ShardState(self.shard_id or 0, connected, ws.latency if connected else None)]
@@ -297,3 +301,22 @@ class QiaoBot(commands.Bot):
     @property
     def is_shutting_down(self) -> bool:
         return self._closing.is_set()
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """Whether this process serves the server: always, unless it runs only some shards (SHARD_IDS)."""
+        return self.settings.owns_guild(guild_id)
+
+
+class ShardedQiaoBot(QiaoBot, commands.AutoShardedBot):
+    """QiaoBot on discord.py's sharding: SHARD_COUNT shards (None: Discord's recommendation from
+    GET /gateway/bot), of which this process identifies SHARD_IDS (None: all)."""
+
+    def __init__(self, *, settings: Settings, **options: Any) -> None:
+        options.setdefault("shard_count", settings.shard_count)
+        if settings.shard_ids is not None:
+            options.setdefault("shard_ids", list(settings.shard_ids))
+        super().__init__(settings=settings, **options)
+
+
+def bot_class(settings: Settings) -> type[QiaoBot]:
+    return ShardedQiaoBot if settings.sharded else QiaoBot

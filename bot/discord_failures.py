@@ -109,7 +109,14 @@ def _gateway_closed(error: discord.ConnectionClosed) -> StartupError:
         return StartupError(
             "Discord requires sharding for this bot (gateway close code 4011: it is in too many servers for one "
             "connection)",
-            "Qiao runs a single connection: run it for fewer servers",
+            "Set SHARD_COUNT=auto (or a number at least Discord's recommendation) and start Qiao again "
+            "(README: Running at scale)",
+        )
+    if error.code == 4010:
+        return StartupError(
+            "Discord refused the shard this process identified with (gateway close code 4010: invalid shard)",
+            "Check SHARD_IDS and SHARD_COUNT: every id below the count, the same count in every process "
+            "(README: Running at scale)",
         )
     reason = f": {error.reason}" if error.reason else ""
     return StartupError(

@@ -64,7 +64,44 @@ async def gather_checks(settings: Settings, unusable: frozenset[str] = frozenset
         )
         skipped = not_checked("translators", unusable, TRANSLATION_SETTINGS)
         results.extend([skipped] if skipped else await check_translation_providers(settings, session))
+    shards = not_checked("shards", unusable, "SHARD_COUNT", "SHARD_IDS")
+    results.append(shards or describe_shards(settings))
+    if settings.redis_url or "REDIS_URL" in unusable:
+        results.append(not_checked("redis", unusable, "REDIS_URL") or await check_redis(settings))
     return results
+
+
+def describe_shards(settings: Settings) -> CheckResult:
+    if not settings.sharded:
+        return CheckResult("shards", True, "one connection for every server (SHARD_COUNT unset)")
+    if settings.shard_count_auto:
+        return CheckResult("shards", True, "every shard in this process, as many as Discord recommends (SHARD_COUNT=auto)")
+    ids = settings.shard_ids if settings.shard_ids is not None else tuple(range(settings.shard_count))
+    shown = ", ".join(str(shard) for shard in ids[:10]) + (", …" if len(ids) > 10 else "")
+    where = "the others in other processes sharing REDIS_URL" if settings.several_processes else "all of them"
+    return CheckResult("shards", True, f"this process runs {len(ids)} of {settings.shard_count} shards ({shown}); {where}")
+
+
+async def check_redis(settings: Settings) -> CheckResult:
+    import redis.asyncio as redis
+
+    shown = redact_database_url(settings.redis_url)
+    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=CHECK_TIMEOUT_SECONDS,
+                                  socket_timeout=CHECK_TIMEOUT_SECONDS)
+    try:
+        await client.ping()
+        info = await client.info("server")
+    except Exception as error:
+        return CheckResult(
+            "redis", False, f"cannot reach {shown}: {type(error).__name__}: {error}",
+            "check REDIS_URL (host, port, password, database number) and that the Redis server is running",
+        )
+    finally:
+        await client.aclose()
+    version = str(info.get("redis_version", "?"))
+    if tuple(int(part) for part in version.split(".")[:2] if part.isdigit()) < (6, 2):
+        return CheckResult("redis", False, f"{shown} runs Redis {version}", "use Redis 6.2 or later (XAUTOCLAIM)")
+    return CheckResult("redis", True, f"{shown} reachable, Redis {version}")
 
 
 async def check_database(settings: Settings) -> CheckResult:

@@ -19,6 +19,9 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # Room for discord.py's own retries of a 500/502/504 at login (it sleeps 1+3+5+7+9 s between five tries),
 # short enough that a start-up against a Discord that never answers ends with a message, not a hang.
 DEFAULT_LOGIN_TIMEOUT = 30
+DEFAULT_REDIS_KEY_PREFIX = "qiao:"
+# Far above what any bot needs (Discord recommends one shard per ~1,000 servers), low enough to catch a typo.
+MAX_SHARD_COUNT = 100_000
 # Stands in SettingsReading.invalid for any problem in the translation variables.
 TRANSLATION_SETTINGS = "translation settings"
 
@@ -52,6 +55,20 @@ CORE_ENV_VARS: tuple[tuple[str, str, str], ...] = (
     ("IGNORE_OTHER_BOTS", "true: messages from other bots are not relayed.", "true"),
     ("SYNC_GUILD_ID", "Optional server id: `python -m bot sync` then syncs commands to that server only (instant).", ""),
     ("METRICS_PORT", "Optional port for Prometheus metrics (/metrics) and a health check (/healthz); unset: none.", ""),
+    (
+        "SHARD_COUNT",
+        "Shards the bot is split into: a number, or auto for Discord's recommendation. Unset: one connection "
+        "for every server (README: Running at scale).",
+        "",
+    ),
+    (
+        "SHARD_IDS",
+        "The shards this process runs, e.g. 0, 0-3 or 0,2 (needs a numeric SHARD_COUNT). Unset: all of them. "
+        "A process running only some needs REDIS_URL.",
+        "",
+    ),
+    ("REDIS_URL", "redis://… shared by every process of one bot when they run different SHARD_IDS; unset: one process.", ""),
+    ("REDIS_KEY_PREFIX", "Prefix of every Redis key of this bot (two bots sharing one Redis need different ones).", DEFAULT_REDIS_KEY_PREFIX),
 )
 
 
@@ -68,6 +85,12 @@ class Settings:
     sync_guild_id: int | None = None
     discord_login_timeout: int = DEFAULT_LOGIN_TIMEOUT
     metrics_port: int | None = None  # 0 (tests only, not accepted from the environment): any free port
+    # SHARD_COUNT: None when unset (one connection, no sharding) or when `auto` (then shard_count_auto).
+    shard_count: int | None = None
+    shard_count_auto: bool = False
+    shard_ids: tuple[int, ...] | None = None  # SHARD_IDS; None: every shard of shard_count
+    redis_url: str | None = field(default=None, repr=False)
+    redis_key_prefix: str = DEFAULT_REDIS_KEY_PREFIX
     translation: TranslationSettings = field(default_factory=lambda: TranslationSettings.from_env({}))
 
     @classmethod
@@ -118,13 +141,32 @@ class Settings:
             ignore_other_bots=parse("IGNORE_OTHER_BOTS", "true", _boolean),
             sync_guild_id=parse("SYNC_GUILD_ID", "", _optional_snowflake),
             metrics_port=parse("METRICS_PORT", "", _optional_port),
+            redis_url=parse("REDIS_URL", "", _optional_redis_url),
+            redis_key_prefix=parse("REDIS_KEY_PREFIX", DEFAULT_REDIS_KEY_PREFIX, _redis_key_prefix),
         )
+        values.update(_read_shards(env, values["redis_url"], problems, invalid))
         try:
             values["translation"] = TranslationSettings.from_env(env)
         except ConfigError as error:
             problems.extend(error.problems)
             invalid.add(TRANSLATION_SETTINGS)
         return SettingsReading(cls(**values), problems, frozenset(invalid))
+
+    @property
+    def sharded(self) -> bool:
+        """SHARD_COUNT is set: the bot connects with discord.py's sharding (AutoShardedBot)."""
+        return self.shard_count is not None or self.shard_count_auto
+
+    @property
+    def several_processes(self) -> bool:
+        """This process runs only some of the shards: the others run elsewhere and share Redis."""
+        return self.shard_ids is not None and self.shard_count is not None and len(self.shard_ids) < self.shard_count
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """Whether this process's shards serve the server (Discord routes it to (id >> 22) % count)."""
+        from bot.sharding import owns_guild
+
+        return owns_guild(guild_id, self.shard_count, self.shard_ids)
 
     def secret_values(self) -> tuple[str, ...]:
         """Every credential, so log output can mask them."""
@@ -133,6 +175,8 @@ class Settings:
         from bot.translation.settings import Secret
 
         found = [self.discord_token]
+        if self.redis_url and (password := urlsplit(self.redis_url).password):
+            found.append(password)
         for item in fields(self.translation):
             value = getattr(self.translation, item.name)
             if isinstance(value, Secret):
@@ -168,6 +212,98 @@ def normalise_database_url(raw: str) -> str:
     if scheme in ("sqlite", "sqlite+aiosqlite"):
         return f"sqlite+aiosqlite://{rest}"
     raise ValueError("only PostgreSQL (postgres://, postgresql://) and SQLite (sqlite:///) are supported")
+
+
+SHARDS_HELP = "README: Running at scale"
+
+
+def _read_shards(env: Mapping[str, str], redis_url: str | None, problems: list[str], invalid: set[str]) -> dict:
+    """SHARD_COUNT and SHARD_IDS, which are only meaningful together (and with REDIS_URL for a part)."""
+    raw_count = env.get("SHARD_COUNT", "").strip()
+    raw_ids = env.get("SHARD_IDS", "").strip()
+    values: dict = {}
+    count: int | None = None
+    if raw_count.lower() == "auto":
+        values["shard_count_auto"] = True
+    elif raw_count:
+        if not raw_count.isdigit() or not 1 <= int(raw_count) <= MAX_SHARD_COUNT:
+            problems.append(
+                f"SHARD_COUNT={raw_count!r}: expected a number of shards from 1 to {MAX_SHARD_COUNT}, or auto "
+                f"for Discord's recommendation (or leave it unset for one connection; {SHARDS_HELP})."
+            )
+            invalid.add("SHARD_COUNT")
+            return values
+        count = values["shard_count"] = int(raw_count)
+    if not raw_ids:
+        return values
+    try:
+        ids = parse_shard_ids(raw_ids)
+    except ValueError as error:
+        problems.append(f"SHARD_IDS={raw_ids!r}: {error} ({SHARDS_HELP}).")
+        invalid.add("SHARD_IDS")
+        return values
+    if values.get("shard_count_auto"):
+        problems.append(
+            f"SHARD_IDS={raw_ids!r} with SHARD_COUNT=auto: a range needs a fixed count, or the processes would "
+            f"split the servers differently when Discord's recommendation changes; set SHARD_COUNT to a number ({SHARDS_HELP})."
+        )
+        invalid.add("SHARD_IDS")
+        return values
+    if count is None:
+        problems.append(
+            f"SHARD_IDS={raw_ids!r} needs SHARD_COUNT: set it to the total number of shards across all processes "
+            f"(the same in every process; {SHARDS_HELP})."
+        )
+        invalid.add("SHARD_IDS")
+        return values
+    too_big = [shard for shard in ids if shard >= count]
+    if too_big:
+        problems.append(
+            f"SHARD_IDS={raw_ids!r}: shard {too_big[0]} does not exist with SHARD_COUNT={count} (ids run from 0 to "
+            f"{count - 1}); raise SHARD_COUNT or lower the ids ({SHARDS_HELP})."
+        )
+        invalid.add("SHARD_IDS")
+        return values
+    values["shard_ids"] = ids
+    if len(ids) < count and not redis_url:
+        problems.append(
+            f"SHARD_IDS={raw_ids!r} runs {len(ids)} of {count} shards here, so other processes run the rest; they hand "
+            f"each other copies through Redis: set REDIS_URL=redis://host:6379/0 (the same in every process), or leave "
+            f"SHARD_IDS unset to run every shard in this process ({SHARDS_HELP})."
+        )
+        invalid.add("REDIS_URL")
+    return values
+
+
+def parse_shard_ids(raw: str) -> tuple[int, ...]:
+    """`0`, `0-3`, `0,2`, `0-1,4` -> sorted distinct shard ids."""
+    ids: set[int] = set()
+    for part in raw.replace(" ", "").split(","):
+        low, dash, high = part.partition("-")
+        if not low.isdigit() or (dash and not high.isdigit()):
+            raise ValueError("expected shard ids such as 0, 0-3 or 0,2 (whole numbers from 0, ranges with a dash)")
+        first, last = int(low), int(high) if dash else int(low)
+        if last < first:
+            raise ValueError(f"the range {part} runs backwards; write it {last}-{first}")
+        if last - first >= MAX_SHARD_COUNT:
+            raise ValueError(f"the range {part} is longer than {MAX_SHARD_COUNT} shards")
+        ids.update(range(first, last + 1))
+    return tuple(sorted(ids))
+
+
+def _optional_redis_url(raw: str) -> str | None:
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.netloc or parts.path):
+        raise ValueError("expected redis://host:6379/0 (rediss:// for TLS, unix:///path/to/socket), or leave it unset")
+    return raw
+
+
+def _redis_key_prefix(raw: str) -> str:
+    if not raw or any(character.isspace() for character in raw) or len(raw) > 64:
+        raise ValueError("expected a short prefix without spaces, such as qiao:")
+    return raw
 
 
 def redact_database_url(url: str) -> str:
