@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from bot.bridge.models import Bridge, BridgeChannel, BridgeKind, ChannelLanguage, CopyRecord, Script
 from bot.bridge.tables import bridge_channels, bridges, relayed_messages
+from bot.bridge.threads import ThreadPairs
 from bot.storage import Database
 from bot.storage.buffer import WriteBuffer
 
@@ -24,6 +25,8 @@ class BridgeStore:
         self._lock = asyncio.Lock()
         # Copy records are written in batches: one transaction per message would cap relays/s.
         self._writes: WriteBuffer[CopyRecord] = WriteBuffer(db, self._insert_copies, doing="writing the copy map")
+        # Threads paired across the bridge: relayed like channels of their own (bot/bridge/threads.py).
+        self.threads = ThreadPairs(db)
 
     # -- bridges -------------------------------------------------------------------------------
 
@@ -39,6 +42,7 @@ class BridgeStore:
             row.id: Bridge(row.id, row.guild_id, row.kind, tuple(channels.get(row.id, ()))) for row in bridge_rows
         }
         self._reindex()
+        await self.threads.load()
         self._loaded = True
 
     async def _ensure_loaded(self) -> None:
@@ -53,13 +57,21 @@ class BridgeStore:
         }
 
     def bridge_of_cached(self, channel_id: int) -> Bridge | None:
-        """The bridge a channel belongs to, from memory only (call `load()` first)."""
+        """The bridge a channel belongs to, from memory only (call `load()` first). A paired thread
+        gets the bridge of its pairing (its threads, see `ThreadPairs.bridge_of`)."""
+        bridge_id = self._by_channel.get(channel_id)
+        if bridge_id is not None:
+            return self._bridges.get(bridge_id)
+        return self.threads.bridge_of(channel_id, self._registered_bridge)
+
+    def _registered_bridge(self, channel_id: int) -> Bridge | None:
         bridge_id = self._by_channel.get(channel_id)
         return self._bridges.get(bridge_id) if bridge_id is not None else None
 
     async def bridge_of(self, channel_id: int) -> Bridge | None:
+        """The bridge a channel was linked into (a paired thread: None, see `bridge_of_cached`)."""
         await self._ensure_loaded()
-        return self.bridge_of_cached(channel_id)
+        return self._registered_bridge(channel_id)
 
     async def membership(self, channel_id: int, guild_id: int) -> tuple[Bridge, BridgeChannel] | None:
         """The bridge of a channel of server `guild_id` and the channel's entry in it; None when the
@@ -82,6 +94,16 @@ class BridgeStore:
         return sorted(self._bridges.values(), key=lambda b: b.id)
 
     def all_channels(self) -> Iterable[BridgeChannel]:
+        """Every channel relayed from: registered channels, then paired threads."""
+        yield from self.registered_channels()
+        for pairing in self.threads.all_pairings():
+            for thread in pairing.threads:
+                bridge = self.bridge_of_cached(thread.thread_id)
+                member = bridge.channel(thread.thread_id) if bridge is not None else None
+                if member is not None:
+                    yield member
+
+    def registered_channels(self) -> Iterable[BridgeChannel]:
         for bridge in self._bridges.values():
             yield from bridge.channels
 
@@ -124,7 +146,7 @@ class BridgeStore:
     async def update_channel(self, channel_id: int, **changes: object) -> BridgeChannel:
         await self._ensure_loaded()
         async with self._lock:
-            bridge = self.bridge_of_cached(channel_id)
+            bridge = self._registered_bridge(channel_id)
             if bridge is None:
                 raise KeyError(channel_id)
             current = bridge.channel(channel_id)
@@ -146,7 +168,7 @@ class BridgeStore:
         await self._ensure_loaded()
         async with self._lock:
             wrong = {
-                channel.channel_id: owners[channel.channel_id] for channel in self.all_channels()
+                channel.channel_id: owners[channel.channel_id] for channel in self.registered_channels()
                 if channel.channel_id in owners and owners[channel.channel_id] != channel.guild_id
             }
             if not wrong:
@@ -170,8 +192,10 @@ class BridgeStore:
         Returns the bridge as it was before, or None when the channel was in none.
         """
         await self._ensure_loaded()
+        if self.threads.is_paired(channel_id):
+            await self.threads.forget(channel_id)  # a paired thread (deleted): it leaves its pairing
         async with self._lock:
-            bridge = self.bridge_of_cached(channel_id)
+            bridge = self._registered_bridge(channel_id)
             if bridge is None:
                 return None
             remaining = tuple(c for c in bridge.channels if c.channel_id != channel_id)
@@ -186,7 +210,9 @@ class BridgeStore:
             else:
                 del self._bridges[bridge.id]
             self._reindex()
-            return bridge
+        # Its threads leave their pairings (their partners stay as they are).
+        await self.threads.forget_parent(channel_id)
+        return bridge
 
     # -- original <-> copy map -------------------------------------------------------------
 
