@@ -1,0 +1,187 @@
+"""Jobs that run once across the bot's processes: pruning, fill-in passes, the translation cache's expiry.
+
+One process serves everything unless several share the bot (SHARD_IDS with REDIS_URL); then each
+periodic job would run in every process, and a fill-in pass in two processes edits the same copies
+twice. Two kinds of job, both on Redis (`SET NX PX`, the lease pattern Redis documents), both
+degrading to "always this process" without Redis:
+
+- **Once per period** (`JobClaims.once_per`): whoever sets the job's key for the period runs it;
+  the key expires with the period, so the next period's first process runs it again. A run that
+  fails gives the period back so another process (or the next tick) may retry.
+- **One holder at a time** (`LeaderJob`): a long-running loop (the fill-in loop) runs only in the
+  process holding the job's lease. The holder renews the lease well before it expires; a process
+  that dies stops renewing, the lease runs out, and another process's next attempt takes it over.
+  A holder that cannot renew (Redis unreachable, or the lease was taken) stops its job at once, so
+  two holders never overlap by more than one renewal interval.
+
+Icebreakers need neither: each slot is claimed in one database transaction (bot/topics/service.py).
+Discord-free.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# A leader's lease: long enough to ride out a slow Redis answer, short enough that a dead holder's
+# job resumes elsewhere within a minute.
+LEASE_SECONDS = 30.0
+# Renewed this often (three chances before it runs out); non-holders try to take it as often.
+RENEW_EVERY_SECONDS = 10.0
+
+# Renew/release only a lease this holder still has: a holder whose lease ran out and was taken
+# must never extend or delete the new holder's.
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+
+def holder_name() -> str:
+    """This process, as a lease's value shows it: host, pid and a random part (pids repeat in containers)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class RedisLease:
+    """A named lease in Redis held by at most one holder at a time, with a time to live."""
+
+    def __init__(self, redis: Any, key: str, holder: str, *, ttl: float) -> None:
+        self.redis = redis
+        self.key = key
+        self.holder = holder
+        self.ttl_ms = max(1, int(ttl * 1000))
+
+    async def acquire(self) -> bool:
+        return bool(await self.redis.set(self.key, self.holder, nx=True, px=self.ttl_ms))
+
+    async def renew(self) -> bool:
+        return bool(await self.redis.eval(_RENEW, 1, self.key, self.holder, self.ttl_ms))
+
+    async def release(self) -> bool:
+        return bool(await self.redis.eval(_RELEASE, 1, self.key, self.holder))
+
+
+class LocalLease:
+    """One process and no Redis: this process always holds it."""
+
+    key = "local"
+
+    async def acquire(self) -> bool:
+        return True
+
+    async def renew(self) -> bool:
+        return True
+
+    async def release(self) -> bool:
+        return True
+
+
+class JobClaims:
+    """Where this process's jobs are claimed: Redis (shared by the processes) or nowhere (one process)."""
+
+    def __init__(self, redis: Any | None = None, *, prefix: str = "qiao:", holder: str | None = None) -> None:
+        self.redis = redis
+        self.prefix = prefix
+        self.holder = holder or holder_name()
+
+    @property
+    def shared(self) -> bool:
+        return self.redis is not None
+
+    def lease(self, job: str, *, ttl: float = LEASE_SECONDS) -> RedisLease | LocalLease:
+        if self.redis is None:
+            return LocalLease()
+        return RedisLease(self.redis, f"{self.prefix}job:{job}", self.holder, ttl=ttl)
+
+    async def once_per(self, job: str, period: timedelta, run: Callable[[], Awaitable[Any]]) -> bool:
+        """Run `run` unless another process already ran `job` in this period; True when it ran here.
+        A run that raises gives the period back (and the error goes to the caller)."""
+        lease = self.lease(f"{job}:period", ttl=period.total_seconds())
+        if not await lease.acquire():
+            log.debug("job %s: already run by another process this period", job)
+            return False
+        try:
+            await run()
+        except BaseException:
+            await _quietly(lease.release(), f"giving back the period of job {job}")
+            raise
+        return True
+
+    def leader(self, job: str, run: Callable[[], Awaitable[None]], **options: float) -> LeaderJob:
+        return LeaderJob(self.lease(job, ttl=options.pop("ttl", LEASE_SECONDS)), run, job=job, **options)
+
+
+class LeaderJob:
+    """Runs `run` (a loop that never returns on its own) only while this process holds `lease`."""
+
+    def __init__(
+        self, lease: RedisLease | LocalLease, run: Callable[[], Awaitable[None]], *, job: str,
+        renew_every: float = RENEW_EVERY_SECONDS,
+    ) -> None:
+        self.lease = lease
+        self.run_job = run
+        self.job = job
+        self.renew_every = renew_every
+        self.holding = False
+        self.terms = 0  # how many times this process took the lease
+
+    async def run(self) -> None:
+        """Until cancelled: take the lease when free, run the job while holding it, stop it when lost."""
+        while True:
+            if await self._try(self.lease.acquire(), "taking the lease"):
+                await self._hold()
+            await asyncio.sleep(self.renew_every)
+
+    async def _hold(self) -> None:
+        self.holding = True
+        self.terms += 1
+        log.info("job %s: this process holds the lease (%s)", self.job, self.lease.key)
+        job = asyncio.create_task(self.run_job(), name=f"job-{self.job}")
+        try:
+            while True:
+                done, _ = await asyncio.wait([job], timeout=self.renew_every)
+                if done:
+                    error = job.exception()
+                    if error is not None:
+                        log.error("job %s stopped", self.job, exc_info=error)
+                    break
+                if not await self._try(self.lease.renew(), "renewing the lease"):
+                    log.warning("job %s: lost the lease %s; stopping it here", self.job, self.lease.key)
+                    break
+        finally:
+            if not job.done():
+                job.cancel()
+            await asyncio.gather(job, return_exceptions=True)
+            if self.holding:
+                self.holding = False
+                await _quietly(asyncio.shield(self.lease.release()), f"releasing the lease of job {self.job}")
+
+    async def _try(self, call: Awaitable[bool], doing: str) -> bool:
+        try:
+            return await call
+        except Exception as error:
+            log.warning("job %s: %s failed (%s: %s)", self.job, doing, type(error).__name__, error)
+            return False
+
+
+async def _quietly(call: Awaitable[Any], doing: str) -> None:
+    try:
+        await call
+    except Exception as error:
+        log.warning("%s failed (%s: %s)", doing, type(error).__name__, error)
