@@ -18,6 +18,7 @@ from bot.background import stop_loops
 from bot.discord_failures import explain_connection_failure
 from bot.guild_config import GuildConfig
 from bot.i18n import I18n
+from bot.jobs import JobClaims, once_per_tick
 from bot.metrics import Metrics, MetricsServer, MetricsSources, ShardState
 from bot.moderator_notices import ModeratorNotices
 from bot.personal_language import PersonalLanguages
@@ -29,6 +30,7 @@ from bot.tree import CatalogueTranslator, QiaoTree
 log = logging.getLogger(__name__)
 
 TRANSLATION_CACHE_MAX_AGE = timedelta(days=30)
+PRUNE_TRANSLATION_CACHE_EVERY = timedelta(hours=6)
 # At shutdown, event handlers already running get this long to finish before the cogs unload:
 # an interaction must be answered within 3 s anyway, and platforms send SIGKILL 30 s after SIGTERM,
 # most of which the bridge's drain may need (handlers waiting on a paused outbox are stopped later).
@@ -96,6 +98,17 @@ class QiaoBot(commands.Bot):
         self.discord_rate_limited = 0  # 429 answers to discord.py's own requests (the bridge counts its webhooks')
         self.metrics: Metrics | None = None
         self._metrics_server: MetricsServer | None = None
+        self._job_claims: JobClaims | None = None
+
+    @property
+    def job_claims(self) -> JobClaims:
+        """Where jobs that run once across processes are claimed: the processes' shared Redis when
+        REDIS_URL is set (`self.redis`), else this process alone."""
+        if self._job_claims is None:
+            self._job_claims = JobClaims(
+                getattr(self, "redis", None), prefix=getattr(self.settings, "redis_prefix", "qiao:"),
+            )
+        return self._job_claims
 
     def _status_trace(self) -> aiohttp.TraceConfig:
         """Remembers Discord's last HTTP status, so a login that runs out of time says what Discord answered."""
@@ -288,11 +301,17 @@ class QiaoBot(commands.Bot):
             # Cancelled handlers still return their connections on the way out: wait for that.
             await asyncio.wait(pending, timeout=HANDLER_CANCEL_SECONDS)
 
-    @tasks.loop(hours=6)
+    @tasks.loop(seconds=PRUNE_TRANSLATION_CACHE_EVERY.total_seconds())
     async def prune_translation_cache(self) -> None:
+        # Every process ticks; one of them prunes the shared cache each period.
+        await self.job_claims.once_per("prune-translation-cache", once_per_tick(PRUNE_TRANSLATION_CACHE_EVERY),
+                                       self.prune_translation_cache_now)
+
+    async def prune_translation_cache_now(self) -> int:
         removed = await self.translation.prune_cache(TRANSLATION_CACHE_MAX_AGE)
         if removed:
             log.info("pruned %d cached translations older than %s", removed, TRANSLATION_CACHE_MAX_AGE)
+        return removed
 
     @prune_translation_cache.error
     async def _prune_failed(self, error: BaseException) -> None:

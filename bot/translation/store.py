@@ -110,14 +110,16 @@ class SqlTranslationStore:
         return found
 
     async def _put_translations(self, entries: Sequence[CachedTranslation]) -> None:
-        # A key appears once per batch (the last entry for it wins).
-        rows = list({
+        # A key appears once per batch (the last entry for it wins). Rows go in key order: processes
+        # sharing the database then lock overlapping rows in the same order, and two writing the
+        # same surge's translations never deadlock.
+        rows = sorted({
             entry.key: {
                 "key": entry.key, "source": entry.source, "target": entry.target,
                 "text": entry.text, "provider": entry.provider, "created_at": entry.created_at,
             }
             for entry in entries
-        }.values())
+        }.values(), key=lambda row: row["key"])
         if not rows:
             return
         # One short transaction per chunk: SQLite has a single write lock, and a backlog of
@@ -144,7 +146,8 @@ class SqlTranslationStore:
         if not counts:
             return
         async with self._db.begin() as conn:
-            for (guild_id, day, provider), delta in counts.items():
+            # In key order, as translations are written: no deadlock between processes.
+            for (guild_id, day, provider), delta in sorted(counts.items(), key=lambda item: item[0]):
                 await conn.execute(self._increment(conn.dialect.name, guild_id, day, provider, delta))
 
     def _increment(self, dialect: str, guild_id: int, day: date, provider: str, delta: UsageCounts) -> Any:

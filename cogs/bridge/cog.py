@@ -16,6 +16,7 @@ from bot.background import stop_loops
 from bot.bridge.fill_ins import FillInLoop, StoredFillIns
 from bot.bridge.models import Bridge, BridgeChannel, OriginalMessage
 from bot.checks import UserFacingError, moderator_only, requires_module
+from bot.jobs import once_per_tick
 from bot.personal_language import reader_locale
 from cogs.bridge.extras import BridgeExtras, partner_channel_label
 from cogs.bridge.options import Linkable
@@ -68,6 +69,7 @@ class BridgeCog(
         if getattr(bot, "metrics", None) is not None:
             self.engine.on_lags = bot.metrics.observe_lags_ms
         self._fill_in_task: asyncio.Task[None] | None = None
+        self.fill_in_leader = None  # bot.jobs.LeaderJob once the bot is ready
 
     async def cog_load(self) -> None:
         await self.relay.store.load()
@@ -93,7 +95,9 @@ class BridgeCog(
 
     @tasks.loop(hours=PRUNE_EVERY_HOURS)
     async def prune_message_map(self) -> None:
-        await self.prune_old_rows()
+        # Every process ticks; one of them prunes the shared tables each period.
+        await self.bot.job_claims.once_per("prune-message-map", once_per_tick(timedelta(hours=PRUNE_EVERY_HOURS)),
+                                           self.prune_old_rows)
 
     async def prune_old_rows(self) -> int:
         """Every per-message table (copies, lines of combined posts) keeps the same retention."""
@@ -108,9 +112,12 @@ class BridgeCog(
         log.error("bridge: pruning the message map failed", exc_info=error)
 
     async def _fill_in_translations(self) -> None:
-        """Copies left untranslated by a provider outage, also before a restart (first pass once ready)."""
+        """Copies left untranslated by a provider outage, also before a restart (first pass once ready).
+        One process at a time runs the passes (they read every server's untranslated copies): the
+        holder of the fill-in lease, taken over by another process should it die."""
         await self.bot.wait_until_ready()
-        await self.fill_in_loop.run()
+        self.fill_in_leader = self.bot.job_claims.leader("bridge-fill-ins", self.fill_in_loop.run)
+        await self.fill_in_leader.run()
 
     async def fetch_original(self, channel_id: int, message_id: int) -> OriginalMessage | None:
         """The original as it is now; None when it was deleted or is no longer relayed."""

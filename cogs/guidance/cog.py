@@ -28,6 +28,7 @@ from bot.guidance.languages import note_locale
 from bot.guidance.matcher import GuidanceMatcher, MatcherCache, normalise
 from bot.guidance.store import CUSTOM_CATEGORY_ID, GuidanceStore, GuildGuidance, PendingRemoval
 from bot.i18n import resolve_locale, shorten
+from bot.jobs import once_per_tick
 from bot.pipeline.detect import detect_language
 from bot.forget import is_forget_request
 from bot.personal_language import reader_locale
@@ -40,6 +41,7 @@ NOTICE_COOLDOWN = timedelta(hours=24)
 FALLBACK_REPLY_SECONDS = 60.0
 # How often stored fallback replies are checked for removal (the first pass runs at startup).
 REMOVAL_SWEEP_SECONDS = 30.0
+PRUNE_NOTICES_EVERY = timedelta(hours=6)
 NOTICE_REACTION = "💡"
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 # A guidance category as typed or picked from autocomplete (ids like "leaders").
@@ -101,11 +103,16 @@ class Guidance(
         if jobs:
             await asyncio.wait(jobs, timeout=5)
 
-    @tasks.loop(hours=6)
+    @tasks.loop(seconds=PRUNE_NOTICES_EVERY.total_seconds())
     async def prune_notices(self) -> None:
+        # Every process ticks; one of them prunes the shared table each period.
+        await self.bot.job_claims.once_per("prune-notice-cooldowns", once_per_tick(PRUNE_NOTICES_EVERY), self.prune_notices_now)
+
+    async def prune_notices_now(self) -> int:
         removed = await self.store.prune_notices(self.cooldown)
         if removed:
             log.info("guidance: forgot %d expired notice cooldowns", removed)
+        return removed
 
     @prune_notices.error
     async def _prune_failed(self, error: BaseException) -> None:
