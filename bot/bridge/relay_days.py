@@ -61,15 +61,10 @@ class RelayDays:
             return
         try:
             async with self._db.begin() as connection:
-                for (guild_id, day), counts in pending.items():
-                    key = (bridge_relay_days.c.guild_id == guild_id) & (bridge_relay_days.c.day == day)
-                    row = (await connection.execute(sa.select(bridge_relay_days).where(key))).first()
-                    if row is None:
-                        await connection.execute(sa.insert(bridge_relay_days).values(guild_id=guild_id, day=day, **_values(counts)))
-                        continue
-                    stored = RelayDay(row.relays, row.posts, row.failures, row.lag_total_ms, row.lag_max_ms)
-                    stored.add(counts)
-                    await connection.execute(sa.update(bridge_relay_days).where(key).values(**_values(stored)))
+                # One upsert that adds to the stored row (in key order): processes sharing the
+                # database flush the same server's day at once without losing either's counts.
+                for (guild_id, day), counts in sorted(pending.items(), key=lambda item: item[0]):
+                    await connection.execute(_adding(connection.dialect.name, guild_id, day, counts))
         except BaseException:
             for key, counts in pending.items():
                 self._pending.setdefault(key, RelayDay()).add(counts)
@@ -86,6 +81,24 @@ class RelayDays:
             for row in rows:
                 total.add(RelayDay(row.relays, row.posts, row.failures, row.lag_total_ms, row.lag_max_ms))
         return total
+
+
+def _adding(dialect: str, guild_id: int, day: date, counts: RelayDay):
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+
+        larger = sa.func.greatest
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+
+        larger = sa.func.max  # SQLite's max() of two arguments is the larger one
+    table = bridge_relay_days
+    statement = insert(table).values(guild_id=guild_id, day=day, **_values(counts))
+    added = {name: table.c[name] + statement.excluded[name] for name in ("relays", "posts", "failures", "lag_total_ms")}
+    return statement.on_conflict_do_update(
+        index_elements=["guild_id", "day"],
+        set_={**added, "lag_max_ms": larger(table.c.lag_max_ms, statement.excluded.lag_max_ms)},
+    )
 
 
 def _values(counts: RelayDay) -> dict:
