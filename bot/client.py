@@ -106,7 +106,7 @@ class QiaoBot(commands.Bot):
         REDIS_URL is set (`self.redis`), else this process alone."""
         if self._job_claims is None:
             self._job_claims = JobClaims(
-                getattr(self, "redis", None), prefix=getattr(self.settings, "redis_prefix", "qiao:"),
+                getattr(self, "redis", None), prefix=self.settings.redis_key_prefix,
             )
         return self._job_claims
 
