@@ -44,8 +44,8 @@ import discord
 from aiohttp import web
 
 from bench.relay import Clock, InstantProvider, cpu_seconds, rss_mb, wait_arrived
-from bot.bridge.pacing import PacingLimits, WindowLimit
-from bot.bridge.store import BridgeStore
+from bot.bridge.deliver.pacing import PacingLimits, WindowLimit
+from bot.bridge.remember.store import BridgeStore
 from bot.storage import Database
 from discord_double.server import DiscordDouble
 

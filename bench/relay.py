@@ -41,7 +41,7 @@ from types import SimpleNamespace
 import aiohttp
 import discord
 
-from bot.bridge.pacing import PacingLimits, WindowLimit
+from bot.bridge.deliver.pacing import PacingLimits, WindowLimit
 from bot.client import QiaoBot
 from bot.settings import Settings
 from bot.storage import Database
@@ -183,7 +183,7 @@ async def qiao(double, pairs, database_url):
                         {"channel_id": english.id, "language": "en"}, {"channel_id": chinese.id, "language": "zh"}])
                 # The double's rate limits are off, so the bridge's own pacing to Discord's limits
                 # (30 webhook posts a minute per channel) is lifted too: this bench measures the hot
-                # path, not the pacer (tests/bridge_extras cover pacing and coalescing).
+                # path, not the pacer (tests/bridge cover pacing and coalescing).
                 unlimited = WindowLimit(64, 1e-6)
                 bot.bridge_relay.engine.set_pacing(PacingLimits(
                     per_webhook=unlimited, per_channel=unlimited, burst=32, safety_fraction=0, safety_seconds=0))

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bot.app import open_bot
 from bot.bridge.catch_up import snowflake_time_ms
-from bot.bridge.pacing import PacingLimits
+from bot.bridge.deliver.pacing import PacingLimits
 from bot.settings import Settings
 from discord_double.client import run_client
 from discord_double.server import DiscordDouble

@@ -13,8 +13,8 @@ from typing import Literal
 
 import sqlalchemy as sa
 
-from bot.bridge.extras_tables import bridge_coalesced_lines, bridge_invites, bridge_optouts
-from bot.bridge.tables import relayed_messages
+from bot.bridge.remember.feature_tables import bridge_coalesced_lines, bridge_invites, bridge_optouts
+from bot.bridge.remember.bridge_tables import relayed_messages
 from bot.cattax.tables import cattax_payments, cattax_role_grants
 from bot.guidance.tables import guidance_custom_entries, guidance_import_batches, guidance_mutes, guidance_notices, guidance_user_locales
 from bot.personal_language import personal_languages

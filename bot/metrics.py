@@ -22,7 +22,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from bot.errors import StartupError
 
 if TYPE_CHECKING:
-    from bot.bridge.relay import RelayStats
+    from bot.bridge.engine import RelayStats
     from bot.translation.usage import UsageCounts
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ import logging
 import discord
 from discord.ext import commands
 
-from bot.bridge.pacing import SlidingWindowLimiter
+from bot.bridge.deliver.pacing import SlidingWindowLimiter
 from bot.flags import FALLBACK_REPLY_SECONDS, FLAGS_PER_MINUTE, flag_locale, flag_target
 from bot.i18n import shorten
 

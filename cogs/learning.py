@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.bridge.pacing import SlidingWindowLimiter
+from bot.bridge.deliver.pacing import SlidingWindowLimiter
 from bot.bridge.translate import MessageTranslator
 from bot.learning.answers import PinyinAnswer, reader_language
 from bot.learning.reading import Reader, has_chinese, shared_reader

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from bot.bridge.extras_tables import bridge_high_water
+from bot.bridge.remember.feature_tables import bridge_high_water
 from bot.storage import Database
 
 DISCORD_EPOCH_MS = 1420070400000

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from bot.bridge.extras_tables import bridge_glossary
+from bot.bridge.remember.feature_tables import bridge_glossary
 from bot.bridge.translate import TranslatedText
 from bot.pipeline.markup import protect
 from bot.storage import Database

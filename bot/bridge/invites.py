@@ -16,7 +16,7 @@ from enum import Enum
 
 import sqlalchemy as sa
 
-from bot.bridge.extras_tables import bridge_invites
+from bot.bridge.remember.feature_tables import bridge_invites
 from bot.storage import Database
 
 INVITE_LIFETIME = timedelta(minutes=15)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from bot.bridge.extras_tables import bridge_optouts
+from bot.bridge.remember.feature_tables import bridge_optouts
 from bot.storage import Database
 
 

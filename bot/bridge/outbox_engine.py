@@ -1,6 +1,6 @@
 """The relay engine with paced delivery: outboxes, combined posts, opt-outs, late copies.
 
-`RelayEngine` (bot/bridge/relay.py) plans, translates and orders copies per destination lane;
+`RelayEngine` (bot/bridge/engine.py) plans, translates and orders copies per destination lane;
 this subclass hands each ready copy to the destination's `Outbox` instead of posting it at
 once, so posting is paced to Discord's limits, coalesced under surges and paused (not failed)
 when the bot loses a permission. Edits and deletes wait for the copies accepted before them.
@@ -16,17 +16,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.bridge.catch_up import HighWaterMarks, snowflake_time_ms
-from bot.bridge.coalescing import COMBINED_USERNAME, CombinedLine, can_be_combined, render_combined
-from bot.bridge.combined_posts import CombinedPostLine, CombinedPosts
-from bot.bridge.delivery import DeliveringSender
-from bot.bridge.formatting import subtext, webhook_username
+from bot.bridge.deliver.coalescing import COMBINED_USERNAME, CombinedLine, can_be_combined, render_combined
+from bot.bridge.remember.combined_posts import CombinedPostLine, CombinedPosts
+from bot.bridge.deliver.webhook_calls import DeliveringSender
+from bot.bridge.compose import subtext, webhook_username
 from bot.bridge.models import CopyRecord, Destination, OriginalMessage
 from bot.bridge.optout import OptOuts
-from bot.bridge.outbox import DEFAULT_MAX_ITEMS
-from bot.bridge.outbox import Outbox, OutboxItem, PauseDestination
-from bot.bridge.pacing import Pacer, PacingLimits, SharedBlock
-from bot.bridge.planning import plan_copies
-from bot.bridge.relay import (
+from bot.bridge.deliver.outbox import DEFAULT_MAX_ITEMS
+from bot.bridge.deliver.outbox import Outbox, OutboxItem, PauseDestination
+from bot.bridge.deliver.pacing import Pacer, PacingLimits, SharedBlock
+from bot.bridge.plan import plan_copies
+from bot.bridge.engine import (
     CopyGone,
     DeliveryError,
     DestinationForbidden,
@@ -36,8 +36,8 @@ from bot.bridge.relay import (
     SentMessage,
     Waiting,
 )
-from bot.bridge.relay_days import RelayDays
-from bot.bridge.retries import RetryPolicy
+from bot.bridge.stats import RelayDays
+from bot.bridge.deliver.retries import RetryPolicy
 from bot.pipeline.detect import detect_language
 from bot.storage.outages import describe, is_transient
 

@@ -13,13 +13,28 @@ from discord.ext import commands, tasks
 
 from bot.background import stop_loops
 
+from bot.bridge.catch_up import HighWaterMarks
+from bot.bridge.deliver.pacing import SlidingWindowLimiter
 from bot.bridge.fill_ins import FillInLoop, StoredFillIns
+from bot.bridge.glossary import Glossaries, GlossaryTranslator
+from bot.bridge.invites import InviteBook
 from bot.bridge.models import Bridge, BridgeChannel, OriginalMessage
+from bot.bridge.optout import OptOuts
+from bot.bridge.outbox_engine import OutboxRelayEngine
+from bot.bridge.remember.combined_posts import CombinedPosts
+from bot.bridge.stats import RelayDays
 from bot.checks import UserFacingError, moderator_only, requires_module
 from bot.jobs import once_per_tick
+from bot.learning.notes import SlangNotes
 from bot.personal_language import reader_locale
-from cogs.bridge.extras import BridgeExtras, partner_channel_label
+from cogs.bridge.catch_up import CatchUp
+from cogs.bridge.glossary import GlossaryCommands
+from cogs.bridge.invites import Invites, partner_channel_label
 from cogs.bridge.options import Linkable
+from cogs.bridge.optout import OptOut
+from cogs.bridge.paused import NEEDED_PERMISSIONS, PausedDestinations
+from cogs.bridge.stats import Stats
+from cogs.bridge.translate_menu import TRANSLATE_PER_MINUTE, TranslateMenu
 from cogs.bridge.service import BridgeRelay, ModeratorProblems, build_labels
 from cogs.bridge.snapshot import snapshot
 
@@ -37,14 +52,13 @@ LABEL_CHOICES = [
     app_commands.Choice(name=_("shown", key="commands.bridge.choice.shown"), value="shown"),
     app_commands.Choice(name=_("hidden", key="commands.bridge.choice.hidden"), value="hidden"),
 ]
-NEEDED_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, manage_webhooks=True)
 
 
 # No group-wide default permissions: /bridge optout, optin and glossary list are for everyone;
 # every moderator command carries its own `moderator_only()` check.
 @app_commands.guild_only()
 class BridgeCog(
-    BridgeExtras,
+    Invites, OptOut, GlossaryCommands, Stats, TranslateMenu, CatchUp, PausedDestinations,
     commands.GroupCog,
     group_name=_("bridge", key="commands.bridge.name"),
     group_description=_("Relay translated copies between English and Chinese channels", key="commands.bridge.description"),
@@ -53,9 +67,22 @@ class BridgeCog(
         self.bot = bot
         self.relay = BridgeRelay(bot)
         self.problems = ModeratorProblems(bot, self.relay)
-        # Paced outboxes, coalescing, opt-outs, glossary, catch-up (cogs/bridge/extras.py).
-        self.engine = self.build_engine(
-            bot, self.relay.store, self.relay.sender, build_labels(bot.i18n), self.problems,
+        self.combined_posts = CombinedPosts(bot.db)
+        self.optouts = OptOuts(bot.db)
+        self.glossaries = Glossaries(bot.db)
+        self.relay_days = RelayDays(bot.db)
+        self.high_water = HighWaterMarks(bot.db)
+        self.invites = InviteBook(bot.db)
+        self.translate_limiter = SlidingWindowLimiter(TRANSLATE_PER_MINUTE, 60)
+        self.glossary_translator = GlossaryTranslator(bot.translation, self.glossaries)
+        self._caught_up = False
+        self._catch_up_lock = asyncio.Lock()
+        self._disconnected_at: float | None = None
+        self._catch_up_due = False
+        self.engine = OutboxRelayEngine(
+            self.relay.store, self.glossary_translator, self.relay.sender, build_labels(bot.i18n), self.problems,
+            combined_posts=self.combined_posts, optouts=self.optouts, relay_days=self.relay_days,
+            high_water=self.high_water, late_marker="-# ⏱ " + bot.i18n.bilingual("bridge.label.late"),
             on_translated=lambda original, text: bot.dispatch("qiao_relay_translated", original, text),
         )
         self.relay.attach(self.engine)
@@ -73,7 +100,20 @@ class BridgeCog(
 
     async def cog_load(self) -> None:
         await self.relay.store.load()
-        await self.extras_load()
+        self.slang_notes = SlangNotes(self.bot.db, glossary=self.glossaries.entries)
+        await asyncio.gather(self.optouts.load(), self.glossaries.load(), self.high_water.load(), self.slang_notes.load())
+        self.engine.slang_notes = self.slang_notes
+        self.engine.read_history = self.read_history
+        # Also a user app: a person who adds Qiao to their account uses it in DMs, group DMs and servers
+        # without Qiao. Then there is no server configuration, only the message Discord sends along.
+        self.translate_menu = app_commands.ContextMenu(
+            name=_("Translate", key="commands.bridge.translate_menu.name"), callback=self.translate_message,
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+            allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True),
+        )
+        self.bot.tree.add_command(self.translate_menu)
+        self.flush_counters.start()
+        self.probe_paused.start()
         self.bot.bridge_relay = self.relay
         self.prune_message_map.start()
         self._fill_in_task = asyncio.create_task(self._fill_in_translations(), name="bridge-fill-ins")
@@ -83,7 +123,8 @@ class BridgeCog(
         if self._fill_in_task is not None:
             self._fill_in_task.cancel()
             await asyncio.gather(self._fill_in_task, return_exceptions=True)
-        await self.extras_unload()
+        await stop_loops(self.flush_counters, self.probe_paused)
+        self.bot.tree.remove_command(self.translate_menu.name, type=self.translate_menu.type)
         if getattr(self.bot, "bridge_relay", None) is self.relay:
             self.bot.bridge_relay = None
         drained = await self.engine.drain(DRAIN_SECONDS)

@@ -6,10 +6,10 @@ import logging
 
 import discord
 
-from bot.bridge.formatting import Labels
+from bot.bridge.compose import Labels
 from bot.bridge.models import Bridge, BridgeChannel, Destination, Script
-from bot.bridge.relay import DeliveryError, RelayEngine
-from bot.bridge.store import BridgeStore
+from bot.bridge.engine import DeliveryError, RelayEngine
+from bot.bridge.remember.store import BridgeStore
 from bot.bridge.translate import MessageTranslator
 from cogs.bridge.sender import WebhookSender
 from cogs.bridge.snapshot import RELAYED_TYPES, snapshot

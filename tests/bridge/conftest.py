@@ -104,3 +104,37 @@ async def harness(discord_double: DiscordDouble, translator: FakeMicrosoft, tmp_
     double.give_role(moderator, moderator_role)
     yield Harness(double, translator, f"sqlite+aiosqlite:///{tmp_path / 'qiao.sqlite3'}", guild, english, chinese,
                   general, alice, wang, moderator)
+
+
+@dataclasses.dataclass
+class Partner:
+    """A second server whose moderator and member take part in cross-server bridges."""
+    guild: object
+    channel: object
+    log: object
+    moderator: object
+    member: object
+
+
+@pytest.fixture
+def partner(harness: Harness) -> Partner:
+    double = harness.double
+    guild = double.create_guild("Taipei Friends", owner="owner2", locale="zh-TW")
+    channel = double.create_channel(guild, "中文聊天")
+    log = double.create_channel(guild, "mod-log")
+    moderator = double.add_member(guild, "lin", display_name="林")
+    role = double.create_role(guild, "管理", permissions=["manage_guild"])
+    double.give_role(moderator, role)
+    member = double.add_member(guild, "mei", display_name="美")
+    return Partner(guild, channel, log, moderator, member)
+
+
+async def slash(harness: Harness, member, command: str, where, locale: str = "en-US", **options):
+    """Run `/command` as `member` from the channel `where`; options by name."""
+    handle = await harness.double.invoke_slash(member, command, channel=where, options=options, locale=locale)
+    await handle.wait_response()
+    return handle
+
+
+def copies_in(harness: Harness, channel) -> list:
+    return [view for view in harness.double.view(channel) if view.by_webhook]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from bot.bridge.pacing import PacingLimits, WindowLimit
+from bot.bridge.deliver.pacing import PacingLimits, WindowLimit
 from tests.bridge.conftest import Harness
 from tests.translation.fake_servers import Fault
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.bridge.combined_posts import CombinedPostLine
+from bot.bridge.remember.combined_posts import CombinedPostLine
 from bot.bridge.fill_ins import FillInLoop, FillInPass, StoredFillIns
 from bot.bridge.models import CopyRecord, OriginalMessage
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 import cogs.bridge.cog
-from bot.bridge.pacing import PacingLimits, WindowLimit
+from bot.bridge.deliver.pacing import PacingLimits, WindowLimit
 from tests.bridge.conftest import Harness
 
 # One post per webhook per hour: after the first post every copy waits in the outbox.

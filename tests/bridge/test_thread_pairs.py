@@ -1,6 +1,6 @@
 """Thread pairs on SQLite and PostgreSQL, and the bridge the engine relays a paired thread through."""
 
-from bot.bridge.store import BridgeStore
+from bot.bridge.remember.store import BridgeStore
 from bot.bridge.threads import PairedThread
 from bot.storage import Database
 

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 import bot.flags  # noqa: F401  (every feature's tables on the metadata)
 import bot.welcome  # noqa: F401
-from bot.bridge.extras_tables import bridge_coalesced_lines, bridge_invites, bridge_optouts
-from bot.bridge.tables import relayed_messages
+from bot.bridge.remember.feature_tables import bridge_coalesced_lines, bridge_invites, bridge_optouts
+from bot.bridge.remember.bridge_tables import relayed_messages
 from bot.cattax.tables import cattax_payments, cattax_role_grants
 from bot.forget import PERSONAL_DATA, forget_person
 from bot.guidance.tables import guidance_custom_entries, guidance_import_batches, guidance_mutes, guidance_notices, guidance_user_locales

@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bot.bridge.models import CopyRecord
-from bot.bridge.store import BridgeStore
+from bot.bridge.remember.store import BridgeStore
 from bot.storage import Database
 from bot.translation.store import CachedTranslation, SqlTranslationStore
 from bot.translation.usage import UsageCounts

@@ -12,8 +12,8 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 
-from bot.bridge.pacing import PacingLimits
-from bot.bridge.retries import RetryPolicy
+from bot.bridge.deliver.pacing import PacingLimits
+from bot.bridge.deliver.retries import RetryPolicy
 from tests.faults.tally import Tally, numbers_in_copies, tally
 
 WEBHOOK_EXECUTE = "POST /webhooks/*/*"

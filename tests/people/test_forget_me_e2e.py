@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from bot.bridge.tables import relayed_messages
+from bot.bridge.remember.bridge_tables import relayed_messages
 from bot.guidance.tables import guidance_mutes
 from tests.bridge.conftest import Harness
 from tests.people.conftest import answer, running

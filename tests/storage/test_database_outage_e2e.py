@@ -11,8 +11,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from bot.bridge.extras_tables import bridge_coalesced_lines
-from bot.bridge.tables import relayed_messages
+from bot.bridge.remember.feature_tables import bridge_coalesced_lines
+from bot.bridge.remember.bridge_tables import relayed_messages
 from bot.storage import Database
 from tests.bridge.conftest import Harness
 from tests.storage.tcp_proxy import TcpProxy

@@ -16,9 +16,9 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 
-from bot.bridge.extras_tables import bridge_coalesced_lines
-from bot.bridge.pacing import PacingLimits, WindowLimit
-from bot.bridge.tables import relayed_messages
+from bot.bridge.remember.feature_tables import bridge_coalesced_lines
+from bot.bridge.deliver.pacing import PacingLimits, WindowLimit
+from bot.bridge.remember.bridge_tables import relayed_messages
 from tests.bridge.conftest import Harness
 
 NUMBER = re.compile(r"\bm(\d+) ")

@@ -1,0 +1,1 @@
+"""Deliver: copies reach Discord in order, paced to its limits, combined under surges, retried until taken."""

@@ -1,0 +1,170 @@
+"""Catch-up after downtime: the gateway listeners that read history and relay what was missed, late.
+
+Which messages count is planned in `bot/bridge/catch_up.py`; this part reads Discord's history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import UTC, datetime
+
+import aiohttp
+import discord
+import sqlalchemy as sa
+from discord.ext import commands
+
+from bot.bridge.catch_up import Candidate, catch_up_after, plan_catch_up
+from bot.bridge.deliver.retries import RetryPolicy
+from bot.bridge.outbox_engine import HistoryPage
+from bot.bridge.remember.bridge_tables import bridge_channels
+from cogs.bridge.snapshot import snapshot
+
+log = logging.getLogger(__name__)
+
+# A gateway gap this long is caught up from history even when Discord resumed the session.
+LONG_DISCONNECT_SECONDS = 60.0
+CATCH_UP_ATTEMPTS = 5
+CATCH_UP_RETRY = RetryPolicy()
+
+
+class CatchUp:
+    """Part of BridgeCog: catch-up on (re)connect, and history pages for copies a full outbox let go."""
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """discord.py fires on_ready after every fresh IDENTIFY: at start, and whenever Discord would
+        not resume the session (Invalid Session, a session that timed out). Discord replays nothing
+        then, so every bridged channel catches up from its high-water mark, as after a restart."""
+        first = not self._caught_up
+        self._caught_up = True
+        self._disconnected_at = None
+        self._catch_up_due = False
+        await self._catch_up_logged("the bot was away" if first else "the gateway session was lost")
+
+    @commands.Cog.listener()
+    async def on_connect(self) -> None:
+        """A fresh session (READY; not a RESUME): hold live messages back until the catch-up has
+        read what was missed, so the gap is relayed first, in order, and the high-water mark does
+        not jump over it."""
+        for member in self.relay.store.all_channels():
+            self.engine.hold(member.channel_id)
+        self._catch_up_due = True
+
+    @commands.Cog.listener()
+    async def on_disconnect(self) -> None:
+        if self._disconnected_at is None:
+            self._disconnected_at = time.monotonic()
+
+    @commands.Cog.listener()
+    async def on_resumed(self) -> None:
+        """A RESUME replays what was missed; after a long gap catch up anyway (nothing is relayed twice)."""
+        since, self._disconnected_at = self._disconnected_at, None
+        due, self._catch_up_due = self._catch_up_due, False
+        # `due`: a READY whose on_ready never came (dropped again before it) left messages held.
+        if due or (since is not None and time.monotonic() - since >= LONG_DISCONNECT_SECONDS):
+            await self._catch_up_logged("the gateway was disconnected")
+
+    async def _catch_up_logged(self, why: str) -> None:
+        async with self._catch_up_lock:
+            try:
+                await self.refile_channels()
+                relayed = await self.catch_up()
+            except Exception:
+                log.exception("bridge: catch-up after %s failed", why)
+                return
+        if relayed:
+            log.info("bridge: relayed %d messages posted while %s", relayed, why)
+
+    async def refile_channels(self) -> None:
+        """Channels a second server added before each was filed under its own server get theirs back."""
+        owners = {
+            member.channel_id: channel.guild.id for member in self.relay.store.all_channels()
+            if (channel := self.bot.get_channel(member.channel_id)) is not None and getattr(channel, "guild", None)
+        }
+        refiled = await self.relay.store.refile(owners)
+        if refiled:
+            log.info("bridge: %d channels filed under their own server", refiled)
+
+    async def catch_up(self) -> int:
+        # Every bridged channel is held (live messages wait) until its history was read.
+        members = list(self.relay.store.all_channels())
+        for member in members:
+            self.engine.hold(member.channel_id)
+        relayed = 0
+        try:
+            window = self.bot.settings.catch_up_window_minutes
+            if window <= 0:
+                return 0
+            linked_at = await self._linked_at()
+            for member in members:
+                if self.bot.get_channel(member.channel_id) is not None:
+                    relayed += await self._catch_up_channel_retrying(member.channel_id, window, linked_at.get(member.channel_id))
+        finally:
+            for member in members:
+                self.engine.release(member.channel_id)
+        return relayed
+
+    async def _catch_up_channel_retrying(self, channel_id: int, window: int, linked_at: datetime | None) -> int:
+        """Reading history may meet Discord's 5xx or a dropped connection too: retried a few times
+        (live messages of the channel wait meanwhile), then given up with one warning."""
+        for attempt in range(1, CATCH_UP_ATTEMPTS + 1):
+            try:
+                return await self._catch_up_channel(channel_id, window, linked_at)
+            except (discord.HTTPException, aiohttp.ClientError, OSError, TimeoutError) as error:
+                status = getattr(error, "status", 0)
+                transient = not isinstance(error, discord.HTTPException) or status == 429 or status >= 500
+                if not transient or attempt == CATCH_UP_ATTEMPTS:
+                    log.warning("bridge: cannot read history of channel=%s for catch-up: %s", channel_id, error)
+                    return 0
+                await asyncio.sleep(CATCH_UP_RETRY.delay(attempt))
+        return 0
+
+    async def _catch_up_channel(self, channel_id: int, window: int, linked_at: datetime | None) -> int:
+        channel = self.bot.get_channel(channel_id)
+        after = catch_up_after(datetime.now(UTC), window, self.high_water.get(channel_id), linked_at)
+        messages = {
+            message.id: message async for message in channel.history(limit=None, after=discord.Object(after), oldest_first=True)
+            if self.relay.should_relay(message)
+        }
+        ids = list(messages)
+        # Per original, the channels that already have its copy: a copy that waited for one
+        # destination when the bot stopped is relayed there only.
+        done_in: dict[int, set[int]] = {}
+        for record in await self.relay.store.copies_of_many(ids):
+            done_in.setdefault(record.original_message_id, set()).add(record.copy_channel_id)
+        for line in await self.combined_posts.lines_of_originals(ids):
+            done_in.setdefault(line.original_message_id, set()).add(line.copy_channel_id)
+        held = self.engine.held_ids(channel_id) | self.engine.already_queued(set(ids))
+        planned = plan_catch_up(
+            [Candidate(message.id, message.author.id) for message in messages.values()],
+            after=after, already_relayed=held, opted_out=self.optouts.is_opted_out,
+        )
+        enabled = await self.bot.guild_config.module_enabled(channel.guild.id, "bridge")
+        relayed = sum(1 for message_id in planned if enabled and self.engine.relay_late(
+            snapshot(messages[message_id]), done_in=done_in.get(message_id, set()),
+        ))
+        self.engine.release(channel_id)
+        return relayed
+
+    async def read_history(self, channel_id: int, after: int, limit: int) -> HistoryPage:
+        """A page of a source channel's history for copies a full outbox let go."""
+        channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+        messages = [message async for message in channel.history(limit=limit, after=discord.Object(after), oldest_first=True)]
+        return HistoryPage(
+            [snapshot(message) for message in messages if self.relay.should_relay(message)],
+            messages[-1].id if messages else None, len(messages) < limit,
+        )
+
+    async def _linked_at(self) -> dict[int, datetime]:
+        async with self.bot.db.connect() as connection:
+            rows = await connection.execute(sa.select(bridge_channels.c.channel_id, bridge_channels.c.created_at))
+            return {row.channel_id: _aware(row.created_at) for row in rows}
+
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
