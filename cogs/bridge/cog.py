@@ -30,7 +30,7 @@ from bot.personal_language import reader_locale
 from cogs.bridge.catch_up import CatchUp
 from cogs.bridge.glossary import GlossaryCommands
 from cogs.bridge.invites import Invites, partner_channel_label
-from cogs.bridge.options import Linkable
+from cogs.bridge.options import LABEL_CHOICES, SCRIPT_CHOICES, Linkable
 from cogs.bridge.optout import OptOut
 from cogs.bridge.paused import NEEDED_PERMISSIONS, PausedDestinations
 from cogs.bridge.stats import Stats
@@ -44,14 +44,6 @@ log = logging.getLogger(__name__)
 DRAIN_SECONDS = 20.0
 PRUNE_EVERY_HOURS = 6
 
-SCRIPT_CHOICES = [
-    app_commands.Choice(name=_("Simplified", key="commands.bridge.choice.simplified"), value="simplified"),
-    app_commands.Choice(name=_("Traditional", key="commands.bridge.choice.traditional"), value="traditional"),
-]
-LABEL_CHOICES = [
-    app_commands.Choice(name=_("shown", key="commands.bridge.choice.shown"), value="shown"),
-    app_commands.Choice(name=_("hidden", key="commands.bridge.choice.hidden"), value="hidden"),
-]
 
 
 # No group-wide default permissions: /bridge optout, optin and glossary list are for everyone;

@@ -12,12 +12,8 @@ from discord.app_commands import locale_str as _
 from bot.bridge.invites import Refusal, refusal_for
 from bot.checks import UserFacingError, moderator_only, requires_module
 from bot.personal_language import reader_locale
-from cogs.bridge.options import Linkable
+from cogs.bridge.options import LANGUAGE_CHOICES, SCRIPT_CHOICES, Linkable
 
-LANGUAGE_CHOICES = [
-    app_commands.Choice(name=_("English", key="commands.bridge.choice.english"), value="en"),
-    app_commands.Choice(name=_("Chinese", key="commands.bridge.choice.chinese"), value="zh"),
-]
 
 
 class Invites:
@@ -56,10 +52,7 @@ class Invites:
         language=_("The language of this channel", key="commands.bridge.param.language"),
         script=_("Chinese script for translations into this channel", key="commands.bridge.param.script"),
     )
-    @app_commands.choices(language=LANGUAGE_CHOICES, script=[
-        app_commands.Choice(name=_("Simplified", key="commands.bridge.choice.simplified"), value="simplified"),
-        app_commands.Choice(name=_("Traditional", key="commands.bridge.choice.traditional"), value="traditional"),
-    ])
+    @app_commands.choices(language=LANGUAGE_CHOICES, script=SCRIPT_CHOICES)
     @moderator_only()
     @requires_module("bridge")
     async def accept(

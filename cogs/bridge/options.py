@@ -4,8 +4,22 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
+from discord.app_commands import locale_str as _
 
 from bot.checks import UserFacingError
+
+LANGUAGE_CHOICES = [
+    app_commands.Choice(name=_("English", key="commands.bridge.choice.english"), value="en"),
+    app_commands.Choice(name=_("Chinese", key="commands.bridge.choice.chinese"), value="zh"),
+]
+SCRIPT_CHOICES = [
+    app_commands.Choice(name=_("Simplified", key="commands.bridge.choice.simplified"), value="simplified"),
+    app_commands.Choice(name=_("Traditional", key="commands.bridge.choice.traditional"), value="traditional"),
+]
+LABEL_CHOICES = [
+    app_commands.Choice(name=_("shown", key="commands.bridge.choice.shown"), value="shown"),
+    app_commands.Choice(name=_("hidden", key="commands.bridge.choice.hidden"), value="hidden"),
+]
 
 
 class LinkableChannel(app_commands.Transformer):
