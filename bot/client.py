@@ -19,6 +19,7 @@ from bot.discord_failures import explain_connection_failure
 from bot.guild_config import GuildConfig
 from bot.i18n import I18n
 from bot.jobs import JobClaims, once_per_tick
+from bot.rest_limits import SharedRestLimit, install_shared_rest_limit
 from bot.metrics import Metrics, MetricsServer, MetricsSources, ShardState
 from bot.moderator_notices import ModeratorNotices
 from bot.personal_language import PersonalLanguages
@@ -109,6 +110,18 @@ class QiaoBot(commands.Bot):
                 getattr(self, "redis", None), prefix=self.settings.redis_key_prefix,
             )
         return self._job_claims
+
+    def share_rest_limit(self) -> SharedRestLimit | None:
+        """With REDIS_URL, every process of the bot takes its REST requests from one bucket in Redis
+        (Discord's global 50 a second per bot). Behind a rate-limit proxy (DISCORD_API_BASE_URL) that
+        already holds them all to it, the bucket is redundant and harmless."""
+        redis = getattr(self, "redis", None)
+        if redis is None or getattr(self.http, "shared_rest_limit", None) is not None:
+            return getattr(self.http, "shared_rest_limit", None)
+        limit = SharedRestLimit(redis, f"{self.settings.redis_key_prefix}rest:global")
+        install_shared_rest_limit(self.http, limit)
+        log.info("REST requests share Discord's global limit with the bot's other processes through Redis")
+        return limit
 
     def _status_trace(self) -> aiohttp.TraceConfig:
         """Remembers Discord's last HTTP status, so a login that runs out of time says what Discord answered."""
@@ -211,6 +224,7 @@ class QiaoBot(commands.Bot):
         if self._login_deadline is not None:
             # Discord has answered the login; loading extensions is not bounded by its timeout.
             self._login_deadline.reschedule(None)
+        self.share_rest_limit()
         await self.tree.set_translator(CatalogueTranslator(self.i18n))
         await self.personal_languages.load()
         await asyncio.to_thread(warm_up_detection)
