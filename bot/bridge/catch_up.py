@@ -6,13 +6,14 @@ hands the chosen messages to the relay engine in order, marked late.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from bot.bridge.remember.feature_tables import bridge_high_water
+from bot.bridge.models import OriginalMessage
 from bot.storage import Database
 
 DISCORD_EPOCH_MS = 1420070400000
@@ -119,3 +120,16 @@ class HighWaterMarks:
                 await connection.execute(self._db.upsert(
                     bridge_high_water, {"channel_id": channel_id, "message_id": mark}, ["channel_id"]
                 ))
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    """Originals of one source channel after some id, oldest first, as the cog read them."""
+
+    originals: list[OriginalMessage]
+    last_read_id: int | None  # the newest message read, relayable or not
+    exhausted: bool  # fewer than asked for: the channel's history ends here
+
+
+# (source channel id, after message id, at most this many) -> the next page of its history.
+ReadHistory = Callable[[int, int, int], Awaitable[HistoryPage]]

@@ -15,9 +15,8 @@ import discord
 import sqlalchemy as sa
 from discord.ext import commands
 
-from bot.bridge.catch_up import Candidate, catch_up_after, plan_catch_up
+from bot.bridge.catch_up import Candidate, HistoryPage, catch_up_after, plan_catch_up
 from bot.bridge.deliver.retries import RetryPolicy
-from bot.bridge.outbox_engine import HistoryPage
 from bot.bridge.remember.bridge_tables import bridge_channels
 from cogs.bridge.snapshot import snapshot
 

@@ -20,7 +20,7 @@ from bot.bridge.glossary import Glossaries, GlossaryTranslator
 from bot.bridge.invites import InviteBook
 from bot.bridge.models import Bridge, BridgeChannel, OriginalMessage
 from bot.bridge.optout import OptOuts
-from bot.bridge.outbox_engine import OutboxRelayEngine
+from bot.bridge.engine import RelayEngine
 from bot.bridge.remember.combined_posts import CombinedPosts
 from bot.bridge.stats import RelayDays
 from bot.checks import UserFacingError, moderator_only, requires_module
@@ -71,7 +71,7 @@ class BridgeCog(
         self._catch_up_lock = asyncio.Lock()
         self._disconnected_at: float | None = None
         self._catch_up_due = False
-        self.engine = OutboxRelayEngine(
+        self.engine = RelayEngine(
             self.relay.store, self.glossary_translator, self.relay.sender, build_labels(bot.i18n), self.problems,
             combined_posts=self.combined_posts, optouts=self.optouts, relay_days=self.relay_days,
             high_water=self.high_water, late_marker="-# ⏱ " + bot.i18n.bilingual("bridge.label.late"),

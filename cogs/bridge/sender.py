@@ -4,7 +4,7 @@ A webhook call is made once per `send`/`edit`/`delete`, with the answer read her
 webhook adapter retries a 429 or a 5xx five times and then raises, which would hide how long to
 wait and lose the copy. Here every transient answer (429 of any scope, 5xx from Discord or its
 proxies, a dropped socket, a timeout) becomes a `TransientDeliveryError` saying how long Discord
-asked to wait, and the outbox engine keeps the copy queued and retries (bot/bridge/deliver/retries.py).
+asked to wait, and the engine keeps the copy queued in its outbox and retries (bot/bridge/deliver/retries.py).
 Finding and creating the webhook and reading history go through discord.py's HTTP client.
 """
 
@@ -21,7 +21,7 @@ import discord
 import discord.http
 
 from bot.bridge.models import Destination
-from bot.bridge.engine import (
+from bot.bridge.deliver.webhook import (
     CopyGone,
     DeliveryError,
     DestinationForbidden,

@@ -8,9 +8,9 @@ import discord
 
 from bot.bridge.compose import Labels
 from bot.bridge.models import Bridge, BridgeChannel, Destination, Script
-from bot.bridge.engine import DeliveryError, RelayEngine
+from bot.bridge.deliver.webhook import DeliveryError
+from bot.bridge.engine import RelayEngine
 from bot.bridge.remember.store import BridgeStore
-from bot.bridge.translate import MessageTranslator
 from cogs.bridge.sender import WebhookSender
 from cogs.bridge.snapshot import RELAYED_TYPES, snapshot
 

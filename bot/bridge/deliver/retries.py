@@ -7,7 +7,7 @@ waiting (`Retry-After`, `X-RateLimit-*`, the 429 body); `RetryPolicy` turns cons
 into a delay that follows Discord's hint, grows when there is none, carries jitter so destinations
 do not retry in lockstep, and is capped so recovery is noticed soon.
 
-Discord-free: the cog's webhook sender parses HTTP answers with it; the outbox engine schedules.
+Discord-free: the cog's webhook sender parses HTTP answers with it; the engine's delivery (deliver/webhook_calls.py) schedules.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from typing import TypeVar
 from bot.bridge.catch_up import DISCORD_EPOCH_MS
 from bot.bridge.models import Destination
 from bot.bridge.deliver.pacing import Pacer, SharedBlock
-from bot.bridge.engine import SentMessage, TransientDeliveryError
+from bot.bridge.deliver.webhook import SentMessage, TransientDeliveryError
 from bot.bridge.deliver.retries import RetryPolicy
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from bot.bridge.catch_up import DISCORD_EPOCH_MS
 from bot.bridge.deliver.webhook_calls import DeliveringSender
 from bot.bridge.models import Destination
 from bot.bridge.deliver.pacing import Pacer, PacingLimits, SharedBlock
-from bot.bridge.engine import DestinationForbidden, SentMessage, TransientDeliveryError
+from bot.bridge.deliver.webhook import DestinationForbidden, SentMessage, TransientDeliveryError
 
 
 NOW_MS = 1_700_000_000_000
