@@ -1,8 +1,13 @@
-"""`/bridge stats`: translation usage and relay health; the relay counters are flushed every 15 s."""
+"""`/bridge stats`: translation usage and relay health, with a 30-day chart (PNG) attached; the relay
+counters are flushed every 15 s."""
 
 from __future__ import annotations
 
+import asyncio
+import io
 import logging
+from dataclasses import fields
+from datetime import UTC, datetime
 
 import discord
 from discord import app_commands
@@ -16,6 +21,7 @@ from bot.storage import DatabaseStillUnavailable
 log = logging.getLogger(__name__)
 
 FLUSH_COUNTERS_EVERY_SECONDS = 15
+CHART_FILENAME = "qiao-30-days.png"
 
 
 class Stats:
@@ -53,5 +59,24 @@ class Stats:
                 "bridge.stats.relays", locale, relays=relays.relays, posts=relays.posts, failures=relays.failures,
                 average=f"{relays.average_lag_seconds:.1f}", maximum=f"{relays.lag_max_ms / 1000:.1f}",
             ))
-        await interaction.followup.send("\n".join(lines)[:2000], ephemeral=True)
+        lines.append(i18n.t("bridge.stats.chart.attached", locale))
+        chart = await self.stats_chart(guild_id, locale)
+        await interaction.followup.send("\n".join(lines)[:2000], ephemeral=True,
+                                        file=discord.File(io.BytesIO(chart), filename=CHART_FILENAME))
+
+    async def stats_chart(self, guild_id: int, locale: str) -> bytes:
+        """The 30-day chart as PNG, labelled in `locale` (in English when no installed font has Chinese)."""
+        from bot.bridge.stats_by_day import stats_by_day
+        from bot.bridge.stats_chart import LATIN_FONT, ChartLabels, chart_font, render_chart
+
+        stats = await stats_by_day(self.bot.db, guild_id, last_day=datetime.now(UTC).date())
+        font = await asyncio.to_thread(chart_font, locale)
+        if font is None:
+            log.warning("bridge: no font with Chinese characters is installed (Debian: apt-get install "
+                        "fonts-noto-cjk); the stats chart for %s is labelled in English", locale)
+            locale, font = "en-US", LATIN_FONT
+        labels = ChartLabels(**{
+            item.name: self.bot.i18n.t(f"bridge.stats.chart.{item.name}", locale) for item in fields(ChartLabels)
+        })
+        return await asyncio.to_thread(render_chart, stats, labels, font=font)
 

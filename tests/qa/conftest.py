@@ -98,7 +98,8 @@ class World:
                 await handle.wait_response()
             if handle.deferred:
                 with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
-                    await self.double.wait_for(lambda: handle.response_text or handle.followups, 10)
+                    # Generous: /bridge stats draws a chart, seconds on a busy machine.
+                    await self.double.wait_for(lambda: handle.response_text or handle.followups, 60)
         return handle
 
     def attachment(self, filename: str, data: bytes, channel=None) -> dict:
