@@ -251,6 +251,10 @@ class RelayEngine:
             return bridge.channel(channel_id)
         return self._unregistered_spaces.get(channel_id)
 
+    def in_flight(self, message_id: int) -> bool:
+        """Whether copies of this original are queued and not all posted yet."""
+        return message_id in self._in_flight
+
     def relays_into(self, channel_id: int) -> bool:
         """Whether copies were posted into this unregistered space (a cat-tax thread) since start."""
         return channel_id in self._unregistered_spaces

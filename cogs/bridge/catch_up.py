@@ -15,7 +15,7 @@ import discord
 import sqlalchemy as sa
 from discord.ext import commands
 
-from bot.bridge.catch_up import Candidate, HistoryPage, catch_up_after, plan_catch_up
+from bot.bridge.catch_up import Candidate, HistoryPage, catch_up_after, plan_catch_up, snowflake_time_ms
 from bot.bridge.deliver.retries import RetryPolicy
 from bot.bridge.remember.bridge_tables import bridge_channels
 from cogs.bridge.snapshot import snapshot
@@ -97,9 +97,17 @@ class CatchUp:
             if window <= 0:
                 return 0
             linked_at = await self._linked_at()
+            for pairing in self.relay.store.threads.all_pairings():
+                for thread in pairing.threads:
+                    linked_at.setdefault(thread.thread_id, thread_started_at(thread.thread_id))
             for member in members:
                 if self.bot.get_channel(member.channel_id) is not None:
                     relayed += await self._catch_up_channel_retrying(member.channel_id, window, linked_at.get(member.channel_id))
+            # Threads started while away get their partners (on the copies of their starters, just
+            # queued above), then their own history is caught up; they stay held until then.
+            for thread_id in await self.open_missed_threads(window, linked_at):
+                members.append(self.relay.store.bridge_of_cached(thread_id).channel(thread_id))
+                relayed += await self._catch_up_channel_retrying(thread_id, window, thread_started_at(thread_id))
         finally:
             for member in members:
                 self.engine.release(member.channel_id)
@@ -167,3 +175,8 @@ def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
+
+
+def thread_started_at(thread_id: int) -> datetime:
+    """A thread's messages are caught up from its own start (its id's time)."""
+    return datetime.fromtimestamp(snowflake_time_ms(thread_id) / 1000, UTC)

@@ -37,6 +37,7 @@ from cogs.bridge.stats import Stats
 from cogs.bridge.translate_menu import TRANSLATE_PER_MINUTE, TranslateMenu
 from cogs.bridge.service import BridgeRelay, ModeratorProblems, build_labels
 from cogs.bridge.snapshot import snapshot
+from cogs.bridge.threads import ThreadMirroring
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ PRUNE_EVERY_HOURS = 6
 # every moderator command carries its own `moderator_only()` check.
 @app_commands.guild_only()
 class BridgeCog(
-    Invites, OptOut, GlossaryCommands, Stats, TranslateMenu, CatchUp, PausedDestinations,
+    Invites, OptOut, GlossaryCommands, Stats, TranslateMenu, CatchUp, PausedDestinations, ThreadMirroring,
     commands.GroupCog,
     group_name=_("bridge", key="commands.bridge.name"),
     group_description=_("Relay translated copies between English and Chinese channels", key="commands.bridge.description"),
@@ -59,6 +60,7 @@ class BridgeCog(
         self.bot = bot
         self.relay = BridgeRelay(bot)
         self.problems = ModeratorProblems(bot, self.relay)
+        self.threads_init()
         self.combined_posts = CombinedPosts(bot.db)
         self.optouts = OptOuts(bot.db)
         self.glossaries = Glossaries(bot.db)
@@ -170,7 +172,9 @@ class BridgeCog(
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        if not self.bot.accepting_work or not self.relay.is_bridged(message.channel.id):
+        if not self.bot.accepting_work:
+            return
+        if not self.is_relayed_space(message.channel.id) and not await self.thread_space_for(message):
             return
         if not self.relay.should_relay(message) or not await self._bridge_enabled(message.guild.id):
             return
@@ -207,6 +211,9 @@ class BridgeCog(
             await self._channel_gone(guild, payload.thread_id)
 
     async def _channel_gone(self, guild: discord.Guild, channel_id: int) -> None:
+        if self.relay.store.threads.is_paired(channel_id):
+            await self.thread_deleted(channel_id)
+            return
         if not self.relay.is_bridged(channel_id):
             return
         await self.relay.unregister(channel_id)

@@ -61,6 +61,8 @@ class BridgeRelay:
         """The loop and echo guards every relayed message passes."""
         if message.guild is None or message.type not in RELAYED_TYPES:
             return False
+        if getattr(message.channel, "type", None) is discord.ChannelType.private_thread:
+            return False  # private threads stay private: never relayed, never translated
         if message.webhook_id is not None:
             if self.sender.is_own_webhook(message.webhook_id):
                 return False

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from bot.bridge.models import Bridge, BridgeChannel, BridgeKind, ChannelLanguage, CopyRecord, Script
 from bot.bridge.remember.bridge_tables import bridge_channels, bridges, relayed_messages
-from bot.bridge.threads import ThreadPairs
+from bot.bridge.remember.thread_pairs import ThreadPairs
 from bot.storage import Database
 from bot.storage.buffer import WriteBuffer
 
@@ -25,7 +25,7 @@ class BridgeStore:
         self._lock = asyncio.Lock()
         # Copy records are written in batches: one transaction per message would cap relays/s.
         self._writes: WriteBuffer[CopyRecord] = WriteBuffer(db, self._insert_copies, doing="writing the copy map")
-        # Threads paired across the bridge: relayed like channels of their own (bot/bridge/threads.py).
+        # Threads paired across the bridge: relayed like channels of their own (bot/bridge/remember/thread_pairs.py).
         self.threads = ThreadPairs(db)
 
     # -- bridges -------------------------------------------------------------------------------

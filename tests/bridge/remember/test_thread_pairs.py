@@ -1,7 +1,7 @@
 """Thread pairs on SQLite and PostgreSQL, and the bridge the engine relays a paired thread through."""
 
 from bot.bridge.remember.store import BridgeStore
-from bot.bridge.threads import PairedThread
+from bot.bridge.remember.thread_pairs import PairedThread
 from bot.storage import Database
 
 GUILD = 42

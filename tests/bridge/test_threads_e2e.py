@@ -1,0 +1,244 @@
+"""Threads across the bridge, end to end: the real bot against the Discord double.
+
+A public thread started in a linked channel gets a partner thread in the partner channel (on the
+copy of its starter message, or on its own), named in translation; messages in either thread are
+relayed into the other and never into the parent channels; renames, archiving and locking are
+mirrored; private threads are never mirrored nor translated; the pairing survives a restart."""
+
+from __future__ import annotations
+
+import re
+
+from bot.bridge.deliver.pacing import PacingLimits, WindowLimit
+from discord_double.state import PUBLIC_THREAD
+from tests.bridge.conftest import ZH_SAMPLE, Harness
+from tests.translation.fake_servers import Fault
+
+NUMBERED = re.compile(r"\bt(\d+) ")
+UNAVAILABLE = Fault(503, {"error": {"code": 503000, "message": "The service is temporarily unavailable. Retry."}},
+                    {"Retry-After": "1"})
+
+
+def threads_in(harness: Harness, channel) -> list:
+    return sorted((c for c in harness.double.world.channels.values() if c.is_thread and c.parent_id == channel.id),
+                  key=lambda c: c.id)
+
+
+async def partner_of(harness: Harness, channel, timeout: float = 10.0):
+    """The thread Qiao opened in `channel`."""
+    bot_id = harness.double.bot_user.id
+    return await harness.double.wait_for(
+        lambda: next((t for t in threads_in(harness, channel) if t.owner_id == bot_id), None), timeout)
+
+
+def relayed(harness: Harness, channel) -> list:
+    return [view for view in harness.double.view(channel) if view.by_webhook]
+
+
+def numbers(harness: Harness, channel) -> list[int]:
+    return [int(n) for view in relayed(harness, channel) for n in NUMBERED.findall(view.content)]
+
+
+async def test_a_thread_on_a_message_gets_its_partner_on_the_copy_named_in_translation(harness: Harness) -> None:
+    double = harness.double
+    async with harness.running():
+        await harness.link()
+        starter = await double.post(harness.alice, harness.english, "Weekend plans?")
+        [starter_copy] = await harness.copies(harness.chinese)
+        thread = await double.create_thread(harness.alice, harness.english, "Weekend plans", message=starter)
+        partner = await partner_of(harness, harness.chinese)
+        assert partner.id == starter_copy.id  # on the copy of the starter message
+        assert partner.name == "〔译〕Weekend plans" and partner.type == PUBLIC_THREAD
+
+        await double.post(harness.alice, thread, "Who is coming on Saturday?")
+        [copy] = await harness.copies(partner)
+        assert copy.author == "Ally" and "abc123" in copy.avatar_url
+        assert copy.content.startswith("〔译〕Who is coming on Saturday?")
+        await double.post(harness.wang, partner, ZH_SAMPLE)
+        [back] = await harness.copies(thread)
+        assert back.author == "王伟" and back.content.startswith(f"[en] {ZH_SAMPLE}")
+        # never into the parent channels: each holds only the starter and its copy
+        assert [v.content for v in double.view(harness.english)] == ["Weekend plans?"]
+        assert len(relayed(harness, harness.chinese)) == 1
+
+
+async def test_a_thread_started_alone_gets_a_partner_started_alone(harness: Harness) -> None:
+    double = harness.double
+    async with harness.running():
+        await harness.link()
+        thread = await double.create_thread(harness.wang, harness.chinese, "周末计划")
+        partner = await partner_of(harness, harness.english)
+        assert partner.name == "[en] 周末计划"
+        # Discord's "started a thread" notice in the parent, pointing at the partner; nothing relayed
+        notices = [m for m in double.messages_in(harness.english) if m.type == 18]
+        assert [m.system_reference["channel_id"] for m in notices] == [str(partner.id)]
+        assert not relayed(harness, harness.english) and not relayed(harness, harness.chinese)
+        await double.post(harness.wang, thread, ZH_SAMPLE)
+        [copy] = await harness.copies(partner)
+        assert copy.content.startswith(f"[en] {ZH_SAMPLE}")
+
+
+async def test_messages_posted_as_the_thread_opens_are_neither_lost_doubled_nor_reordered(harness: Harness) -> None:
+    double = harness.double
+    async with harness.running():
+        await harness.link()
+        starter = await double.post(harness.alice, harness.english, "t0 the starter message")
+        # the thread and its first messages arrive before the starter's copy is even posted
+        thread = await double.create_thread(harness.alice, harness.english, "Surge", message=starter)
+        for number in range(1, 21):
+            await double.post(harness.alice, thread, f"t{number} quick message")
+        partner = await partner_of(harness, harness.chinese)
+        await double.wait_for(lambda: len(numbers(harness, partner)) >= 20, timeout=15)
+        got = numbers(harness, partner)
+        assert sorted(got) == list(range(1, 21)), f"lost {set(range(1, 21)) - set(got)}, doubled {len(got) - len(set(got))}"
+        assert got == sorted(got), "out of order"
+        assert numbers(harness, harness.chinese) == [0] and partner.id == relayed(harness, harness.chinese)[0].id
+
+
+async def test_edits_deletes_replies_attachments_and_no_pings_inside_threads(harness: Harness) -> None:
+    double = harness.double
+    role = double.create_role(harness.guild, "everyone-ish", mentionable=True)
+    async with harness.running():
+        await harness.link()
+        thread = await double.create_thread(harness.alice, harness.english, "Plans")
+        partner = await partner_of(harness, harness.chinese)
+        first = await double.post(harness.alice, thread, "First version", attachments=[("cat.png", b"png", "image/png")])
+        [copy] = await harness.copies(partner)
+        assert "cat.png" in copy.content
+        await double.edit(first, "Second version")
+        await double.wait_for(lambda: "Second version" in relayed(harness, partner)[0].content)
+        reply = await double.post(harness.wang, partner, ZH_SAMPLE, reply_to=double.world.messages[copy.id])
+        [back] = await harness.copies(thread)
+        assert f"/{thread.id}/{first.id}" in back.content  # the reply points at the original in this thread
+        loud = await double.post(harness.alice, thread, "@everyone look", mentions=[role])
+        await harness.copies(partner, 2)
+        pinged = [v for v in relayed(harness, partner) if "look" in v.content]
+        assert pinged and not pinged[0].pinged_everyone and not pinged[0].pinged_roles and not pinged[0].notified_user_ids
+        await double.delete(first)
+        await double.wait_for(lambda: len(relayed(harness, partner)) == 1)
+        await double.delete(loud)
+        await double.delete(reply)
+        await double.wait_for(lambda: not relayed(harness, partner) and not relayed(harness, thread))
+
+
+async def test_rename_archive_lock_and_unarchive_are_mirrored(harness: Harness) -> None:
+    double = harness.double
+    moderators = double.create_role(harness.guild, "thread mods", permissions=["manage_threads"])
+    double.give_role(harness.moderator, moderators)
+    async with harness.running():
+        await harness.link()
+        thread = await double.create_thread(harness.alice, harness.english, "Old name")
+        partner = await partner_of(harness, harness.chinese)
+        await double.post(harness.alice, thread, "before archiving")
+        await double.edit_thread(harness.alice, thread, name="New name")
+        await double.wait_for(lambda: partner.name == "〔译〕New name")
+        await double.edit_thread(harness.alice, thread, archived=True)
+        await double.wait_for(lambda: partner.archived)
+        # the copy queued before the archive went in first
+        assert [v.content.splitlines()[0] for v in relayed(harness, partner)] == ["〔译〕before archiving"]
+        await double.edit_thread(harness.moderator, thread, archived=False)
+        await double.edit_thread(harness.moderator, thread, locked=True)
+        await double.wait_for(lambda: partner.locked and not partner.archived)
+        # a rename on the partner side comes back translated; no ping-pong of renames
+        await double.edit_thread(harness.moderator, partner, name="新名字")
+        await double.wait_for(lambda: thread.name == "[en] 新名字")
+        await double.post(harness.alice, thread, "settled")
+        await harness.copies(partner, 2)
+        assert (thread.name, partner.name) == ("[en] 新名字", "新名字")
+        renames = [e for e, d in double.events if e == "THREAD_UPDATE" and d["name"] in ("新名字", "[en] 新名字")]
+        assert len(renames) == 2
+
+
+async def test_a_private_thread_is_never_mirrored_and_its_text_never_reaches_the_provider(harness: Harness) -> None:
+    double = harness.double
+    async with harness.running():
+        await harness.link()
+        # The bot has Manage Threads (a moderator bot): Discord shows it the private thread.
+        secret = await double.create_thread(harness.alice, harness.english, "secret plans", private=True)
+        await double.post(harness.alice, secret, "the surprise party is on Friday")
+        await double.edit(double.messages_in(secret)[-1], "the surprise party is on Saturday")
+        public = await double.create_thread(harness.alice, harness.english, "open plans")
+        await double.post(harness.alice, public, "marker message")
+        partner = await partner_of(harness, harness.chinese)
+        await harness.copies(partner)
+        assert [t.name for t in threads_in(harness, harness.chinese)] == ["〔译〕open plans"]
+        sent = b" ".join(request.body for request in harness.translator.requests)
+        assert b"surprise" not in sent and b"secret" not in sent
+        assert b"marker message" in sent  # the provider was reached for the public thread
+        assert not relayed(harness, secret)
+
+
+async def test_a_pairing_survives_a_restart_between_the_thread_and_its_next_message(harness: Harness) -> None:
+    double = harness.double
+    async with harness.running():
+        await harness.link()
+        thread = await double.create_thread(harness.alice, harness.english, "Across restarts")
+        partner = await partner_of(harness, harness.chinese)
+    async with harness.running():
+        await double.post(harness.alice, thread, "after the restart")
+        [copy] = await harness.copies(partner)
+        assert copy.content.startswith("〔译〕after the restart")
+        assert len(threads_in(harness, harness.chinese)) == 1
+
+
+async def test_a_thread_started_while_the_bot_was_away_is_opened_and_caught_up(harness: Harness) -> None:
+    double = harness.double
+    async with harness.running():
+        await harness.link()
+    starter = await double.post(harness.alice, harness.english, "t0 while away")
+    thread = await double.create_thread(harness.alice, harness.english, "Missed", message=starter)
+    for number in range(1, 6):
+        await double.post(harness.alice, thread, f"t{number} missed message")
+    async with harness.running():
+        partner = await partner_of(harness, harness.chinese, timeout=15)
+        await double.wait_for(lambda: len(numbers(harness, partner)) >= 5, timeout=15)
+        assert numbers(harness, partner) == [1, 2, 3, 4, 5]
+        assert partner.id == relayed(harness, harness.chinese)[0].id  # on the late copy of the starter
+        await double.post(harness.alice, thread, "t6 live again")
+        await double.wait_for(lambda: numbers(harness, partner) == [1, 2, 3, 4, 5, 6], timeout=10)
+
+
+async def test_a_thread_in_a_mixed_channel_gets_translations_under_each_message(harness: Harness) -> None:
+    double = harness.double
+    async with harness.running():
+        handle = await double.invoke_slash(harness.moderator, "bridge mixed", channel=harness.general,
+                                           options={"channel": harness.general})
+        await handle.wait_response()
+        thread = await double.create_thread(harness.alice, harness.general, "Mixed talk")
+        original = await double.post(harness.alice, thread, "Hello friends")
+        [copy] = await harness.copies(thread)
+        assert copy.id > original.id and copy.content.startswith("〔译〕Hello friends")
+        await double.post(harness.wang, thread, ZH_SAMPLE)
+        await harness.copies(thread, 2)
+        assert len(threads_in(harness, harness.general)) == 1 and not relayed(harness, harness.general)
+
+
+async def test_a_surge_in_a_thread_under_rate_limits_is_coalesced_without_loss(harness: Harness) -> None:
+    double = harness.double
+    async with harness.running() as bot:
+        bot.bridge_relay.engine.set_pacing(PacingLimits(per_webhook=WindowLimit(1, 1.0), per_channel=WindowLimit(30, 60.0),
+                                                        burst=1, target_lag=0.5))
+        await harness.link()
+        thread = await double.create_thread(harness.alice, harness.english, "Busy")
+        partner = await partner_of(harness, harness.chinese)
+        for number in range(30):
+            await double.post(harness.alice, thread, f"t{number} burst")
+        await double.wait_for(lambda: len(numbers(harness, partner)) >= 30, timeout=30)
+        got = numbers(harness, partner)
+        assert sorted(got) == list(range(30)) and got == sorted(got)
+        assert len(relayed(harness, partner)) < 30  # combined posts under the pacing
+
+
+async def test_a_copy_left_untranslated_in_a_thread_is_filled_in_after_the_outage(harness: Harness) -> None:
+    double = harness.double
+    async with harness.running():
+        await harness.link()
+        thread = await double.create_thread(harness.alice, harness.english, "Outage")
+        partner = await partner_of(harness, harness.chinese)
+        harness.translator.fail_always(UNAVAILABLE)
+        await double.post(harness.alice, thread, "during the outage")
+        [copy] = await harness.copies(partner)
+        assert "translation unavailable" in copy.content
+        harness.translator.recover()
+        await double.wait_for(lambda: relayed(harness, partner)[0].content.startswith("〔译〕during the outage"), timeout=15)
+        assert [v.id for v in relayed(harness, partner)] == [copy.id]
