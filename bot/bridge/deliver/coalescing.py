@@ -30,9 +30,10 @@ def can_be_combined(text: str, parts: int) -> bool:
     return parts == 1 and len(text) <= MAX_LINE_CHARACTERS
 
 
-def should_coalesce(backlog: int, delay_for_last_single: float, target_lag: float) -> bool:
-    """Combine when posting the backlog one by one would keep its last copy waiting too long."""
-    return backlog > 1 and delay_for_last_single > target_lag
+def should_coalesce(backlog: int, last_single_waits_too_long: bool) -> bool:
+    """Combine when posting the backlog one by one would keep its last copy waiting too long
+    (longer than the pacing's target lag)."""
+    return backlog > 1 and last_single_waits_too_long
 
 
 def render_combined(lines: Sequence[CombinedLine], footer: str = "", limit: int = MESSAGE_LIMIT) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 Clock = Callable[[], float]
@@ -91,18 +91,38 @@ class Pacer:
 
     def next_send_at(self, count: int = 1) -> float:
         """The time at which the `count`-th post from now may leave (1 = the next post)."""
+        at = max(self.clock(), self._blocked_until, self.shared.until if self.shared is not None else 0.0)
+        if count <= 1:  # every post asks this: no copy of the send times
+            return self._earliest(at, self._sent, self._tokens, self._tokens_at)
+        return self._walk(at, count, None)
+
+    def delay(self, count: int = 1) -> float:
+        return max(0.0, self.next_send_at(count) - self.clock())
+
+    def waits_longer_than(self, count: int, seconds: float) -> bool:
+        """Whether the `count`-th post from now would wait more than `seconds` (the outbox asks
+        before every post under a backlog whether to coalesce; the exact delay is not needed)."""
+        now = self.clock()
+        at = max(now, self._blocked_until, self.shared.until if self.shared is not None else 0.0)
+        # Each post leaves at most one window (or one token's refill) after the one before it, and
+        # a token deficit left by posts that went out anyway is refilled first: a bound that
+        # settles it without walking the posts when the limits are far from binding.
+        deficit = max(0.0, -self._tokens) / self._rate
+        if at - now + deficit + count * self._step_bound <= seconds:
+            return False
+        return self._walk(at, count, now + seconds) - now > seconds
+
+    def _walk(self, at: float, count: int, stop_after: float | None) -> float:
         sent = list(self._sent)
         tokens, tokens_at = self._tokens, self._tokens_at
-        at = max(self.clock(), self._blocked_until, self.shared.until if self.shared is not None else 0.0)
-        for _ in range(max(count, 1)):
+        for _ in range(count):
             at = self._earliest(at, sent, tokens, tokens_at)
+            if stop_after is not None and at > stop_after:
+                return at
             tokens = min(self._limits.burst, tokens + (at - tokens_at) * self._rate) - 1
             tokens_at = at
             sent.append(at)
         return at
-
-    def delay(self, count: int = 1) -> float:
-        return max(0.0, self.next_send_at(count) - self.clock())
 
     def record_send(self) -> None:
         now = self.clock()
@@ -125,8 +145,9 @@ class Pacer:
         self._limits = limits
         self._windows = tuple((window.limit, limits.padded(window)) for window in (limits.per_webhook, limits.per_channel))
         self._rate = limits.smoothing_rate
+        self._step_bound = max(padded for _, padded in self._windows) + 1 / self._rate
 
-    def _earliest(self, at: float, sent: list[float], tokens: float, tokens_at: float) -> float:
+    def _earliest(self, at: float, sent: Sequence[float], tokens: float, tokens_at: float) -> float:
         for limit, padded in self._windows:
             if len(sent) >= limit:
                 at = max(at, sent[-limit] + padded)

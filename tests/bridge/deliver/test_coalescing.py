@@ -24,9 +24,9 @@ def test_a_single_oversized_line_is_cut_not_dropped() -> None:
 
 
 def test_coalesce_only_when_one_by_one_would_lag_behind() -> None:
-    assert not should_coalesce(1, 100.0, 4.0)
-    assert not should_coalesce(5, 1.0, 4.0)
-    assert should_coalesce(5, 6.0, 4.0)
+    assert not should_coalesce(1, True)
+    assert not should_coalesce(5, False)
+    assert should_coalesce(5, True)
 
 
 def test_long_or_split_copies_go_out_alone() -> None:

@@ -59,6 +59,17 @@ def test_delay_for_a_backlog_grows_with_its_size() -> None:
     assert pacer.delay(10) > pacer.delay(6) > 0
 
 
+def test_whether_a_backlog_waits_too_long_agrees_with_its_delay() -> None:
+    for limits in (PacingLimits(), PacingLimits().scaled(0.05), PacingLimits(WindowLimit(64, 1e-6), WindowLimit(64, 1e-6), burst=32)):
+        clock = FakeClock()
+        pacer = Pacer(limits, clock=clock)
+        send_all(pacer, clock, 7)
+        pacer.block_for(0.5)
+        for count in (1, 2, 5, 6, 10, 30, 64):
+            for seconds in (0.0, 0.4, 0.6, 1.0, 4.0, 10.0, 100.0):
+                assert pacer.waits_longer_than(count, seconds) == (pacer.delay(count) > seconds), (limits, count, seconds)
+
+
 def test_a_retry_after_from_discord_blocks_the_destination() -> None:
     clock = FakeClock()
     pacer = Pacer(clock=clock)
