@@ -20,6 +20,7 @@ Discord-free: it posts through a `Poster` (the relay engine).
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 import time
 from collections import deque
@@ -81,6 +82,10 @@ class Outbox:
         self.max_items = max_items
         self.counters = OutboxCounters()
         self._items: deque[OutboxItem] = deque()
+        # Per source channel, the original ids waiting here (a heap; ids no longer waiting leave it
+        # lazily) and how many copies of each wait: the oldest is asked after every post.
+        self._waiting_ids: dict[int, list[int]] = {}
+        self._waiting_counts: dict[tuple[int, int], int] = {}
         self._accepted = 0
         self._finished = 0
         self._changed = asyncio.Condition()
@@ -109,9 +114,48 @@ class Outbox:
 
     def oldest_waiting(self, source_channel_id: int, *, excluding: set[int] = frozenset()) -> int | None:
         """The oldest original of `source_channel_id` whose copy still waits here (not in `excluding`)."""
-        waiting = [item.message_id for item in self._items
-                   if item.source_channel_id == source_channel_id and item.message_id and item.message_id not in excluding]
-        return min(waiting, default=None)
+        heap = self._waiting_ids.get(source_channel_id)
+        if not heap:
+            return None
+        counts = self._waiting_counts
+        set_aside: list[int] = []
+        oldest = None
+        while heap:
+            candidate = heap[0]
+            if (source_channel_id, candidate) not in counts:
+                heapq.heappop(heap)  # no longer waiting
+            elif candidate in excluding:
+                set_aside.append(heapq.heappop(heap))
+            else:
+                oldest = candidate
+                break
+        for message_id in set_aside:
+            heapq.heappush(heap, message_id)
+        return oldest
+
+    def _track(self, item: OutboxItem) -> None:
+        if not item.message_id:
+            return
+        key = (item.source_channel_id, item.message_id)
+        count = self._waiting_counts.get(key, 0)
+        self._waiting_counts[key] = count + 1
+        if not count:
+            heapq.heappush(self._waiting_ids.setdefault(item.source_channel_id, []), item.message_id)
+
+    def _untrack(self, item: OutboxItem) -> None:
+        if not item.message_id:
+            return
+        key = (item.source_channel_id, item.message_id)
+        count = self._waiting_counts.get(key, 0) - 1
+        if count > 0:
+            self._waiting_counts[key] = count
+            return
+        self._waiting_counts.pop(key, None)
+        heap = self._waiting_ids.get(item.source_channel_id)
+        while heap and (item.source_channel_id, heap[0]) not in self._waiting_counts:
+            heapq.heappop(heap)
+        if not heap:
+            self._waiting_ids.pop(item.source_channel_id, None)
 
     @property
     def spilling(self) -> bool:
@@ -126,6 +170,7 @@ class Outbox:
                 self._spill(item)
                 return False
         self._items.append(item)
+        self._track(item)
         self._accepted += 1
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._run(), name=f"bridge-outbox-{self.key}")
@@ -168,6 +213,8 @@ class Outbox:
     async def drop_all(self) -> int:
         count = len(self._items)
         self._items.clear()
+        self._waiting_ids.clear()
+        self._waiting_counts.clear()
         self._finished = self._accepted
         async with self._changed:
             self._changed.notify_all()
@@ -209,6 +256,7 @@ class Outbox:
         for item in batch:
             if self._items and self._items[0] is item:
                 self._items.popleft()
+                self._untrack(item)
                 self._finished += 1
         self.counters.posts += 1
         self.counters.copies += len(batch)
@@ -223,8 +271,7 @@ class Outbox:
         backlog = len(self._items)
         if not head.combinable or backlog == 1:
             return [head]
-        last_single = self.pacer.delay(min(backlog, DELAY_LOOKAHEAD))
-        if not should_coalesce(backlog, last_single, self.pacer.limits.target_lag):
+        if not should_coalesce(backlog, self.pacer.waits_longer_than(min(backlog, DELAY_LOOKAHEAD), self.pacer.limits.target_lag)):
             return [head]
         run: list[OutboxItem] = []
         for item in self._items:
