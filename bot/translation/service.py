@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -31,7 +30,15 @@ log = logging.getLogger(__name__)
 
 NO_GUILD = 0
 CACHE_PROVIDER = "cache"
-_OUTER_WHITESPACE = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
+
+
+def outer_whitespace(segment: str) -> tuple[str, str, str]:
+    """(leading whitespace, the text, trailing whitespace); the whitespace goes around the translation."""
+    core = segment.strip()
+    if not core:
+        return segment, "", ""
+    lead = len(segment) - len(segment.lstrip())
+    return segment[:lead], core, segment[lead + len(core):]
 
 
 def needs_translation(text: str) -> bool:
@@ -115,7 +122,7 @@ class TranslationService:
         if self._closed:
             raise RuntimeError("TranslationService is closed")
         segments = list(text_segments)
-        parts = [_OUTER_WHITESPACE.match(segment).groups() for segment in segments]  # type: ignore[union-attr]
+        parts = [outer_whitespace(segment) for segment in segments]
         keys = {index: cache_key(core, source, target, glossary_salt) for index, (_, core, _) in enumerate(parts)
                 if needs_translation(core)}
         if not keys:

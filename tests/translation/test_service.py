@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.translation.languages import to_traditional
-from bot.translation.service import TranslationService
+from bot.translation.service import TranslationService, outer_whitespace
 from bot.translation.settings import TranslationSettings
 from bot.translation.store import MemoryTranslationStore
 from tests.translation.fake_servers import Fault, translator_env
@@ -230,3 +230,11 @@ async def test_repeated_segments_are_sent_once_in_message_order(http_session, fa
     assert result.texts == [b_zh, a_zh, b_zh]
     assert fake_deepl.requests[0].json()["text"] == [b_en, a_en]
     await service.aclose()
+
+
+def test_outer_whitespace_goes_around_the_text_that_is_translated() -> None:
+    assert outer_whitespace("  hello  world\n") == ("  ", "hello  world", "\n")
+    assert outer_whitespace("\u3000你好\u00a0") == ("\u3000", "你好", "\u00a0")
+    assert outer_whitespace("hi") == ("", "hi", "")
+    assert outer_whitespace(" \n\t") == (" \n\t", "", "")
+    assert outer_whitespace("") == ("", "", "")
