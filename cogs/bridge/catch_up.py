@@ -131,6 +131,11 @@ class CatchUp:
     async def _catch_up_channel(self, channel_id: int, window: int, linked_at: datetime | None) -> int:
         channel = self.bot.get_channel(channel_id)
         after = catch_up_after(datetime.now(UTC), window, self.high_water.get(channel_id), linked_at)
+        if nothing_after(channel, after):
+            # No history request: one per channel would keep the live messages of a bot in
+            # thousands of servers waiting for minutes (Discord answers ~50 requests a second).
+            self.engine.release(channel_id)
+            return 0
         messages = {
             message.id: message async for message in channel.history(limit=None, after=discord.Object(after), oldest_first=True)
             if self.relay.should_relay(message)
@@ -180,3 +185,11 @@ def _aware(moment: datetime | None) -> datetime | None:
 def thread_started_at(thread_id: int) -> datetime:
     """A thread's messages are caught up from its own start (its id's time)."""
     return datetime.fromtimestamp(snowflake_time_ms(thread_id) / 1000, UTC)
+
+
+def nothing_after(channel, after: int) -> bool:
+    """Whether Discord says the channel has no message newer than `after`: its last message id
+    (kept current by every message since; None when nothing was ever posted in it) is not newer."""
+    if not isinstance(channel, (discord.TextChannel, discord.Thread, discord.VoiceChannel, discord.StageChannel)):
+        return False
+    return channel.last_message_id is None or channel.last_message_id <= after

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 
 from bot.bridge.deliver.pacing import PacingLimits, WindowLimit
@@ -91,6 +92,34 @@ async def test_messages_posted_while_the_bot_was_away_are_relayed_late_in_order_
     async with harness.running():
         await asyncio.sleep(0.5)
         assert numbers_in(harness, harness.chinese) == [0, 1, 2, 3, 4]
+
+
+async def test_catch_up_reads_the_history_only_of_channels_with_messages_after_their_mark(harness: Harness, caplog) -> None:
+    """One history request per bridged channel at every start kept the live messages of a bot in
+    thousands of servers waiting for minutes; channels where Discord says nothing is newer than
+    the mark are not read."""
+    double = harness.double
+    quiet = [(double.create_channel(harness.guild, f"quiet-en-{i}"), double.create_channel(harness.guild, f"quiet-zh-{i}"))
+             for i in range(3)]
+    async with harness.running():
+        await harness.link()
+        for english, chinese in quiet:
+            await harness.link(english, chinese)
+        await double.post(harness.alice, harness.english, "m0 before the outage")
+        await harness.copies(harness.chinese)
+    for number in (1, 2):
+        await double.post(harness.alice, harness.english, f"m{number} while away")
+    double.requests.clear()
+    caplog.set_level(logging.INFO, logger="cogs.bridge")
+    async with harness.running():
+        await double.wait_for(lambda: any("relayed 2 messages posted while the bot was away" in record.getMessage()
+                                          for record in caplog.records), timeout=10)
+        read = {int(request.path.split("/")[2]) for request in double.requests_to("GET", "/channels/*/messages")}
+        await double.wait_for(lambda: numbers_in(harness, harness.chinese) == [0, 1, 2], timeout=10)
+        await double.post(harness.alice, quiet[-1][0], "m3 live in a quiet channel")
+        await double.wait_for(lambda: numbers_in(harness, quiet[-1][1]) == [3], timeout=10)
+    assert harness.english.id in read
+    assert read.isdisjoint({channel.id for pair in quiet for channel in pair})
 
 
 async def test_catch_up_skips_opted_out_authors(harness: Harness) -> None:
