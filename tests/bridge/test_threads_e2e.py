@@ -242,3 +242,42 @@ async def test_a_copy_left_untranslated_in_a_thread_is_filled_in_after_the_outag
         harness.translator.recover()
         await double.wait_for(lambda: relayed(harness, partner)[0].content.startswith("〔译〕during the outage"), timeout=15)
         assert [v.id for v in relayed(harness, partner)] == [copy.id]
+
+
+async def test_a_deleted_thread_leaves_its_pairing_and_its_partner_keeps_what_it_holds(harness: Harness) -> None:
+    double = harness.double
+    async with harness.running() as bot:
+        await harness.link()
+        thread = await double.create_thread(harness.alice, harness.english, "Short-lived")
+        partner = await partner_of(harness, harness.chinese)
+        await double.post(harness.alice, thread, "kept on the other side")
+        await harness.copies(partner)
+        await double.delete_thread(thread)
+        store = bot.bridge_relay.store
+        await double.wait_for(lambda: not store.threads.is_paired(thread.id))
+        assert store.bridge_of_cached(partner.id) is None  # nothing left to relay it into
+        await double.post(harness.wang, partner, ZH_SAMPLE)
+        await double.post(harness.alice, harness.english, "still linked")
+        await double.wait_for(lambda: any("still linked" in v.content for v in relayed(harness, harness.chinese)))
+        assert [v.content.splitlines()[0] for v in relayed(harness, partner)] == ["〔译〕kept on the other side"]
+        assert not relayed(harness, harness.english)  # nothing from the unpaired partner went anywhere
+        assert not [v for v in double.view(harness.general) if v.is_bot]  # no "channel deleted" notice
+
+
+async def test_a_partner_thread_that_cannot_be_opened_is_reported_once_and_nothing_leaks_into_the_parent(harness: Harness) -> None:
+    double = harness.double
+    double.set_bot_permissions(harness.chinese, deny=["create_public_threads"])
+    async with harness.running() as bot:
+        await bot.guild_config.update(harness.guild.id, log_channel_id=harness.general.id)
+        await harness.link()
+        first = await double.create_thread(harness.alice, harness.english, "Nowhere to go")
+        await double.post(harness.alice, first, "t1 inside")
+        second = await double.create_thread(harness.alice, harness.english, "Still nowhere")
+        await double.post(harness.alice, second, "t2 inside")
+        notice = await double.wait_for_message(harness.general, lambda v: "Create Public Threads" in v.content, timeout=10)
+        assert "创建公开子区" in notice.content and f"<#{harness.chinese.id}>" in notice.content
+        await double.post(harness.alice, harness.english, "t3 in the channel")
+        await double.wait_for(lambda: numbers(harness, harness.chinese) == [3])
+        assert not threads_in(harness, harness.chinese)
+        assert not bot.bridge_relay.store.threads.is_paired(first.id)
+        assert len([v for v in double.view(harness.general) if "Create Public Threads" in v.content]) == 1
