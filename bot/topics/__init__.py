@@ -1,6 +1,6 @@
 """Topic rooms: Discord-free models, storage, prompt rotation and icebreaker scheduling.
 
-`cogs/topics.py` turns slash commands into calls on `TopicService` and posts what it returns.
+`cogs/topics/` turns slash commands into calls on `TopicService` and posts what it returns.
 """
 
 from bot.topics.errors import TopicError
