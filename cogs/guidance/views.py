@@ -3,7 +3,7 @@ Confirm / Cancel and Undo."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import discord
 
@@ -11,12 +11,21 @@ from bot.checks import is_moderator
 from bot.guidance.importer import ImportPreview
 from bot.personal_language import reader_locale
 
-if TYPE_CHECKING:
-    from cogs.guidance.cog import Guidance
-
 WHY_PREFIX = "guidance:why:"
 CUSTOM_ID_LIMIT = 100
 IMPORT_PREVIEW_SECONDS = 15 * 60
+
+
+class GuidanceActions(Protocol):
+    """What the buttons ask of the Guidance cog (which implements it; the views never import the cog)."""
+
+    bot: Any
+
+    async def explain_privately(self, interaction: discord.Interaction, entry_ids: list[str]) -> None: ...
+
+    async def confirm_import(self, interaction: discord.Interaction, preview: ImportPreview, filename: str) -> None: ...
+
+    async def undo_import_batch(self, interaction: discord.Interaction, batch_id: int) -> None: ...
 
 
 def why_custom_id(entry_ids: list[str]) -> str:
@@ -48,13 +57,13 @@ class WhyButton(discord.ui.DynamicItem[discord.ui.Button], template=r"guidance:w
         return cls(match["ids"].split(","))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        cog: Guidance | None = interaction.client.get_cog("Guidance")
+        cog: GuidanceActions | None = interaction.client.get_cog("Guidance")
         if cog is not None:
             await cog.explain_privately(interaction, self.entry_ids)
 
 
 class ImportPreviewView(discord.ui.View):
-    def __init__(self, cog: Guidance, *, owner_id: int, locale: object, preview: ImportPreview, filename: str) -> None:
+    def __init__(self, cog: GuidanceActions, *, owner_id: int, locale: object, preview: ImportPreview, filename: str) -> None:
         super().__init__(timeout=IMPORT_PREVIEW_SECONDS)
         self.cog = cog
         self.owner_id = owner_id
@@ -87,7 +96,7 @@ class ImportPreviewView(discord.ui.View):
 
 
 class UndoImportView(discord.ui.View):
-    def __init__(self, cog: Guidance, *, batch_id: int, locale: object) -> None:
+    def __init__(self, cog: GuidanceActions, *, batch_id: int, locale: object) -> None:
         super().__init__(timeout=IMPORT_PREVIEW_SECONDS)
         self.cog = cog
         self.batch_id = batch_id

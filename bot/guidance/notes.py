@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.guidance.catalogue import IMPORTED_ENTRY_ID, Catalogue, Entry
+from bot.guidance.catalogue import IMPORTED_ENTRY_ID, Catalogue, Entry, imported_entry
 from bot.guidance.importer import ImportPreview
 from bot.guidance.matcher import Match
-from bot.guidance.store import CUSTOM_CATEGORY_ID
+from bot.guidance.store import CUSTOM_CATEGORY_ID, GuildGuidance
 from bot.i18n import I18n
 
 MESSAGE_LIMIT = 2000
@@ -94,6 +94,39 @@ class NoteWriter:
         header = self.i18n.t("guidance.check.header", locale, count=len(noticed))
         return _fit(header, [self.entry_block(n, locale) for n in noticed], self.i18n.t("guidance.note.footer", locale), MESSAGE_LIMIT)
 
+    def entries_in(self, category: str, state: GuildGuidance) -> list[Entry]:
+        """The entries `/guidance topics <category>` lists for a server: shipped, its own or imported."""
+        if category == IMPORTED_ENTRY_ID:
+            return [imported_entry(state.config.imported_terms)] if state.config.imported_terms else []
+        own = [custom.to_entry() for custom in state.custom]
+        return [e for e in (*self.catalogue.entries, *own) if e.category == category]
+
+    def category_list(self, state: GuildGuidance, locale: object) -> str:
+        """`/guidance topics` without a category: every category, on or off in this server."""
+        lines = []
+        for category_id, category in self.catalogue.categories.items():
+            count = sum(1 for e in self.catalogue.entries if e.category == category_id)
+            key = "guidance.topics.category_off" if category_id in state.config.disabled_categories else "guidance.topics.category"
+            lines.append(self.i18n.t(key, locale, name=category.name.for_locale(locale), id=category_id, count=count,
+                                     description=category.description.for_locale(locale)))
+        if state.custom:
+            lines.append(self.i18n.t("guidance.topics.own", locale, id=CUSTOM_CATEGORY_ID, count=len(state.custom)))
+        if state.config.imported_terms:
+            lines.append(self.i18n.t("guidance.topics.imported", locale, id=IMPORTED_ENTRY_ID, count=len(state.config.imported_terms)))
+        lines.append(self.i18n.t("guidance.topics.hint", locale))
+        return _clip("\n\n".join(lines), EMBED_LIMIT)
+
+    def entry_list(self, category: str, entries: list[Entry], state: GuildGuidance, locale: object) -> str:
+        """`/guidance topics <category>`: each entry with examples and its explanation."""
+        lines = []
+        if category in state.config.disabled_categories:
+            lines.append(self.i18n.t("guidance.topics.off_here", locale))
+        for entry in entries:
+            examples = ", ".join(entry.all_terms()[:4]) if entry.id != IMPORTED_ENTRY_ID else ", ".join(state.config.imported_terms[:10])
+            lines.append(self.i18n.t("guidance.topics.entry", locale, title=self.title(entry, locale), examples=examples,
+                                     explanation=self.explanation(entry, locale)))
+        return _clip("\n\n".join(lines), EMBED_LIMIT)
+
     def import_preview(self, preview: ImportPreview, filename: str, locale: object) -> str:
         counts = preview.counts()
         lines = [
@@ -143,3 +176,7 @@ def _fit(header: str, blocks: Sequence[str], footer: str, limit: int, *, separat
     if footer:
         parts.append(footer)
     return separator.join(parts)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
