@@ -461,7 +461,7 @@ class FakeMyMemory(FakeProviderServer):
     ``translatedText`` is HTML-escaped as the real service does (``don&#39;t``). The exhausted daily
     quota is HTTP 429 with the warning as the translation, in ``responseDetails`` and with
     ``responseStatus`` 429 (the shape other clients' tests quote; the warning text as users report it,
-    terryyin/translate-python#57 and #84).
+    terryyin/translate-python#57 and terryyin/translate-python#84).
     """
 
     provider = "mymemory"
