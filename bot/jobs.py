@@ -130,7 +130,7 @@ class JobClaims:
         return True
 
     def leader(self, job: str, run: Callable[[], Awaitable[None]], **options: float) -> LeaderJob:
-        return LeaderJob(self.lease(job, ttl=options.pop("ttl", LEASE_SECONDS)), run, job=job, **options)
+        return LeaderJob(self.lease(job, ttl=options.pop("ttl", None) or LEASE_SECONDS), run, job=job, **options)
 
 
 class LeaderJob:
@@ -138,12 +138,12 @@ class LeaderJob:
 
     def __init__(
         self, lease: RedisLease | LocalLease, run: Callable[[], Awaitable[None]], *, job: str,
-        renew_every: float = RENEW_EVERY_SECONDS,
+        renew_every: float | None = None,
     ) -> None:
         self.lease = lease
         self.run_job = run
         self.job = job
-        self.renew_every = renew_every
+        self.renew_every = renew_every if renew_every is not None else RENEW_EVERY_SECONDS
         self.holding = False
         self.terms = 0  # how many times this process took the lease
 
