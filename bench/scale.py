@@ -6,8 +6,8 @@ Usage: python -m bench.scale [--processes 1,2,3] [--messages 1500] [--rounds 2] 
 The run: the Discord double in this process (rate limits off), sharding as Discord does it
 (SHARD_COUNT=6, one server per shard, --pairs English/Chinese pairs in each); PostgreSQL (a database
 of its own, created and dropped here) and Redis (a key prefix of its own) on 127.0.0.1; a
-LibreTranslate-compatible server answering at once. Each bot process is the real bot (`open_bot`:
-every default cog, SHARD_COUNT/SHARD_IDS/REDIS_URL from its environment) in its own process, with
+translator answering at once in each bot process. Each bot process is the real bot (every default
+cog, SHARD_COUNT/SHARD_IDS/REDIS_URL from its environment, as `python -m bot` builds it) in its own process, with
 the bridge's pacing to Discord's webhook limits lifted after it is ready (the double's limits are
 off too), so the hot path and not the pacer is measured. 1 process runs shards 0-5; 2 run 0-2 and
 3-5; 3 run 0-1, 2-3 and 4-5. A round posts --messages messages, in turn to every server's English
@@ -89,27 +89,48 @@ def print_estimate(per_process: float, source: str) -> None:
 # -- a bot process ----------------------------------------------------------------------------------
 
 async def serve() -> None:
-    """Child: the real bot from its environment; pacing lifted once ready; READY, then waits for QUIT."""
-    from bot.app import open_bot
+    """Child: the real bot (`bot_class` from its settings, every default cog) with an instant translator in
+    the process (the translation cache and usage in PostgreSQL, as build_translation_service does); pacing
+    lifted once ready; READY, then waits for QUIT."""
+    import aiohttp
+
+    from bench.relay import InstantProvider
     from bot.bridge.deliver.pacing import PacingLimits, WindowLimit
+    from bot.client import DEFAULT_EXTENSIONS, bot_class
+    from bot.discord_endpoints import apply_discord_endpoints
     from bot.settings import Settings
+    from bot.storage import Database
+    from bot.translation import TranslationService
+    from bot.translation.store import SqlTranslationStore
 
     settings = Settings.from_env()
+    apply_discord_endpoints(settings.discord_api_base_url, settings.discord_gateway_url)
     loop = asyncio.get_running_loop()
-    async with open_bot(settings, guild_ready_timeout=0.05) as bot:
-        connect = asyncio.create_task(bot.start(settings.discord_token))
-        ready = asyncio.create_task(bot.wait_until_ready())
-        await asyncio.wait([connect, ready], return_when=asyncio.FIRST_COMPLETED)
-        if connect.done():
-            connect.result()
-        unlimited = WindowLimit(64, 1e-6)
-        bot.bridge_relay.engine.set_pacing(PacingLimits(
-            per_webhook=unlimited, per_channel=unlimited, burst=32, safety_fraction=0, safety_seconds=0))
-        print(f"READY {len(bot.guilds)}", flush=True)
-        await loop.run_in_executor(None, sys.stdin.readline)
-        await bot.close()
-        with contextlib.suppress(Exception):
-            await connect
+    db = await Database.open(settings.database_url)
+    try:
+        async with aiohttp.ClientSession() as session:
+            translation = TranslationService(settings.translation, None, SqlTranslationStore(db), providers=[InstantProvider()])
+            bot = bot_class(settings)(settings=settings, db=db, session=session, translation=translation,
+                                      extensions=DEFAULT_EXTENSIONS, guild_ready_timeout=0.05)
+            try:
+                async with bot:
+                    connect = asyncio.create_task(bot.start(settings.discord_token))
+                    ready = asyncio.create_task(bot.wait_until_ready())
+                    await asyncio.wait([connect, ready], return_when=asyncio.FIRST_COMPLETED)
+                    if connect.done():
+                        connect.result()
+                    unlimited = WindowLimit(64, 1e-6)
+                    bot.bridge_relay.engine.set_pacing(PacingLimits(
+                        per_webhook=unlimited, per_channel=unlimited, burst=32, safety_fraction=0, safety_seconds=0))
+                    print(f"READY {len(bot.guilds)}", flush=True)
+                    await loop.run_in_executor(None, sys.stdin.readline)
+                    await bot.close()
+                    with contextlib.suppress(Exception):
+                        await connect
+            finally:
+                await translation.aclose()
+    finally:
+        await db.close()
 
 
 # -- the run ------------------------------------------------------------------------------------------
@@ -117,7 +138,7 @@ async def serve() -> None:
 async def run(args) -> None:
     import asyncpg
 
-    from bench.footprint import InstantLibreTranslate, seed
+    from bench.footprint import seed
     from bench.relay import Clock, cpu_seconds, rss_mb, wait_arrived
     from discord_double.server import DiscordDouble
 
@@ -125,7 +146,7 @@ async def run(args) -> None:
           f"load average {os.getloadavg()[0]:.1f} at the start")
     print(f"SHARD_COUNT={SHARD_COUNT}, one server per shard, {args.pairs} bridged pairs each; {args.messages} messages "
           f"per round, {args.rounds} rounds per process count (median); PostgreSQL and Redis on 127.0.0.1; "
-          f"instant LibreTranslate-compatible translator; webhook pacing lifted, double's rate limits off")
+          f"instant translator in each bot process; webhook pacing lifted, double's rate limits off")
     name = f"qiao_bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(POSTGRES_ADMIN)
     await admin.execute(f'CREATE DATABASE "{name}"')
@@ -133,8 +154,8 @@ async def run(args) -> None:
     results: dict[int, dict] = {}
     try:
         for count in args.processes:
-            results[count] = await one_setting(count, args, database, DiscordDouble, Clock, InstantLibreTranslate,
-                                               seed, wait_arrived, cpu_seconds, rss_mb)
+            results[count] = await one_setting(count, args, database, DiscordDouble, Clock, seed, wait_arrived,
+                                               cpu_seconds, rss_mb)
             row = results[count]
             print(f"{count} process(es) (SHARD_IDS {' | '.join(SHARD_SPLITS[count])}): {row['rate']:.0f} relays/s "
                   f"(rounds: {', '.join(f'{rate:.0f}' for rate in row['rates'])}); bot CPU {row['cpu_ms']:.2f} ms per "
@@ -152,7 +173,7 @@ async def run(args) -> None:
                        "what one process on a core of its own would reach")
 
 
-async def one_setting(count, args, database, DiscordDouble, Clock, Translator, seed, wait_arrived, cpu_seconds, rss_mb) -> dict:
+async def one_setting(count, args, database, DiscordDouble, Clock, seed, wait_arrived, cpu_seconds, rss_mb) -> dict:
     double = DiscordDouble(shards=SHARD_COUNT)
     clock = Clock(double)
     await double.start()
@@ -169,44 +190,42 @@ async def one_setting(count, args, database, DiscordDouble, Clock, Translator, s
     loop = asyncio.get_running_loop()
     counter = iter(range(10**9))
     try:
-        async with Translator() as translator:
-            for shard_ids in SHARD_SPLITS[count]:
-                env = {**os.environ, "DISCORD_TOKEN": double.token, "DISCORD_API_BASE_URL": double.api_base_url,
-                       "DISCORD_GATEWAY_URL": double.gateway_url, "DATABASE_URL": database, "LOG_LEVEL": "WARNING",
-                       "TRANSLATOR": "libretranslate", "LIBRETRANSLATE_URL": translator.url,
-                       "SHARD_COUNT": str(SHARD_COUNT), "SHARD_IDS": shard_ids, "REDIS_URL": REDIS_URL,
-                       "REDIS_KEY_PREFIX": prefix, "PYTHONPATH": str(ROOT)}
-                processes.append(subprocess.Popen([sys.executable, "-m", "bench.scale", "--serve"], cwd=ROOT, env=env,
-                                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
-            for process in processes:
-                line = await asyncio.wait_for(loop.run_in_executor(None, process.stdout.readline), 180)
-                if not line.startswith("READY"):
-                    raise RuntimeError(f"bot process: {line!r}, exit {process.poll()}")
+        for shard_ids in SHARD_SPLITS[count]:
+            env = {**os.environ, "DISCORD_TOKEN": double.token, "DISCORD_API_BASE_URL": double.api_base_url,
+                   "DISCORD_GATEWAY_URL": double.gateway_url, "DATABASE_URL": database, "LOG_LEVEL": "WARNING",
+                   "SHARD_COUNT": str(SHARD_COUNT), "SHARD_IDS": shard_ids, "REDIS_URL": REDIS_URL,
+                   "REDIS_KEY_PREFIX": prefix, "PYTHONPATH": str(ROOT)}
+            processes.append(subprocess.Popen([sys.executable, "-m", "bench.scale", "--serve"], cwd=ROOT, env=env,
+                                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+        for process in processes:
+            line = await asyncio.wait_for(loop.run_in_executor(None, process.stdout.readline), 180)
+            if not line.startswith("READY"):
+                raise RuntimeError(f"bot process: {line!r}, exit {process.poll()}")
 
-            async def flood(messages: int) -> tuple[float, float]:
-                numbers = [next(counter) for _ in range(messages)]
-                cpu = sum(cpu_seconds(process.pid) for process in processes)
-                started = time.time()
-                for offset, number in enumerate(numbers):
-                    guild, pairs, speaker = servers[offset % len(servers)]
-                    english, _ = pairs[(offset // len(servers)) % len(pairs)]
-                    await double.post(speaker, english, f"Hello there friend, message m{number} for the bridge")
-                await wait_arrived(clock, numbers, 600)
-                missing = [n for n in numbers if n not in clock.arrived]
-                if missing:
-                    raise RuntimeError(f"{len(missing)} of {messages} not relayed")
-                last = max(clock.arrived[n] for n in numbers)
-                used = sum(cpu_seconds(process.pid) for process in processes) - cpu
-                for number in numbers:
-                    clock.arrived.pop(number, None)
-                    clock.dispatched.pop(number, None)
-                double.requests.clear()
-                clock._seen = 0
-                return messages / (last - started), used * 1000 / messages
+        async def flood(messages: int) -> tuple[float, float]:
+            numbers = [next(counter) for _ in range(messages)]
+            cpu = sum(cpu_seconds(process.pid) for process in processes)
+            started = time.time()
+            for offset, number in enumerate(numbers):
+                guild, pairs, speaker = servers[offset % len(servers)]
+                english, _ = pairs[(offset // len(servers)) % len(pairs)]
+                await double.post(speaker, english, f"Hello there friend, message m{number} for the bridge")
+            await wait_arrived(clock, numbers, 600)
+            missing = [n for n in numbers if n not in clock.arrived]
+            if missing:
+                raise RuntimeError(f"{len(missing)} of {messages} not relayed")
+            last = max(clock.arrived[n] for n in numbers)
+            used = sum(cpu_seconds(process.pid) for process in processes) - cpu
+            for number in numbers:
+                clock.arrived.pop(number, None)
+                clock.dispatched.pop(number, None)
+            double.requests.clear()
+            clock._seen = 0
+            return messages / (last - started), used * 1000 / messages
 
-            await flood(len(servers) * args.pairs * 3)  # warm-up: webhooks created, caches filled
-            rounds = [await flood(args.messages) for _ in range(args.rounds)]
-            rss = [rss_mb(process.pid) for process in processes]
+        await flood(len(servers) * args.pairs * 3)  # warm-up: webhooks created, caches filled
+        rounds = [await flood(args.messages) for _ in range(args.rounds)]
+        rss = [rss_mb(process.pid) for process in processes]
     finally:
         for process in processes:
             with contextlib.suppress(BrokenPipeError, OSError):

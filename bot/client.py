@@ -18,7 +18,7 @@ from bot.background import stop_loops
 from bot.discord_failures import explain_connection_failure
 from bot.guild_config import GuildConfig
 from bot.i18n import I18n
-from bot.jobs import JobClaims, once_per_tick
+from bot.jobs import JobClaims, holder_name, once_per_tick
 from bot.rest_limits import SharedRestLimit, install_shared_rest_limit
 from bot.metrics import Metrics, MetricsServer, MetricsSources, ShardState
 from bot.moderator_notices import ModeratorNotices
@@ -100,15 +100,15 @@ class QiaoBot(commands.Bot):
         self.metrics: Metrics | None = None
         self._metrics_server: MetricsServer | None = None
         self._job_claims: JobClaims | None = None
+        self._holder = holder_name()  # this process, in the leases it holds
 
     @property
     def job_claims(self) -> JobClaims:
         """Where jobs that run once across processes are claimed: the processes' shared Redis when
         REDIS_URL is set (`self.redis`), else this process alone."""
-        if self._job_claims is None:
-            self._job_claims = JobClaims(
-                getattr(self, "redis", None), prefix=self.settings.redis_key_prefix,
-            )
+        redis = getattr(self, "redis", None)
+        if self._job_claims is None or self._job_claims.redis is not redis:
+            self._job_claims = JobClaims(redis, prefix=self.settings.redis_key_prefix, holder=self._holder)
         return self._job_claims
 
     def share_rest_limit(self) -> SharedRestLimit | None:

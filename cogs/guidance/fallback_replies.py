@@ -4,6 +4,7 @@ note privately, removed again after a minute (also across a restart: the removal
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +16,9 @@ from cogs.guidance.noticing import RECENT_NOTICES
 from cogs.guidance.views import WhyButton
 
 log = logging.getLogger(__name__)
+
+# A fallback reply claimed by one process is left to it this long (its delete has long ended by then).
+REMOVAL_CLAIM_SECONDS = 300.0
 
 
 class FallbackReplies:
@@ -52,8 +56,24 @@ class FallbackReplies:
         await self._remove(removal)
 
     async def _remove(self, removal: PendingRemoval) -> None:
+        """Remove a fallback reply in one process only: every process's sweep times the stored
+        replies, so with several processes the first to claim the reply removes it."""
+        claim = self.bot.job_claims.lease(f"guidance-removal:{removal.message_id}", ttl=REMOVAL_CLAIM_SECONDS)
+        try:
+            claimed = await claim.acquire()
+        except Exception as error:  # Redis unreachable: a second delete is harmless (Discord says it is gone)
+            log.warning("guidance: cannot claim fallback reply %s (%s: %s); removing it anyway",
+                        removal.message_id, type(error).__name__, error)
+            claimed = True
+        if not claimed:
+            return  # another process removes it
+        if not await self._remove_here(removal):
+            with contextlib.suppress(Exception):
+                await claim.release()  # the next sweep, in whichever process, tries again
+
+    async def _remove_here(self, removal: PendingRemoval) -> bool:
         """Delete one of Qiao's own fallback replies and forget it; a passing failure (Discord
-        down) leaves it stored for the next sweep."""
+        down) leaves it stored for the next sweep (False)."""
         self._removing[removal.message_id] = None
         while len(self._removing) > RECENT_NOTICES:
             self._removing.popitem(last=False)
@@ -66,8 +86,9 @@ class FallbackReplies:
         except discord.HTTPException as error:
             log.info("guidance: could not remove fallback reply %s: %s", removal.message_id, error)
             self._removing.pop(removal.message_id, None)  # the next sweep tries again
-            return
+            return False
         await self.store.forget_removal(removal.message_id)
+        return True
 
     async def explain_privately(self, interaction: discord.Interaction, entry_ids: list[str]) -> None:
         """The "Why?" button: the note, only for whoever pressed it, in their language."""
