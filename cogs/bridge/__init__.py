@@ -1,10 +1,10 @@
 """The bridge cog: relays translated copies between English and Chinese channels.
 
-Gateway event → `cogs/bridge/cog.py` (listeners, `/bridge link|mixed|unlink|list|settings`)
-→ `cogs/bridge/snapshot.py` (discord.Message → OriginalMessage) → the engine in `bot/bridge/`
-(receive → plan → translate → compose → deliver → remember) → `cogs/bridge/sender.py` (one
-webhook per channel). Commands by concern: `invites.py`, `optout.py`, `glossary.py`, `stats.py`,
-`translate_menu.py`; gateway listeners for `catch_up.py` and `paused.py` destinations.
+Gateway event → `cogs/bridge/cog.py` (listeners) → `cogs/bridge/snapshot.py` (discord.Message →
+OriginalMessage) → the engine in `bot/bridge/` (receive → plan → translate → compose → deliver →
+remember) → `cogs/bridge/sender.py` (one webhook per channel). Commands by concern: `links.py`
+(link, mixed, unlink, list, settings), `invites.py`, `optout.py`, `glossary.py`, `stats.py`,
+`translate_menu.py`; listeners of `catch_up.py`, `paused.py` (destinations) and `threads.py`.
 
 Other cogs use `bot.bridge_relay` (a `cogs.bridge.service.BridgeRelay`, None when the cog is not
 loaded): `await relay_mixed(message, thread=None)`, `await register_mixed(channel_or_thread)`,
