@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -60,3 +61,21 @@ def test_limits_are_validated() -> None:
         RequestLimits(in_flight=0)
     with pytest.raises(ValueError):
         RequestLimits(per_second=0)
+
+
+async def test_a_stalled_event_loop_does_not_let_paced_requests_start_together() -> None:
+    # While requests wait their turn the loop is blocked for longer than several intervals (a busy
+    # machine): on waking, they must still start one interval apart, not all at once.
+    gate = RequestGate(RequestLimits(in_flight=5, per_second=20))
+    loop = asyncio.get_running_loop()
+    starts: list[float] = []
+
+    async def request() -> None:
+        async with gate:
+            starts.append(loop.time())
+
+    requests = [asyncio.create_task(request()) for _ in range(5)]
+    await asyncio.sleep(0.01)  # the first has started, the others wait
+    time.sleep(0.3)  # the loop stalls for six intervals
+    await asyncio.gather(*requests)
+    assert all(later - earlier >= 0.05 for earlier, later in zip(starts, starts[1:])), starts

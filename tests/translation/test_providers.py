@@ -6,7 +6,7 @@ import pytest
 
 from bot.translation.chain import TranslationChain
 from bot.translation.languages import to_traditional
-from bot.translation.providers import baidu
+from bot.translation.providers import baidu, tencent
 from bot.translation.providers.base import FailureKind, ProviderError
 from tests.translation.fake_servers import Fault
 from tests.translation.helpers import provider_for, sample_pairs
@@ -53,13 +53,16 @@ async def test_rate_limit_reports_retry_after(fake_server, http_session, monkeyp
     if fake_server.provider == "baidu":  # Baidu says "again in 3 s" in its docs; it is tried again twice first
         monkeypatch.setattr(baidu, "RETRY_DELAY", 0.05)
         fake_server.fail_next(fake_server.rate_limited(), times=baidu.RETRIES + 1)
+    elif fake_server.provider == "tencent":  # Tencent: tried again after a second, twice
+        monkeypatch.setattr(tencent, "RATE_RETRY_DELAY", 0.05)
+        fake_server.fail_next(fake_server.rate_limited(), times=tencent.RATE_RETRIES + 1)
     else:
         fake_server.fail_next(fake_server.rate_limited(retry_after=7))
     with pytest.raises(ProviderError) as caught:
         await provider_for(fake_server, http_session).translate(["Hello there"], "en", "zh-Hans")
     assert caught.value.kind is FailureKind.RATE_LIMITED
     # Baidu and Tencent signal rate limits in the body, without Retry-After: a short wait is assumed.
-    expected = {"baidu": 0.05, "tencent": 1.0}.get(fake_server.provider, 7)
+    expected = {"baidu": 0.05, "tencent": 0.05}.get(fake_server.provider, 7)
     assert caught.value.retry_after == expected
 
 

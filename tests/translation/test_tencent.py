@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.errors import ConfigError
 from bot.translation.providers.base import FailureKind, ProviderError
+from bot.translation.providers import tencent
+from bot.translation.providers.limits import RequestGate
 from bot.translation.providers.tencent import MAX_CHARS, TencentProvider, tc3_authorization
 from bot.translation.settings import TranslationSettings
 from tests.translation.fake_servers import FakeTencent
@@ -48,13 +52,38 @@ async def test_long_text_goes_in_pieces_of_at_most_2000_characters(fake_tencent,
     assert result == " ".join(f"[en] {piece}" for piece in sent)
 
 
+class RecordingGate(RequestGate):
+    """The provider's own gate, noting when each request is let through."""
+
+    def __init__(self, gate: RequestGate) -> None:
+        super().__init__(gate.limits, max_wait=gate.max_wait)
+        self.starts: list[float] = []
+
+    async def __aenter__(self) -> None:
+        await super().__aenter__()
+        self.starts.append(time.monotonic())
+
+
 async def test_requests_keep_to_five_per_second(fake_tencent, http_session) -> None:
     provider = provider_for(fake_tencent, http_session)
+    provider.gate = gate = RecordingGate(provider.gate)
     texts = [f"Message number {n}" for n in range(12)]
     result = await provider.translate(texts, "en", "zh-Hans")
-    assert result == [f"〔译〕{text}" for text in texts]  # the fake answers LimitExceeded to a sixth request within a second
-    arrivals = sorted(request.at for request in fake_tencent.requests)
-    assert all(later - earlier > 0.95 for earlier, later in zip(arrivals, arrivals[5:]))
+    # Every text arrives (the fake answers LimitExceeded to a sixth request within a second, which is
+    # retried), and the requests were started at most five a second, each a fifth of a second or more
+    # after the one before.
+    assert result == [f"〔译〕{text}" for text in texts]
+    assert len(gate.starts) >= len(texts)
+    assert all(later - earlier >= 0.2 for earlier, later in zip(gate.starts, gate.starts[1:])), gate.starts
+
+
+async def test_a_frequency_refusal_is_tried_again_after_a_second(fake_tencent, http_session, monkeypatch) -> None:
+    monkeypatch.setattr(tencent, "RATE_RETRY_DELAY", 0.05)
+    fake_tencent.fail_next(fake_tencent.rate_limited(), times=tencent.RATE_RETRIES)
+    assert await provider_for(fake_tencent, http_session).translate(["Hello there"], "en", "zh-Hans") == [
+        "〔译〕Hello there"
+    ]
+    assert len(fake_tencent.requests) == tencent.RATE_RETRIES + 1
 
 
 @pytest.mark.parametrize(("fault", "kind"), [
@@ -62,8 +91,9 @@ async def test_requests_keep_to_five_per_second(fake_tencent, http_session) -> N
     ("suspended", FailureKind.QUOTA),
     ("rate_limited", FailureKind.RATE_LIMITED),
 ])
-async def test_service_errors_map_to_failure_kinds(fake_tencent, http_session, fault, kind) -> None:
-    fake_tencent.fail_next(getattr(fake_tencent, fault)())
+async def test_service_errors_map_to_failure_kinds(fake_tencent, http_session, fault, kind, monkeypatch) -> None:
+    monkeypatch.setattr(tencent, "RATE_RETRY_DELAY", 0.05)
+    fake_tencent.fail_next(getattr(fake_tencent, fault)(), times=tencent.RATE_RETRIES + 1)
     with pytest.raises(ProviderError) as caught:
         await provider_for(fake_tencent, http_session).translate(["Hello there"], "en", "zh-Hans")
     assert caught.value.kind is kind and caught.value.code.split(".")[0] in ("FailedOperation", "LimitExceeded")

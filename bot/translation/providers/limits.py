@@ -44,7 +44,9 @@ class RequestGate:
         self._slots = asyncio.Semaphore(limits.in_flight)
         # 5 % under the allowed rate, so network jitter never lands two starts in one of the service's seconds.
         self._interval = _MARGIN / limits.per_second if limits.per_second else 0.0
-        self._next_start = 0.0
+        self._last_start = float("-inf")  # when the last paced request really started
+        self._pacing = asyncio.Lock()  # paced requests start one after another, each timed from the one before
+        self._waiting_to_start = 0
         self._clock = clock
         self.in_flight = 0
         self.most_in_flight = 0  # the highest concurrency seen, for tests and benchmarks
@@ -58,19 +60,34 @@ class RequestGate:
             raise GateBusy(f"all {self.limits.in_flight} request slots stayed taken for {self.max_wait:g}s") from None
         try:
             if self._interval:
-                now = self._clock()
-                start = max(now, self._next_start)
-                if self.max_wait is not None and start - arrived > self.max_wait:
-                    raise GateBusy(f"at {self.limits.per_second:g} request(s)/s it would start {start - arrived:.1f}s "
-                                   f"after it was asked, more than {self.max_wait:g}s")
-                self._next_start = start + self._interval
-                if start > now:
-                    await asyncio.sleep(start - now)
+                await self._wait_for_turn(arrived)
         except BaseException:
             self._slots.release()
             raise
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
+
+    async def _wait_for_turn(self, arrived: float) -> None:
+        """Start no sooner than one interval after the previous start *really* happened.
+
+        Each start is timed from the actual time of the one before (taken after the wait), never from a
+        schedule planned in advance: when the event loop stalls (a busy machine, a long callback), the
+        requests whose planned times passed meanwhile would otherwise all start together on wake-up, and
+        the service counts more than its rate in one second.
+        """
+        expected = max(self._clock(), self._last_start + self._interval) + self._waiting_to_start * self._interval
+        if self.max_wait is not None and expected - arrived > self.max_wait:
+            raise GateBusy(f"at {self.limits.per_second:g} request(s)/s it would start {expected - arrived:.1f}s "
+                           f"after it was asked, more than {self.max_wait:g}s")
+        self._waiting_to_start += 1
+        try:
+            async with self._pacing:
+                wait = self._last_start + self._interval - self._clock()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._last_start = self._clock()
+        finally:
+            self._waiting_to_start -= 1
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None

@@ -11,6 +11,7 @@ self-hoster inside mainland China can reach.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -37,6 +38,8 @@ ALGORITHM = "TC3-HMAC-SHA256"
 CONTENT_TYPE = "application/json; charset=utf-8"
 MAX_CHARS = 2000
 DEFAULT_REGION = "ap-guangzhou"
+RATE_RETRIES = 2  # a LimitExceeded answer is tried again this many times
+RATE_RETRY_DELAY = 1.0  # seconds: Tencent counts requests per second
 
 _SOURCE = {"auto": "auto", "en": "en", "zh": "zh", "zh-Hans": "zh", "zh-Hant": "zh-TW"}
 _TARGET = {"en": "en", "zh-Hans": "zh", "zh-Hant": "zh-TW"}
@@ -105,8 +108,9 @@ class TencentProvider(HttpProvider):
 
     def __init__(self, session, *, timeout: float, base_url: str, secret_id: str, secret_key: str,
                  region: str = DEFAULT_REGION, limits: RequestLimits | None = None,
-                 clock=time.time) -> None:
+                 clock=time.time, retry_delay: float | None = None) -> None:
         super().__init__(session, timeout=timeout, limits=limits)
+        self._retry_delay = RATE_RETRY_DELAY if retry_delay is None else retry_delay
         self._url = base_url.rstrip("/") + "/"
         self._host = urlsplit(self._url).netloc.rpartition("@")[2]
         self._secret_id = secret_id
@@ -121,6 +125,19 @@ class TencentProvider(HttpProvider):
         )
 
     async def _translate_one(self, text: str, source: SourceLang, target: TargetLang) -> str:
+        # A frequency refusal is retried after a second, as Tencent's SDKs do: our own pacing keeps to
+        # 5/s when *starting* requests, but a stalled machine can still deliver two of them to Tencent
+        # inside one of its seconds, and that text should not be lost to it.
+        for attempt in range(RATE_RETRIES + 1):
+            try:
+                return await self._request_one(text, source, target)
+            except ProviderError as error:
+                if error.kind is not FailureKind.RATE_LIMITED or attempt == RATE_RETRIES:
+                    raise
+                await asyncio.sleep(self._retry_delay)
+        raise AssertionError("unreachable")
+
+    async def _request_one(self, text: str, source: SourceLang, target: TargetLang) -> str:
         payload = json.dumps(
             {"SourceText": text, "Source": _SOURCE[source], "Target": _TARGET[target], "ProjectId": 0},
             ensure_ascii=False,
@@ -147,7 +164,7 @@ class TencentProvider(HttpProvider):
             kind = _error_kind(code)
             raise ProviderError(
                 kind, f"answered {code}: {str(error.get('Message', ''))[:160]!r}", code=code,
-                retry_after=1.0 if kind is FailureKind.RATE_LIMITED else None, hint=_HINTS.get(code),
+                retry_after=self._retry_delay if kind is FailureKind.RATE_LIMITED else None, hint=_HINTS.get(code),
             )
         translated = response.get("TargetText")
         if not isinstance(translated, str):
