@@ -80,6 +80,22 @@ def _command_placeholders(text: str) -> tuple[str, ...]:
     return tuple(name for name in _placeholders(text) if is_command_placeholder(name))
 
 
+@lru_cache(maxsize=4)
+def _read_catalogues(files: tuple[tuple[str, Path, int], ...]) -> dict[str, dict[str, str]]:
+    """The messages of each locale's .po files, read once per process for the same files (a file
+    changed on disk has another modification time, so it is read again). Parsing the catalogues is
+    the slowest part of building a bot (about 0.1 s of CPU), and tests build hundreds."""
+    catalogues: dict[str, dict[str, str]] = {}
+    for locale, po_file, _modified in files:
+        with po_file.open("rb") as handle:
+            catalogue = read_po(handle, locale=locale.replace("-", "_"))
+        messages = catalogues.setdefault(locale, {})
+        for message in catalogue:
+            if message.id and message.string and not message.fuzzy:
+                messages[str(message.id)] = str(message.string)
+    return catalogues
+
+
 @dataclass
 class I18n:
     catalogues: dict[str, dict[str, str]]
@@ -88,17 +104,13 @@ class I18n:
 
     @classmethod
     def load(cls, directory: Path = DEFAULT_LOCALE_DIR) -> I18n:
-        catalogues: dict[str, dict[str, str]] = {}
-        for locale in SUPPORTED_LOCALES:
-            messages: dict[str, str] = {}
-            for po_file in sorted((directory / locale / "LC_MESSAGES").glob("*.po")):
-                with po_file.open("rb") as handle:
-                    catalogue = read_po(handle, locale=locale.replace("-", "_"))
-                for message in catalogue:
-                    if message.id and message.string and not message.fuzzy:
-                        messages[str(message.id)] = str(message.string)
-            catalogues[locale] = messages
-        return cls(catalogues)
+        files = tuple(
+            (locale, po_file, po_file.stat().st_mtime_ns)
+            for locale in SUPPORTED_LOCALES
+            for po_file in sorted((directory / locale / "LC_MESSAGES").glob("*.po"))
+        )
+        read = _read_catalogues(files)
+        return cls({locale: dict(read.get(locale, {})) for locale in SUPPORTED_LOCALES})
 
     def keys(self, locale: str = FALLBACK_LOCALE) -> set[str]:
         return set(self.catalogues.get(locale, {}))
