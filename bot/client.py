@@ -28,6 +28,7 @@ from bot.settings import Settings
 from bot.storage import Database
 from bot.tree import CatalogueTranslator, QiaoTree
 
+_heap_frozen = False  # see QiaoBot.setup_hook
 log = logging.getLogger(__name__)
 
 TRANSLATION_CACHE_MAX_AGE = timedelta(days=30)
@@ -237,9 +238,13 @@ class QiaoBot(commands.Bot):
                 log.exception("extension %s failed to load; the bot runs without it", extension)
         # What is loaded by now (modules, catalogues, detector profiles, caches) lives as long as
         # the process: keep it out of the collector's full passes, which under load otherwise walk
-        # it again and again (a third of the bridge's CPU per relay in bench/relay.py).
-        gc.collect()
-        gc.freeze()
+        # it again and again (a third of the bridge's CPU per relay in bench/relay.py). Once per
+        # process: a process runs one bot (a test process builds hundreds, and each full pass costs).
+        global _heap_frozen
+        if not _heap_frozen:
+            _heap_frozen = True
+            gc.collect()
+            gc.freeze()
 
     async def on_message(self, message: discord.Message) -> None:
         # Qiao has no prefix commands (slash commands only): skip building a command Context for
