@@ -117,9 +117,15 @@ class JobClaims:
 
     async def once_per(self, job: str, period: timedelta, run: Callable[[], Awaitable[Any]]) -> bool:
         """Run `run` unless another process already ran `job` in this period; True when it ran here.
-        A run that raises gives the period back (and the error goes to the caller)."""
+        A run that raises gives the period back (and the error goes to the caller); Redis not
+        answering skips this tick (a warning), so the job's loop goes on."""
         lease = self.lease(f"{job}:period", ttl=period.total_seconds())
-        if not await lease.acquire():
+        try:
+            claimed = await lease.acquire()
+        except Exception as error:  # Redis unreachable: skip this tick rather than stop the job's loop
+            log.warning("job %s: cannot claim this period (%s: %s); trying again next time", job, type(error).__name__, error)
+            return False
+        if not claimed:
             log.debug("job %s: already run by another process this period", job)
             return False
         try:

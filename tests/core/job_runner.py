@@ -40,7 +40,8 @@ async def main(name: str, redis_url: str, prefix: str, dsn: str, schema: str, mo
                 await record("fill-ins")
                 await asyncio.sleep(HEARTBEAT_SECONDS)
 
-        await claims.leader("fill-ins", heartbeats, ttl=1.0, renew_every=0.2).run()
+        # A lease of 8 s renewed every 0.2 s: a holder stalled for seconds on a loaded machine keeps it.
+        await claims.leader("fill-ins", heartbeats, ttl=8.0, renew_every=0.2).run()
 
 
 if __name__ == "__main__":

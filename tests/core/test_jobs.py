@@ -103,6 +103,20 @@ async def test_a_failed_run_gives_the_period_back(client, redis_target) -> None:
     assert done == ["second"]
 
 
+async def test_an_unreachable_redis_skips_the_tick_without_stopping_the_loop(caplog) -> None:
+    broken = redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
+    runs: list[int] = []
+
+    async def job() -> None:
+        runs.append(1)
+
+    try:
+        assert not await JobClaims(broken, prefix="qiao-test:").once_per("prune", timedelta(hours=6), job)
+    finally:
+        await broken.aclose()
+    assert runs == [] and "cannot claim this period" in caplog.text
+
+
 async def test_without_redis_every_job_runs_in_this_process() -> None:
     claims = JobClaims(None)
     assert not claims.shared and isinstance(claims.lease("fill-ins"), LocalLease)
