@@ -159,7 +159,7 @@ async def run(args) -> None:
             row = results[count]
             print(f"{count} process(es) (SHARD_IDS {' | '.join(SHARD_SPLITS[count])}): {row['rate']:.0f} relays/s "
                   f"(rounds: {', '.join(f'{rate:.0f}' for rate in row['rates'])}); bot CPU {row['cpu_ms']:.2f} ms per "
-                  f"relay; RSS per process {', '.join(f'{mb:.0f}' for mb in row['rss'])} MB; "
+                  f"relay (all processes), the double and load in this process {row['double_ms']:.2f} ms; RSS per process {', '.join(f'{mb:.0f}' for mb in row['rss'])} MB; "
                   f"load average {os.getloadavg()[0]:.1f}")
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -202,9 +202,10 @@ async def one_setting(count, args, database, DiscordDouble, Clock, seed, wait_ar
             if not line.startswith("READY"):
                 raise RuntimeError(f"bot process: {line!r}, exit {process.poll()}")
 
-        async def flood(messages: int) -> tuple[float, float]:
+        async def flood(messages: int) -> tuple[float, float, float]:
             numbers = [next(counter) for _ in range(messages)]
             cpu = sum(cpu_seconds(process.pid) for process in processes)
+            own_cpu = cpu_seconds("self")
             started = time.time()
             for offset, number in enumerate(numbers):
                 guild, pairs, speaker = servers[offset % len(servers)]
@@ -216,12 +217,13 @@ async def one_setting(count, args, database, DiscordDouble, Clock, seed, wait_ar
                 raise RuntimeError(f"{len(missing)} of {messages} not relayed")
             last = max(clock.arrived[n] for n in numbers)
             used = sum(cpu_seconds(process.pid) for process in processes) - cpu
+            own = cpu_seconds("self") - own_cpu
             for number in numbers:
                 clock.arrived.pop(number, None)
                 clock.dispatched.pop(number, None)
             double.requests.clear()
             clock._seen = 0
-            return messages / (last - started), used * 1000 / messages
+            return messages / (last - started), used * 1000 / messages, own * 1000 / messages
 
         await flood(len(servers) * args.pairs * 3)  # warm-up: webhooks created, caches filled
         rounds = [await flood(args.messages) for _ in range(args.rounds)]
@@ -237,8 +239,9 @@ async def one_setting(count, args, database, DiscordDouble, Clock, seed, wait_ar
             except subprocess.TimeoutExpired:
                 process.kill()
         await double.stop()
-    return {"rate": statistics.median(rate for rate, _ in rounds), "rates": [rate for rate, _ in rounds],
-            "cpu_ms": statistics.median(cpu for _, cpu in rounds), "rss": rss}
+    return {"rate": statistics.median(rate for rate, _, _ in rounds), "rates": [rate for rate, _, _ in rounds],
+            "cpu_ms": statistics.median(cpu for _, cpu, _ in rounds), "rss": rss,
+            "double_ms": statistics.median(own for _, _, own in rounds)}
 
 
 def parse_args(argv=None):
