@@ -73,6 +73,7 @@ DEFAULT_FILL_IN_DELAYS: tuple[float, ...] = (5, 15, 30, 60, 120, 300, 600, 900)
 QUEUED_EDIT_MEMORY = 4096
 # How many originals this process queued are remembered, so catch-up never relays them twice.
 SEEN_LIMIT = 20_000
+KEPT_ALONE_LIMIT = 4096
 REFILL_RETRY_SECONDS = 5.0
 HISTORY_PAGE_LIMIT = 100
 
@@ -190,6 +191,7 @@ class RelayEngine:
         self._refills: dict[int, asyncio.Task[None]] = {}
         self._refill_copies: set[tuple[int, int]] = set()  # (original id, destination) being re-read
         self._in_flight: dict[int, int] = {}  # original id -> copies not yet posted
+        self._kept_alone: OrderedDict[int, None] = OrderedDict()  # originals threads were started on
         self._fill_ins: set[asyncio.Task[None]] = set()
         self._pending_fill_ins: dict[int, int] = {}  # channel id -> copies waiting for a translation
         # Unregistered mixed spaces (cat-tax threads) by channel id, so their copies follow edits.
@@ -250,6 +252,15 @@ class RelayEngine:
         if bridge is not None:
             return bridge.channel(channel_id)
         return self._unregistered_spaces.get(channel_id)
+
+    def keep_alone(self, message_id: int) -> None:
+        """Copies of this original go out each in a post of its own, never combined: a thread was
+        started on it, and its partner thread opens on the copy."""
+        self._kept_alone[message_id] = None
+        while len(self._kept_alone) > KEPT_ALONE_LIMIT:
+            self._kept_alone.popitem(last=False)
+        for outbox in self.outboxes.values():
+            outbox.keep_alone(message_id)
 
     def in_flight(self, message_id: int) -> bool:
         """Whether copies of this original are queued and not all posted yet."""
@@ -569,7 +580,8 @@ class RelayEngine:
         original, plan = prepared.original, prepared.plan
         channel_id = plan.channel.channel_id
         body = _without_footer(prepared.contents[0], self.footer_of(prepared)) if prepared.contents else ""
-        combinable = can_be_combined(body, len(prepared.contents)) and not plan.under_original
+        combinable = (can_be_combined(body, len(prepared.contents)) and not plan.under_original
+                      and original.message_id not in self._kept_alone)
         line = CombinedLine(original.author_name, body) if combinable else None
         footer = self.footer_of(prepared) if combinable else ""
         refill = (original.message_id, channel_id) in self._refill_copies

@@ -57,7 +57,7 @@ class ThreadMirroring:
 
     def mirrorable(self, thread: discord.Thread) -> bool:
         """A thread of a linked or mixed text channel that a member started in public."""
-        if thread.type not in MIRRORED_THREAD_TYPES or not isinstance(thread.parent, (discord.TextChannel, type(None))):
+        if thread.type not in MIRRORED_THREAD_TYPES or not isinstance(thread.parent, discord.TextChannel):
             return False
         if self.bot.user is not None and thread.owner_id == self.bot.user.id:
             return False
@@ -85,6 +85,9 @@ class ThreadMirroring:
         if task is not None:
             return task
         self.engine.hold(thread.id)
+        # Started on a message (the thread has its id): that message's copies are posted alone,
+        # never inside a combined post, so the partner thread can open on one.
+        self.engine.keep_alone(thread.id)
         # As the thread is now: a THREAD_UPDATE while its partners open is mirrored after, from this.
         seen = PairedThread(thread.id, thread.parent_id, thread.guild.id, thread.name)
         self._thread_states[thread.id] = (bool(thread.archived), bool(thread.locked))

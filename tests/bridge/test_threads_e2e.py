@@ -281,3 +281,22 @@ async def test_a_partner_thread_that_cannot_be_opened_is_reported_once_and_nothi
         assert not threads_in(harness, harness.chinese)
         assert not bot.bridge_relay.store.threads.is_paired(first.id)
         assert len([v for v in double.view(harness.general) if "Create Public Threads" in v.content]) == 1
+
+
+async def test_a_thread_on_a_message_whose_copy_waits_in_a_surge_opens_on_that_copy_alone(harness: Harness) -> None:
+    double = harness.double
+    async with harness.running() as bot:
+        bot.bridge_relay.engine.set_pacing(PacingLimits(per_webhook=WindowLimit(1, 1.0), per_channel=WindowLimit(30, 60.0),
+                                                        burst=1, target_lag=0.5))
+        await harness.link()
+        posted = [await double.post(harness.alice, harness.english, f"t{number} busy channel") for number in range(12)]
+        # started on a message whose copy is still queued (it would go out combined with others)
+        thread = await double.create_thread(harness.alice, harness.english, "On a busy message", message=posted[8])
+        await double.post(harness.alice, thread, "t99 inside")
+        partner = await partner_of(harness, harness.chinese, timeout=30)
+        copy = double.world.messages[partner.id]
+        assert copy.channel_id == harness.chinese.id and NUMBERED.findall(copy.content) == ["8"]
+        await double.wait_for(lambda: sorted(numbers(harness, harness.chinese)) == list(range(12)), timeout=30)
+        assert numbers(harness, harness.chinese) == list(range(12))
+        assert any(view.author == "Qiao · 多人" for view in relayed(harness, harness.chinese))  # the others combined
+        await double.wait_for(lambda: numbers(harness, partner) == [99], timeout=10)

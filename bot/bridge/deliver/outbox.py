@@ -112,6 +112,16 @@ class Outbox:
         """How long the oldest waiting copy has waited (0 when nothing waits)."""
         return self.clock() - self._items[0].arrived_at if self._items else 0.0
 
+    def keep_alone(self, message_id: int) -> bool:
+        """The waiting copy of this original goes out in a post of its own, not combined (a thread
+        is opened on it); True when it was waiting here."""
+        found = False
+        for item in self._items:
+            if item.message_id == message_id and item.combinable:
+                item.combinable, item.line, item.footer = False, None, ""
+                found = True
+        return found
+
     def oldest_waiting(self, source_channel_id: int, *, excluding: set[int] = frozenset()) -> int | None:
         """The oldest original of `source_channel_id` whose copy still waits here (not in `excluding`)."""
         heap = self._waiting_ids.get(source_channel_id)
