@@ -55,7 +55,7 @@ async def test_health_answers_once_connected_and_sigterm_frees_the_port(discord_
             async with http.get(f"http://127.0.0.1:{port}/metrics") as response:
                 assert 'qiao_gateway_connected{shard="0"} 1.0' in await response.text()
     finally:
-        output = await stop_with_signal(process, signal.SIGTERM, timeout=10)
+        output = await stop_with_signal(process, signal.SIGTERM, timeout=30)
     assert process.returncode == 0, output
     assert "metrics server stopped" in output
     with socket.socket() as probe:
