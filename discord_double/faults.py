@@ -108,9 +108,11 @@ class Faults:
         first = statuses[0] if statuses else int(status)
         return self._add(route, "fail", times, for_seconds, status=first, statuses=statuses, body=body, proxy=proxy)
 
-    def delay(self, route: str, seconds: float, *, times: int | None = None, for_seconds: float | None = None) -> Fault:
-        """Matching requests are answered `seconds` late (then normally)."""
-        return self._add(route, "delay", times, for_seconds, delay=seconds)
+    def delay(self, route: str, seconds: float, *, times: int | None = None, for_seconds: float | None = None,
+              after_processing: bool = False) -> Fault:
+        """Matching requests are answered `seconds` late (then normally); `after_processing`: carried
+        out at once (its events go out), only the answer comes late."""
+        return self._add(route, "delay", times, for_seconds, delay=seconds, after_processing=after_processing)
 
     def rate_limit(self, route: str, *, retry_after: float = 0.05, times: int | None = 1, is_global: bool = False,
                    scope: str | None = None, for_seconds: float | None = None) -> Fault:

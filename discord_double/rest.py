@@ -123,8 +123,11 @@ class Rest:
 
     async def _answer(self, request: web.Request, handler, template: str, path: str) -> web.StreamResponse:
         reset_after = False
+        answer_late = 0.0
         for fault in self.double.faults.take(request.method, template, path):
-            if fault.kind == "delay":
+            if fault.kind == "delay" and fault.after_processing:
+                answer_late = max(answer_late, fault.delay)
+            elif fault.kind == "delay":
                 await asyncio.sleep(fault.delay)
             elif fault.kind == "fail":
                 status = fault.next_status()
@@ -142,7 +145,10 @@ class Rest:
         if reset_after:
             await self._answer_unfaulted(request, handler, template, path)
             return _drop_connection(request)
-        return await self._answer_unfaulted(request, handler, template, path)
+        response = await self._answer_unfaulted(request, handler, template, path)
+        if answer_late:
+            await asyncio.sleep(answer_late)
+        return response
 
     async def _answer_unfaulted(self, request: web.Request, handler, template: str, path: str) -> web.StreamResponse:
         target = request.match_info.handler

@@ -52,6 +52,7 @@ class ThreadMirroring:
         self._expected_updates: dict[int, deque[Expected]] = {}
         self._opening: dict[int, asyncio.Task[ThreadPairing | None]] = {}
         self._thread_updates = asyncio.Lock()
+        self._partners_opened: dict[int, list[int]] = {}  # thread being opened -> its partners, held
 
     # -- which threads -----------------------------------------------------------------------
 
@@ -105,6 +106,9 @@ class ThreadMirroring:
         finally:
             if pairing is None:
                 self._thread_states.pop(thread.id, None)
+            for partner_id in self._partners_opened.pop(thread.id, []):
+                self._opening.pop(partner_id, None)
+                self.engine.release(partner_id)
             if release or pairing is None:
                 released = self.engine.release(thread.id)
                 if released:
@@ -124,7 +128,7 @@ class ThreadMirroring:
             return await store.threads.pair(source)
         partners = [member for member in bridge.channels
                     if member.channel_id != source_member.channel_id and member.language != "mixed"]
-        opened = await asyncio.gather(*(self._open_partner(thread, source.name, member) for member in partners))
+        opened = await asyncio.gather(*(self._open_partner_held(thread, source.name, member) for member in partners))
         made = [partner for partner in opened if partner is not None]
         if not made:
             return None
@@ -133,6 +137,16 @@ class ThreadMirroring:
             self._thread_states[partner.thread_id] = (False, False)
         log.info("bridge: thread=%s paired with %s", thread.id, [partner.thread_id for partner in made])
         return pairing
+
+    async def _open_partner_held(self, thread: discord.Thread, source_name: str, member: BridgeChannel) -> PairedThread | None:
+        """Open a partner; someone may write in it before the pairing is stored: its messages are
+        held (and relayed once paired) like the source thread's."""
+        partner = await self._open_partner(thread, source_name, member)
+        if partner is not None:
+            self.engine.hold(partner.thread_id)
+            self._opening[partner.thread_id] = self._opening[thread.id]
+            self._partners_opened.setdefault(thread.id, []).append(partner.thread_id)
+        return partner
 
     async def _open_partner(self, thread: discord.Thread, source_name: str, member: BridgeChannel) -> PairedThread | None:
         name = await self.partner_thread_name(source_name, thread.guild.id, member)
@@ -213,11 +227,16 @@ class ThreadMirroring:
     # -- threads of mixed channels, met on a message ----------------------------------------
 
     async def thread_space_for(self, message: discord.Message) -> bool:
-        """A public thread of a mixed channel that is not paired yet (started before Qiao learned
-        threads, or while it was away) becomes a pairing of one; True when the message is relayed."""
+        """True when the message is to be relayed after all: in a partner thread Qiao has just
+        opened (written in before Qiao heard back from Discord: it waits for the pairing), or in a
+        public thread of a mixed channel not paired yet (started before Qiao learned threads, or
+        while it was away), which becomes a pairing of one."""
         channel = message.channel
         if not isinstance(channel, discord.Thread) or self.relay.store.threads.is_paired(channel.id):
             return False
+        if self._opening and self.bot.user is not None and channel.owner_id == self.bot.user.id:
+            await asyncio.gather(*(asyncio.shield(task) for task in set(self._opening.values())), return_exceptions=True)
+            return self.is_relayed_space(channel.id)
         if not self.mirrorable(channel):
             return False
         bridge = self.relay.store.bridge_of_cached(channel.parent_id)

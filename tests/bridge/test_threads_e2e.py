@@ -300,3 +300,16 @@ async def test_a_thread_on_a_message_whose_copy_waits_in_a_surge_opens_on_that_c
         assert numbers(harness, harness.chinese) == list(range(12))
         assert any(view.author == "Qiao · 多人" for view in relayed(harness, harness.chinese))  # the others combined
         await double.wait_for(lambda: numbers(harness, partner) == [99], timeout=10)
+
+
+async def test_a_message_in_the_partner_thread_right_as_it_opens_is_relayed_back(harness: Harness) -> None:
+    double = harness.double
+    async with harness.running():
+        await harness.link()
+        # slow the pairing's answer: someone writes in the partner before Qiao hears it was created
+        double.faults.delay("POST /channels/*/threads", 0.5, after_processing=True)
+        thread = await double.create_thread(harness.alice, harness.english, "Fast replies")
+        partner = await partner_of(harness, harness.chinese)
+        await double.post(harness.wang, partner, ZH_SAMPLE)
+        [back] = await harness.copies(thread, timeout=10)
+        assert back.content.startswith(f"[en] {ZH_SAMPLE}")
