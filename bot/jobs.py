@@ -135,8 +135,28 @@ class JobClaims:
             raise
         return True
 
-    def leader(self, job: str, run: Callable[[], Awaitable[None]], **options: float) -> LeaderJob:
-        return LeaderJob(self.lease(job, ttl=options.pop("ttl", None) or LEASE_SECONDS), run, job=job, **options)
+    def leader(
+        self, job: str, run: Callable[[], Awaitable[None]], *, on_nudge: Callable[[str], None] | None = None,
+        **options: float,
+    ) -> LeaderJob:
+        """`on_nudge`: told, in the holder, what other processes ask of the job (`nudge`)."""
+        nudges = (self.redis, self._nudge_channel(job)) if self.redis is not None and on_nudge is not None else None
+        return LeaderJob(self.lease(job, ttl=options.pop("ttl", None) or LEASE_SECONDS), run, job=job,
+                         nudges=nudges, on_nudge=on_nudge, **options)
+
+    async def nudge(self, job: str, what: str) -> None:
+        """Tell the process holding `job`'s lease (whichever it is) something it should act on, e.g.
+        that copies were left untranslated here. Redis pub/sub: a holder that is not listening at that
+        moment misses it, and its own schedule still comes round. Never raises."""
+        if self.redis is None:
+            return
+        try:
+            await self.redis.publish(self._nudge_channel(job), what)
+        except Exception as error:
+            log.warning("job %s: cannot nudge its holder (%s: %s)", job, type(error).__name__, error)
+
+    def _nudge_channel(self, job: str) -> str:
+        return f"{self.prefix}job:{job}:nudges"
 
 
 class LeaderJob:
@@ -144,10 +164,14 @@ class LeaderJob:
 
     def __init__(
         self, lease: RedisLease | LocalLease, run: Callable[[], Awaitable[None]], *, job: str,
-        renew_every: float | None = None,
+        renew_every: float | None = None, nudges: tuple[Any, str] | None = None,
+        on_nudge: Callable[[str], None] | None = None,
     ) -> None:
         self.lease = lease
         self.run_job = run
+        self.nudges = nudges  # (redis, channel) to listen on while holding
+        self.on_nudge = on_nudge
+        self.listening = asyncio.Event()
         self.job = job
         self.renew_every = renew_every if renew_every is not None else RENEW_EVERY_SECONDS
         self.holding = False
@@ -165,6 +189,7 @@ class LeaderJob:
         self.terms += 1
         log.info("job %s: this process holds the lease (%s)", self.job, self.lease.key)
         job = asyncio.create_task(self.run_job(), name=f"job-{self.job}")
+        listener = asyncio.create_task(self._listen(), name=f"job-{self.job}-nudges") if self.nudges else None
         try:
             while True:
                 done, _ = await asyncio.wait([job], timeout=self.renew_every)
@@ -177,12 +202,34 @@ class LeaderJob:
                     log.warning("job %s: lost the lease %s; stopping it here", self.job, self.lease.key)
                     break
         finally:
-            if not job.done():
-                job.cancel()
-            await asyncio.gather(job, return_exceptions=True)
+            for task in (job, listener):
+                if task is not None and not task.done():
+                    task.cancel()
+            await asyncio.gather(*(task for task in (job, listener) if task is not None), return_exceptions=True)
+            self.listening.clear()
             if self.holding:
                 self.holding = False
                 await _quietly(asyncio.shield(self.lease.release()), f"releasing the lease of job {self.job}")
+
+    async def _listen(self) -> None:
+        """While holding: hand every nudge other processes publish for the job to `on_nudge`."""
+        redis, channel = self.nudges
+        while True:
+            try:
+                async with redis.pubsub() as pubsub:
+                    await pubsub.subscribe(channel)
+                    self.listening.set()
+                    async for message in pubsub.listen():
+                        if message.get("type") == "message":
+                            data = message["data"]
+                            self.on_nudge(data.decode() if isinstance(data, bytes) else str(data))
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                self.listening.clear()
+                log.warning("job %s: listening for nudges failed (%s: %s); again in %.0f s",
+                            self.job, type(error).__name__, error, self.renew_every)
+                await asyncio.sleep(self.renew_every)
 
     async def _try(self, call: Awaitable[bool], doing: str) -> bool:
         try:

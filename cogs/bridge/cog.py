@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import timedelta
 
 import discord
@@ -44,6 +45,9 @@ log = logging.getLogger(__name__)
 # Heroku kills 30 s after SIGTERM: leave time for the gateway and database to close.
 DRAIN_SECONDS = 20.0
 PRUNE_EVERY_HOURS = 6
+# The fill-in passes' job (one process at a time) and what other processes tell its holder.
+FILL_IN_JOB = "bridge-fill-ins"
+SOON, NOW = "soon", "now"
 
 
 # No group-wide default permissions: /bridge optout, optin and glossary list are for everyone;
@@ -84,8 +88,10 @@ class BridgeCog(
             retention=lambda: timedelta(days=bot.settings.message_map_retention_days),
         )
         self.fill_in_loop = FillInLoop(self.stored_fill_ins)
-        self.engine.on_left_untranslated = self.fill_in_loop.copies_left_untranslated
-        self.engine.on_translations_back = self.fill_in_loop.translations_work_again
+        self.engine.on_left_untranslated = lambda: self._fill_ins_wanted(SOON)
+        self.engine.on_translations_back = lambda: self._fill_ins_wanted(NOW)
+        self._nudged: dict[str, float] = {}
+        self._nudging: set[asyncio.Task] = set()
         if getattr(bot, "metrics", None) is not None:
             self.engine.on_lags = bot.metrics.observe_lags_ms
         self._fill_in_task: asyncio.Task[None] | None = None
@@ -116,6 +122,8 @@ class BridgeCog(
         if self._fill_in_task is not None:
             self._fill_in_task.cancel()
             await asyncio.gather(self._fill_in_task, return_exceptions=True)
+        for nudge in list(self._nudging):
+            nudge.cancel()
         await stop_loops(self.flush_counters, self.probe_paused)
         self.bot.tree.remove_command(self.translate_menu.name, type=self.translate_menu.type)
         if getattr(self.bot, "bridge_relay", None) is self.relay:
@@ -150,8 +158,27 @@ class BridgeCog(
         One process at a time runs the passes (they read every server's untranslated copies): the
         holder of the fill-in lease, taken over by another process should it die."""
         await self.bot.wait_until_ready()
-        self.fill_in_leader = self.bot.job_claims.leader("bridge-fill-ins", self.fill_in_loop.run)
+        self.fill_in_leader = self.bot.job_claims.leader(FILL_IN_JOB, self.fill_in_loop.run, on_nudge=self._fill_ins_wanted)
         await self.fill_in_leader.run()
+
+    def _fill_ins_wanted(self, when: str) -> None:
+        """Copies were left untranslated (SOON), or translations work again (NOW): here, or in another
+        process that nudged this one. Told to this process's loop; when another process holds the
+        fill-in lease, it is nudged too (at most once a second for each)."""
+        if when == NOW:
+            self.fill_in_loop.translations_work_again()
+        else:
+            self.fill_in_loop.copies_left_untranslated()
+        leader = self.fill_in_leader
+        if leader is None or leader.holding or not self.bot.job_claims.shared:
+            return
+        now = time.monotonic()
+        if now - self._nudged.get(when, float("-inf")) < 1.0:
+            return
+        self._nudged[when] = now
+        task = asyncio.create_task(self.bot.job_claims.nudge(FILL_IN_JOB, when), name="bridge-fill-ins-nudge")
+        self._nudging.add(task)
+        task.add_done_callback(self._nudging.discard)
 
     async def fetch_original(self, channel_id: int, message_id: int) -> OriginalMessage | None:
         """The original as it is now; None when it was deleted or is no longer relayed."""

@@ -268,3 +268,35 @@ async def test_a_dead_holders_job_is_taken_over_by_the_other_process(runs_table,
     first_of_other = min(row["at"] for row in after if row["runner"] == other)
     assert first_of_other > killed_at, "the other process ran the job while the holder was still alive"
     assert sorted({row["runner"] for row in after}) == sorted(runners)
+
+
+async def test_the_holder_hears_what_other_processes_nudge(client, redis_target) -> None:
+    heard: list[str] = []
+    holder = JobClaims(client, prefix=redis_target.prefix, holder="holder")
+    other = JobClaims(client, prefix=redis_target.prefix, holder="other")
+
+    async def loop_forever() -> None:
+        await asyncio.Event().wait()
+
+    leader = holder.leader("fill-ins", loop_forever, on_nudge=heard.append, renew_every=0.05)
+    task = asyncio.create_task(leader.run())
+    try:
+        await asyncio.wait_for(leader.listening.wait(), DEADLINE)
+        await other.nudge("fill-ins", "now")
+        await other.nudge("prune", "now")  # another job's: not heard
+        await other.nudge("fill-ins", "soon")
+        await wait_until(lambda: _false_async(len(heard) < 2), "heard both nudges")
+        assert heard == ["now", "soon"]
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_nudge_never_raises(caplog) -> None:
+    await JobClaims(None).nudge("fill-ins", "now")  # one process: nothing to tell
+    broken = redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
+    try:
+        await JobClaims(broken).nudge("fill-ins", "now")
+    finally:
+        await broken.aclose()
+    assert "cannot nudge its holder" in caplog.text
