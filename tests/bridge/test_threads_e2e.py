@@ -313,3 +313,22 @@ async def test_a_message_in_the_partner_thread_right_as_it_opens_is_relayed_back
         await double.post(harness.wang, partner, ZH_SAMPLE)
         [back] = await harness.copies(thread, timeout=10)
         assert back.content.startswith(f"[en] {ZH_SAMPLE}")
+
+
+async def test_messages_posted_in_a_paired_thread_while_the_bot_was_away_are_caught_up_in_order(harness: Harness) -> None:
+    double = harness.double
+    async with harness.running():
+        await harness.link()
+        thread = await double.create_thread(harness.alice, harness.english, "Away")
+        partner = await partner_of(harness, harness.chinese)
+        await double.post(harness.alice, thread, "t0 before")
+        await harness.copies(partner)
+    for number in range(1, 6):
+        await double.post(harness.alice, thread, f"t{number} while away")
+    async with harness.running():
+        await double.wait_for(lambda: len(numbers(harness, partner)) >= 6, timeout=15)
+        await double.post(harness.alice, thread, "t6 back")
+        await double.wait_for(lambda: len(numbers(harness, partner)) >= 7, timeout=10)
+        assert numbers(harness, partner) == list(range(7))
+        assert all("⏱" in v.content for v in relayed(harness, partner)[1:6])  # marked late
+        assert len(threads_in(harness, harness.chinese)) == 1
