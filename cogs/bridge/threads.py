@@ -176,11 +176,15 @@ class ThreadMirroring:
         starter's), else on its own."""
         copies = [record for record in await self.relay.store.copies_of(thread.id)
                   if record.copy_channel_id == member.channel_id]
+        return await self._start_thread_on(thread, member, name, copies[0].copy_message_id if copies else None)
+
+    async def _start_thread_on(self, thread: discord.Thread, member: BridgeChannel, name: str,
+                               copy_id: int | None) -> PairedThread | None:
         duration = thread.auto_archive_duration or 1440
         try:
-            if copies:
+            if copy_id is not None:
                 data = await self.bot.http.start_thread_with_message(
-                    member.channel_id, copies[0].copy_message_id, name=name, auto_archive_duration=duration,
+                    member.channel_id, copy_id, name=name, auto_archive_duration=duration,
                     reason="Qiao bridge: partner thread",
                 )
             else:
@@ -193,8 +197,10 @@ class ThreadMirroring:
             await self._report_thread_problem(member)
             return None
         except discord.HTTPException as error:
-            if copies and error.code == 160004:  # someone opened a thread on the copy already: use it
-                return PairedThread(copies[0].copy_message_id, member.channel_id, member.guild_id, name)
+            if copy_id is not None and error.code == 160004:  # someone opened a thread on the copy already: use it
+                return PairedThread(copy_id, member.channel_id, member.guild_id, name)
+            if copy_id is not None and error.code == 10008:  # the copy was deleted meanwhile: on its own then
+                return await self._start_thread_on(thread, member, name, None)
             log.warning("bridge: opening a partner thread in channel=%s failed: %s", member.channel_id, error)
             return None
         return PairedThread(int(data["id"]), member.channel_id, member.guild_id, str(data.get("name") or name))
