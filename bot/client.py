@@ -102,6 +102,8 @@ class QiaoBot(commands.Bot):
         self._metrics_server: MetricsServer | None = None
         self._job_claims: JobClaims | None = None
         self._holder = holder_name()  # this process, in the leases it holds
+        # The processes' shared Redis (REDIS_URL; redis.asyncio), set by bot.app.open_bot; None without it.
+        self.redis = None
 
     @property
     def job_claims(self) -> JobClaims:

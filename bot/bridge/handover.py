@@ -190,18 +190,25 @@ class Handover:
 
     # -- receiving --------------------------------------------------------------------------------
 
-    async def start(self, handler: Handler) -> None:
-        """Create the groups of this process's shards and start writing and reading."""
+    def start_sending(self) -> None:
+        """Write what is sent (from now, and what was sent before)."""
+        if self._publisher is None:
+            self._publisher = asyncio.create_task(self._publish_forever(), name="handover-publisher")
+
+    async def start_reading(self, handler: Handler) -> None:
+        """Create the groups of this process's shards and hand their entries to `handler`, in order:
+        first those this process's shards left pending before a restart, then new ones."""
         self._handler = handler
         for shard in self.shard_ids:
             await self._create_group(shard)
-        self._publisher = asyncio.create_task(self._publish_forever(), name="handover-publisher")
         self._reader = asyncio.create_task(self._read_forever(), name="handover-reader")
 
-    def start_sending(self) -> None:
-        """Only the writer (the reader starts with `start`)."""
-        if self._publisher is None:
-            self._publisher = asyncio.create_task(self._publish_forever(), name="handover-publisher")
+    async def stop_reading(self) -> None:
+        """No more entries are read (those read and not acknowledged stay pending)."""
+        if self._reader is not None:
+            self._reader.cancel()
+            await asyncio.gather(self._reader, return_exceptions=True)
+            self._reader = None
 
     async def _create_group(self, shard: int) -> None:
         try:
@@ -334,14 +341,109 @@ class Handover:
 
     async def close(self, timeout: float = 5.0) -> None:
         """Stop reading (what was read and not acknowledged stays pending), then write what is unsent."""
-        if self._reader is not None:
-            self._reader.cancel()
-            await asyncio.gather(self._reader, return_exceptions=True)
+        await self.stop_reading()
         if self._publisher is not None:
             if not await self.wait_sent(timeout):
                 log.warning("handover: %d hand-overs not written to Redis at shutdown", self._unsent)
             self._publisher.cancel()
             await asyncio.gather(self._publisher, return_exceptions=True)
+            self._publisher = None
+
+
+def handover_for(settings, redis) -> Handover | None:
+    """The hand-over of a process that runs only some shards (SHARD_IDS) with REDIS_URL; else None."""
+    if redis is None or not settings.several_processes:
+        return None
+    # A new copy is handed over once for as long as a catch-up may read its original again.
+    once_seconds = max(settings.catch_up_window_minutes, 60) * 60 + 3600
+    return Handover(redis, prefix=settings.redis_key_prefix, shard_count=settings.shard_count,
+                    shard_ids=settings.shard_ids, once_seconds=once_seconds)
+
+
+class SharedChanges:
+    """Tells the other processes that something they keep in memory changed in the database (Redis
+    pub/sub on `{prefix}changed`): bridges linked or unlinked, thread pairings, opt-outs. A process
+    that misses a notice (restarting) reads everything at start anyway."""
+
+    def __init__(self, redis, *, prefix: str) -> None:
+        self.redis = redis
+        self.channel = f"{prefix}changed"
+        self._listeners: dict[str, Callable[[], Awaitable[None]]] = {}
+        self._listener: asyncio.Task[None] | None = None
+        self._announcing: set[asyncio.Task[None]] = set()
+        self._ready = asyncio.Event()
+
+    def on(self, topic: str, reload: Callable[[], Awaitable[None]]) -> None:
+        self._listeners[topic] = reload
+
+    def announce(self, topic: str) -> None:
+        task = asyncio.create_task(self._announce(topic), name=f"announce-{topic}")
+        self._announcing.add(task)
+        task.add_done_callback(self._announcing.discard)
+
+    async def _announce(self, topic: str) -> None:
+        try:
+            await self.redis.publish(self.channel, topic)
+        except Exception as error:
+            log.warning("handover: cannot tell the other processes that %s changed (%s: %s)", topic, type(error).__name__, error)
+
+    def watch(self, target, method_names: Collection[str], topic: str) -> None:
+        """Announce `topic` after each call of these coroutine methods of `target`."""
+        for name in method_names:
+            method = getattr(target, name)
+
+            async def announcing(*args, _method=method, **kwargs):
+                try:
+                    return await _method(*args, **kwargs)
+                finally:
+                    self.announce(topic)
+
+            setattr(target, name, announcing)
+
+    async def start(self) -> None:
+        self._listener = asyncio.create_task(self._listen_forever(), name="shared-changes")
+        await asyncio.wait_for(self._ready.wait(), 10)
+
+    async def _listen_forever(self) -> None:
+        failures = 0
+        while True:
+            pubsub = self.redis.pubsub()
+            try:
+                await pubsub.subscribe(self.channel)
+                self._ready.set()
+                failures = 0
+                async for message in pubsub.listen():
+                    if message.get("type") != "message":
+                        continue
+                    topic = _text(message.get("data"))
+                    reload = self._listeners.get(topic)
+                    if reload is not None:
+                        try:
+                            await reload()
+                        except Exception:
+                            log.exception("handover: reading %s again after a change by another process failed", topic)
+                        else:
+                            log.info("handover: %s changed (told through Redis); read them again", topic)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                self._ready.set()
+                delay = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
+                failures += 1
+                log.warning("handover: listening for changes failed (%s: %s); retrying in %.1f s", type(error).__name__, error, delay)
+                await asyncio.sleep(delay)
+            finally:
+                try:
+                    await pubsub.aclose()
+                except Exception:
+                    pass
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            await asyncio.gather(self._listener, return_exceptions=True)
+        if self._announcing:
+            await asyncio.gather(*list(self._announcing), return_exceptions=True)
 
 
 def _text(value) -> str:

@@ -18,13 +18,13 @@ from collections.abc import Hashable
 from dataclasses import asdict
 
 from bot.bridge.catch_up import DISCORD_EPOCH_MS
-from bot.bridge.delivery import CLOCK_SKEW_MS
+from bot.bridge.deliver.webhook_calls import CLOCK_SKEW_MS
 from bot.bridge.handover import Entry, Handover
 from bot.bridge.models import Attachment, Destination, OriginalMessage, RepliedMessage, Sticker
-from bot.bridge.outbox import OutboxItem
-from bot.bridge.outbox_engine import OutboxRelayEngine, _nothing
-from bot.bridge.planning import CopyPlan, plan_copies
-from bot.bridge.relay import DeliveryError, PreparedCopy, SentMessage
+from bot.bridge.deliver.outbox import OutboxItem
+from bot.bridge.deliver.webhook import DeliveryError, SentMessage
+from bot.bridge.engine import PreparedCopy, RelayEngine, _nothing
+from bot.bridge.plan import CopyPlan, plan_copies
 from bot.pipeline.detect import detect_language
 
 log = logging.getLogger(__name__)
@@ -32,11 +32,13 @@ log = logging.getLogger(__name__)
 NEW, EDIT, DELETE, FILL_IN = "new", "edit", "delete", "fill_in"
 
 
-class ShardedRelayEngine(OutboxRelayEngine):
+class ShardedRelayEngine(RelayEngine):
     def __init__(self, *args, handover: Handover, **options) -> None:
         super().__init__(*args, **options)
         self.handover = handover
         self.pipelines = _LocalLanes(self.pipelines, self.is_local_channel)
+        # Catch-up marks only of this process's own source channels (the others' processes keep theirs).
+        self.high_water = _LocalMarks(self.high_water, self.is_local_channel)
         # (original id, destination channel id) -> the hand-over to acknowledge once it is posted.
         self._entries: dict[tuple[int, int], Entry] = {}
         # (original id, destination channel id) -> snowflake floor: look for an earlier post first.
@@ -281,9 +283,9 @@ class ShardedRelayEngine(OutboxRelayEngine):
         await self.handover.ack(entry)
 
     async def close(self) -> None:
-        await super().close()
-        if self._acks:
+        if self._acks:  # while the copy map can still be written
             await asyncio.gather(*list(self._acks), return_exceptions=True)
+        await super().close()
 
 
 class _LocalLanes:
@@ -301,6 +303,25 @@ class _LocalLanes:
 
     def __getattr__(self, name: str):
         return getattr(self._lanes, name)
+
+
+class _LocalMarks:
+    """The catch-up marks, moved only for this process's own source channels."""
+
+    def __init__(self, marks, is_local) -> None:
+        self._marks = marks
+        self._is_local = is_local
+
+    def advance(self, channel_id: int, message_id: int) -> None:
+        if self._is_local(channel_id):
+            self._marks.advance(channel_id, message_id)
+
+    def hold_below(self, channel_id: int, holder: Hashable, message_id: int) -> None:
+        if self._is_local(channel_id):
+            self._marks.hold_below(channel_id, holder, message_id)
+
+    def __getattr__(self, name: str):
+        return getattr(self._marks, name)
 
 
 def original_to_dict(original: OriginalMessage) -> dict:

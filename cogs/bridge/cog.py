@@ -21,9 +21,11 @@ from bot.bridge.deliver.pacing import SlidingWindowLimiter
 from bot.bridge.engine import RelayEngine
 from bot.bridge.fill_ins import FillInLoop, StoredFillIns
 from bot.bridge.glossary import Glossaries, GlossaryTranslator
+from bot.bridge.handover import SharedChanges, handover_for
 from bot.bridge.invites import InviteBook
 from bot.bridge.models import OriginalMessage
 from bot.bridge.optout import OptOuts
+from bot.bridge.sharded_engine import ShardedRelayEngine
 from bot.bridge.remember.combined_posts import CombinedPosts
 from bot.bridge.stats import RelayDays
 from bot.jobs import once_per_tick
@@ -76,8 +78,11 @@ class BridgeCog(
         self._catch_up_lock = asyncio.Lock()
         self._disconnected_at: float | None = None
         self._catch_up_due = False
-        self.engine = RelayEngine(
-            self.relay.store, self.glossary_translator, self.relay.sender, build_labels(bot.i18n), self.problems,
+        # One process among several (SHARD_IDS): other servers' copies are handed to their process.
+        handover = handover_for(bot.settings, getattr(bot, "redis", None))
+        engine_class, sharded = (ShardedRelayEngine, {"handover": handover}) if handover is not None else (RelayEngine, {})
+        self.engine = engine_class(
+            self.relay.store, self.glossary_translator, self.relay.sender, build_labels(bot.i18n), self.problems, **sharded,
             combined_posts=self.combined_posts, optouts=self.optouts, relay_days=self.relay_days,
             high_water=self.high_water, late_marker="-# ⏱ " + bot.i18n.bilingual("bridge.label.late"),
             on_translated=lambda original, text: bot.dispatch("qiao_relay_translated", original, text),
@@ -116,6 +121,28 @@ class BridgeCog(
         self.bot.bridge_relay = self.relay
         self.prune_message_map.start()
         self._fill_in_task = asyncio.create_task(self._fill_in_translations(), name="bridge-fill-ins")
+        await self._link_processes()
+
+    async def _link_processes(self) -> None:
+        """One process among several: hear of bridges and opt-outs another changed, and hand copies over."""
+        handover = getattr(self.engine, "handover", None)
+        if handover is None:
+            return
+        store = self.relay.store
+        changes = self.shared_changes = SharedChanges(self.bot.redis, prefix=self.bot.settings.redis_key_prefix)
+        changes.watch(store, ("create_bridge", "add_channel", "update_channel", "refile", "remove_channel"), "bridges")
+        changes.watch(store.threads, ("pair", "renamed", "forget", "forget_parent"), "bridges")
+        changes.watch(self.optouts, ("opt_out", "opt_in"), "optouts")
+        changes.on("bridges", store.load)
+        changes.on("optouts", self.optouts.load)
+        await changes.start()
+        handover.start_sending()
+        self._handover_task = asyncio.create_task(self._read_handovers(handover), name="bridge-handover")
+
+    async def _read_handovers(self, handover) -> None:
+        # Copies handed to this process are posted once its servers (and their channels) are known.
+        await self.bot.wait_until_ready()
+        await handover.start_reading(self.engine.accept)
 
     async def cog_unload(self) -> None:
         await stop_loops(self.prune_message_map)
@@ -124,6 +151,11 @@ class BridgeCog(
             await asyncio.gather(self._fill_in_task, return_exceptions=True)
         for nudge in list(self._nudging):
             nudge.cancel()
+        handover = getattr(self.engine, "handover", None)
+        if handover is not None:
+            self._handover_task.cancel()
+            await asyncio.gather(self._handover_task, return_exceptions=True)
+            await handover.stop_reading()
         await stop_loops(self.flush_counters, self.probe_paused)
         self.bot.tree.remove_command(self.translate_menu.name, type=self.translate_menu.type)
         if getattr(self.bot, "bridge_relay", None) is self.relay:
@@ -133,6 +165,9 @@ class BridgeCog(
         if not drained or waiting.total:
             log.warning("bridge: %d copies still waiting after %.0f s (%s); dropping them",
                         waiting.total, DRAIN_SECONDS, waiting.describe())
+        if handover is not None:
+            await handover.close()
+            await self.shared_changes.close()
         await self.engine.close()
 
     @tasks.loop(hours=PRUNE_EVERY_HOURS)

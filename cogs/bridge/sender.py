@@ -114,9 +114,13 @@ class WebhookSender:
         except _Refused as refused:
             raise _delivery_error(refused.status, refused.code, refused.message) from refused
 
-    async def find_posted(self, destination: Destination, content: str, *, after_message_id: int) -> SentMessage | None:
-        """Our webhook's post of `content` after `after_message_id` in the destination, if any."""
+    async def find_posted(self, destination: Destination, content: str, *, after_message_id: int,
+                          line: str | None = None) -> SentMessage | None:
+        """Our webhook's post of `content` (or a combined post holding `line`) after `after_message_id`
+        in the destination, if any."""
         try:
+            if not self.own_webhook_ids:  # after a restart: which webhook is ours
+                await self._webhook(destination.webhook_channel_id)
             messages = await _discord(self.bot.http.logs_from(destination.channel_id, FIND_POSTED_LIMIT, after=after_message_id))
         except DestinationForbidden:
             # No Read Message History: cannot tell, so post (a rare double beats a loss).
@@ -124,7 +128,10 @@ class WebhookSender:
         wanted = content.strip()
         for message in sorted(messages, key=lambda message: int(message["id"])):
             webhook_id = int(message.get("webhook_id") or 0)
-            if webhook_id in self.own_webhook_ids and (message.get("content") or "").strip() == wanted:
+            if webhook_id not in self.own_webhook_ids:
+                continue
+            text = (message.get("content") or "").strip()
+            if text == wanted or (line and line in text.splitlines()):
                 return SentMessage(int(message["id"]), webhook_id)
         return None
 

@@ -62,9 +62,11 @@ class Sender(Protocol):
 
     async def delete(self, destination: Destination, webhook_id: int, message_id: int) -> None: ...
 
-    async def find_posted(self, destination: Destination, content: str, *, after_message_id: int) -> SentMessage | None:
-        """A post of ours with exactly `content`, newer than `after_message_id`, if one exists
-        (after an uncertain failure: was the post carried out although no answer came back?)."""
+    async def find_posted(self, destination: Destination, content: str, *, after_message_id: int,
+                          line: str | None = None) -> SentMessage | None:
+        """A post of ours with exactly `content` (or, given `line`, a combined post with that line),
+        newer than `after_message_id`, if one exists (after an uncertain failure: was the post
+        carried out although no answer came back?)."""
         ...
 
 

@@ -105,9 +105,11 @@ class DeliveringSender:
         # Retried after an uncertain delete, a copy already gone answers CopyGone, which callers expect.
         await self._retrying(destination, lambda: self.inner.delete(destination, webhook_id, message_id))
 
-    async def find_posted(self, destination: Destination, content: str, *, after_message_id: int) -> SentMessage | None:
+    async def find_posted(self, destination: Destination, content: str, *, after_message_id: int,
+                          line: str | None = None) -> SentMessage | None:
+        extra = {"line": line} if line is not None else {}
         return await self._retrying(
-            destination, lambda: self.inner.find_posted(destination, content, after_message_id=after_message_id),
+            destination, lambda: self.inner.find_posted(destination, content, after_message_id=after_message_id, **extra),
         )
 
     async def _retrying(self, destination: Destination, call: Callable[[], Awaitable[T]]) -> T:

@@ -41,6 +41,10 @@ class CombinedPosts:
         now = datetime.now(UTC)
         await self._writes.write_now([_values(line, now) for line in lines])
 
+    async def flush(self) -> None:
+        """Write what was recorded and is still waiting to be written."""
+        await self._writes.flush()
+
     async def close(self) -> None:
         await self._writes.close()
 

@@ -1,0 +1,126 @@
+"""Several processes, one bot: servers on different shards run by different `python -m bot` processes,
+a cross-server bridge between them, Discord's webhook limits on. Every copy is posted by the process
+running the destination's server, once, in order; a process killed with SIGKILL mid-traffic and
+started again loses and doubles nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from discord_double import DiscordDouble
+from discord_double.ratelimit import RateLimitConfig
+from tests.bridge.bot_processes import BotProcess, bot_processes, postgres_database, relayed_numbers, wait_until
+from tests.translation.fake_servers import FakeMicrosoft
+
+pytestmark = pytest.mark.postgres
+
+PER_SECOND = 3  # messages each way
+ENGLISH = "Alpha says hello to Beta, this is message number {n}"
+CHINESE = "贝塔向阿尔法问好，这是第{n}条消息"
+ENGLISH_NUMBER = r"message number (\d+)"
+CHINESE_NUMBER = r"第(\d+)条"
+
+
+class Servers:
+    """Alpha (English) and Beta (Chinese) on shards `alpha_shard` and `beta_shard`, a moderator and a member in each."""
+
+    def __init__(self, double: DiscordDouble, alpha_shard: int, beta_shard: int) -> None:
+        self.double = double
+        self.alpha = double.create_guild("Alpha", shard=alpha_shard)
+        self.beta = double.create_guild("Beta", shard=beta_shard, locale="zh-CN")
+        self.english = double.create_channel(self.alpha, "english")
+        self.chinese = double.create_channel(self.beta, "中文")
+        self.ann = double.add_member(self.alpha, "ann", display_name="Ann")
+        self.mei = double.add_member(self.beta, "mei", display_name="美")
+        self.alpha_moderator = self._moderator(self.alpha, "amod")
+        self.beta_moderator = self._moderator(self.beta, "bmod")
+
+    def _moderator(self, guild, name: str):
+        member = self.double.add_member(guild, name)
+        self.double.give_role(member, self.double.create_role(guild, "Mods", permissions=["manage_guild"]))
+        return member
+
+    async def bridge(self, told: BotProcess) -> None:
+        """Alpha's #english invites, Beta's channel accepts (each in its own process); `told`, the process
+        that did not accept, has heard that the bridge changed before anything is posted."""
+        invite = await self.double.invoke_slash(self.alpha_moderator, "bridge invite", channel=self.english,
+                                                options={"channel": self.english, "language": "en"})
+        text = await invite.wait_text(timeout=30)
+        code = text.split("`")[1]
+        await told.wait_printed("bridges changed")  # the invite's new bridge (told to every process, itself too)
+        heard_before = told.printed("bridges changed")
+        accept = await self.double.invoke_slash(self.beta_moderator, "bridge accept", channel=self.chinese,
+                                                options={"code": code, "channel": self.chinese, "language": "zh"})
+        await accept.wait_text(timeout=30)
+        await told.wait_printed("bridges changed", heard_before + 1)
+
+    async def traffic(self, count: int, *, during=None) -> None:
+        """`count` messages each way, PER_SECOND a second; `during(n)` is awaited before message n."""
+        for n in range(count):
+            if during is not None:
+                await during(n)
+            await self.double.post(self.ann, self.english, ENGLISH.format(n=n))
+            await self.double.post(self.mei, self.chinese, CHINESE.format(n=n))
+            await asyncio.sleep(1 / PER_SECOND)
+
+    def relayed(self) -> tuple[list[int], list[int]]:
+        return (relayed_numbers(self.double, self.chinese, ENGLISH_NUMBER),
+                relayed_numbers(self.double, self.english, CHINESE_NUMBER))
+
+    async def wait_all_relayed(self, count: int, *processes: BotProcess) -> tuple[list[int], list[int]]:
+        wanted = set(range(count))
+        await wait_until(lambda: all(set(numbers) >= wanted for numbers in self.relayed()),
+                         f"{count} copies each way", *processes, describe=lambda: f"(so far: {self.relayed()})")
+        return self.relayed()
+
+    def rate_limited_share(self) -> float:
+        webhook_calls = [r for r in self.double.requests if r.path.startswith("/api/v10/webhooks/")]
+        hits = [hit for hit in self.double.ratelimiter.hits if "/webhooks/" in hit.path]
+        return len(hits) / max(len(webhook_calls), 1)
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+async def test_a_cross_server_bridge_between_processes_relays_every_message_once_in_order(
+    tmp_path: Path, redis_target, processes: int,
+) -> None:
+    count = 24
+    async with DiscordDouble(shards=processes, rate_limits=RateLimitConfig(enabled=True)) as double, \
+            FakeMicrosoft() as translator, postgres_database() as database_url:
+        servers = Servers(double, alpha_shard=0, beta_shard=processes - 1)
+        ranges = [str(shard) for shard in range(processes)]
+        async with bot_processes(double, tmp_path, redis_target, database_url, translator.env(), ranges, processes) as bots:
+            await servers.bridge(told=bots[0])
+            await servers.traffic(count)
+            to_beta, to_alpha = await servers.wait_all_relayed(count, *bots)
+        assert to_beta == list(range(count)), "Alpha's messages in Beta: lost, doubled or out of order"
+        assert to_alpha == list(range(count)), "Beta's messages in Alpha: lost, doubled or out of order"
+        assert servers.rate_limited_share() <= 0.01
+        for bot in bots:
+            assert bot.printed("Traceback") == 0, bot.tail()
+        assert not double.server_errors
+
+
+async def test_a_process_killed_mid_traffic_and_started_again_loses_and_doubles_nothing(tmp_path: Path, redis_target) -> None:
+    count = 30
+    async with DiscordDouble(shards=2, rate_limits=RateLimitConfig(enabled=True)) as double, \
+            FakeMicrosoft() as translator, postgres_database() as database_url:
+        servers = Servers(double, alpha_shard=0, beta_shard=1)
+        async with bot_processes(double, tmp_path, redis_target, database_url, translator.env(), ["0", "1"], 2) as bots:
+            alpha_process = bots[0]
+            await servers.bridge(told=alpha_process)
+
+            async def kill_and_restart(n: int) -> None:
+                if n == count // 3:
+                    await alpha_process.kill()
+                elif n == count // 3 + 2 * PER_SECOND:  # two seconds of traffic later
+                    await alpha_process.start()
+
+            await servers.traffic(count, during=kill_and_restart)
+            to_beta, to_alpha = await servers.wait_all_relayed(count, *bots)
+        assert to_beta == list(range(count)), "Alpha's messages in Beta: lost, doubled or out of order"
+        assert to_alpha == list(range(count)), "Beta's messages in Alpha: lost, doubled or out of order"
+        assert servers.rate_limited_share() <= 0.01
+        assert not double.server_errors
