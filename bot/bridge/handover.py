@@ -83,6 +83,7 @@ class HandoverCounters:
     received: int = 0
     redelivered: int = 0
     claimed: int = 0
+    claim_rounds: int = 0  # looks for a dead consumer's entries
     acknowledged: int = 0
 
 
@@ -268,6 +269,7 @@ class Handover:
             start = _text(entries[-1][0])
 
     async def _claim_abandoned(self, shard: int) -> None:
+        self.counters.claim_rounds += 1
         start = "0-0"
         while True:
             answer = await self.redis.xautoclaim(
@@ -368,12 +370,13 @@ class SharedChanges:
     def __init__(self, redis, *, prefix: str) -> None:
         self.redis = redis
         self.channel = f"{prefix}changed"
-        self._listeners: dict[str, Callable[[], Awaitable[None]]] = {}
+        self._listeners: dict[str, Callable[[], Awaitable[str | None]]] = {}
         self._listener: asyncio.Task[None] | None = None
         self._announcing: set[asyncio.Task[None]] = set()
         self._ready = asyncio.Event()
 
-    def on(self, topic: str, reload: Callable[[], Awaitable[None]]) -> None:
+    def on(self, topic: str, reload: Callable[[], Awaitable[str | None]]) -> None:
+        """`reload` reads `topic` again when another process changed it; what it returns is logged."""
         self._listeners[topic] = reload
 
     def announce(self, topic: str) -> None:
@@ -419,11 +422,12 @@ class SharedChanges:
                     reload = self._listeners.get(topic)
                     if reload is not None:
                         try:
-                            await reload()
+                            detail = await reload()
                         except Exception:
                             log.exception("handover: reading %s again after a change by another process failed", topic)
                         else:
-                            log.info("handover: %s changed (told through Redis); read them again", topic)
+                            log.info("handover: %s changed (told through Redis); read them again%s", topic,
+                                     f": {detail}" if detail else "")
             except asyncio.CancelledError:
                 raise
             except Exception as error:

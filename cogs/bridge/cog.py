@@ -133,7 +133,14 @@ class BridgeCog(
         changes.watch(store, ("create_bridge", "add_channel", "update_channel", "refile", "remove_channel"), "bridges")
         changes.watch(store.threads, ("pair", "renamed", "forget", "forget_parent"), "bridges")
         changes.watch(self.optouts, ("opt_out", "opt_in"), "optouts")
-        changes.on("bridges", store.load)
+        # A copy is translated where it is posted, with the glossary of the original's server.
+        changes.watch(self.glossaries, ("add", "remove"), "glossaries")
+        changes.on("glossaries", self.glossaries.load)
+        async def reload_bridges() -> str:
+            await store.load()
+            return f"{sum(1 for _ in store.registered_channels())} bridged channels"
+
+        changes.on("bridges", reload_bridges)
         changes.on("optouts", self.optouts.load)
         await changes.start()
         handover.start_sending()

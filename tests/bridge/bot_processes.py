@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.bridge.coalescing import COMBINED_USERNAME
+from bot.bridge.deliver.coalescing import COMBINED_USERNAME
 from discord_double import DiscordDouble
 from tests.conftest import POSTGRES_URL, RedisTarget, _postgres_available, server_missing
 from tests.core.bot_process import bot_env, start_bot
