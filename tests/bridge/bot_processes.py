@@ -17,7 +17,7 @@ from discord_double import DiscordDouble
 from tests.conftest import POSTGRES_URL, RedisTarget, _postgres_available, server_missing
 from tests.core.bot_process import bot_env, start_bot
 
-DEADLINE = 45.0
+DEADLINE = 120.0
 
 
 @asynccontextmanager
