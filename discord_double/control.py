@@ -69,7 +69,9 @@ def describe(double: DiscordDouble) -> dict[str, Any]:
         "guilds": [{
             "id": str(g.id), "name": g.name,
             "channels": [{"id": str(c.id), "name": c.name, "type": c.type,
-                          "parent_id": None if c.parent_id is None else str(c.parent_id)} for c in g.channels.values()],
+                          "parent_id": None if c.parent_id is None else str(c.parent_id),
+                          **({"owner_id": str(c.owner_id), "archived": c.archived, "locked": c.locked}
+                             if c.is_thread else {})} for c in g.channels.values()],
             "roles": [{"id": str(r.id), "name": r.name} for r in g.roles.values()],
             "members": [{"id": str(m.id), "username": m.user.username, "display_name": m.display_name}
                         for m in g.members.values()],
@@ -97,6 +99,50 @@ def control_routes(double: DiscordDouble) -> list[web.RouteDef]:
         msg = await double.post(member_of(request.match_info["user_id"], channel.id), channel, body.get("content", ""),
                                 reply_to=reply_to, attachments=atts)
         return json_response(world.message_payload(msg, gateway=True))
+
+    def discord_error(error: Exception) -> web.Response:
+        from .errors import DiscordError
+
+        if isinstance(error, DiscordError):
+            return json_response(error.body(), error.status)
+        raise error
+
+    async def start_thread(request: web.Request) -> web.Response:
+        """{channel_id, name, message_id?, private?}: a person starts a thread (on a message, or on its own)."""
+        body = await request.json()
+        channel = world.channels[int(body["channel_id"])]
+        message = world.messages.get(int(body["message_id"])) if body.get("message_id") else None
+        try:
+            thread = await double.create_thread(member_of(request.match_info["user_id"], channel.id), channel,
+                                                body["name"], message=message, private=bool(body.get("private")))
+        except ValueError as error:
+            return json_response({"message": str(error)}, 400)
+        return json_response(thread.to_dict())
+
+    async def edit_thread(request: web.Request) -> web.Response:
+        """{name?, archived?, locked?}: a person renames, archives, unarchives, locks a thread."""
+        body = await request.json()
+        thread = world.channels[int(request.match_info["thread_id"])]
+        try:
+            await double.edit_thread(member_of(request.match_info["user_id"], thread.id), thread,
+                                     name=body.get("name"), archived=body.get("archived"), locked=body.get("locked"))
+        except Exception as error:
+            return discord_error(error)
+        return json_response(thread.to_dict())
+
+    async def edit_message(request: web.Request) -> web.Response:
+        """{content}: the author edits their message."""
+        body = await request.json()
+        msg = world.messages[int(request.match_info["message_id"])]
+        try:
+            await double.edit(msg, body["content"])
+        except Exception as error:
+            return discord_error(error)
+        return json_response(world.message_payload(msg, gateway=True))
+
+    async def delete_message(request: web.Request) -> web.Response:
+        await double.delete(world.messages[int(request.match_info["message_id"])])
+        return web.Response(status=204)
 
     async def view(request: web.Request) -> web.Response:
         channel = world.channels[int(request.match_info["channel_id"])]
@@ -138,7 +184,8 @@ def control_routes(double: DiscordDouble) -> list[web.RouteDef]:
                 double.faults.fail(route, status=tuple(status) if isinstance(status, list) else status, times=times,
                                    for_seconds=for_seconds, proxy=body.get("proxy", "discord"))
             elif kind == "delay":
-                double.faults.delay(route, body["seconds"], times=body.get("times"), for_seconds=for_seconds)
+                double.faults.delay(route, body["seconds"], times=body.get("times"), for_seconds=for_seconds,
+                                    after_processing=bool(body.get("after_processing")))
             elif kind == "rate_limit":
                 double.faults.rate_limit(route, retry_after=body.get("retry_after", 0.05), times=times,
                                          scope=body.get("scope"), is_global=bool(body.get("global")),
@@ -185,6 +232,10 @@ def control_routes(double: DiscordDouble) -> list[web.RouteDef]:
         web.get("/_double/state", state),
         web.post("/_double/members/{user_id}/messages", post_message),
         web.post("/_double/members/{user_id}/slash", slash),
+        web.post("/_double/members/{user_id}/threads", start_thread),
+        web.patch("/_double/members/{user_id}/threads/{thread_id}", edit_thread),
+        web.patch("/_double/messages/{message_id}", edit_message),
+        web.delete("/_double/messages/{message_id}", delete_message),
         web.get("/_double/channels/{channel_id}/view", view),
         web.get("/_double/interactions/{interaction_id}", interaction),
         web.get("/_double/requests", requests),

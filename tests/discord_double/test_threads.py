@@ -228,3 +228,34 @@ async def test_deleting_a_channel_deletes_its_threads(discord_double: DiscordDou
         discord_double.world.delete_channel(channel)
         await discord_double.wait_for(lambda: bot.of("delete"))
         assert bot.of("delete")[0].thread_id == thread.id and bot.of("delete")[0].parent_id == channel.id
+
+
+async def test_people_thread_through_the_control_api(discord_double: DiscordDouble, world) -> None:
+    import aiohttp
+
+    guild, channel, alice, bob = world
+    base = discord_double.base_url
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{base}/_double/members/{alice.id}/messages",
+                             json={"channel_id": str(channel.id), "content": "start here"}) as response:
+            starter = await response.json()
+        async with http.post(f"{base}/_double/members/{alice.id}/threads",
+                             json={"channel_id": str(channel.id), "name": "from outside", "message_id": starter["id"]}) as response:
+            thread = await response.json()
+        assert thread["id"] == starter["id"] and thread["parent_id"] == str(channel.id)
+        async with http.post(f"{base}/_double/members/{bob.id}/messages",
+                             json={"channel_id": thread["id"], "content": "inside"}) as response:
+            inside = await response.json()
+        async with http.patch(f"{base}/_double/messages/{inside['id']}", json={"content": "inside, edited"}) as response:
+            assert response.status == 200
+        async with http.patch(f"{base}/_double/members/{bob.id}/threads/{thread['id']}", json={"name": "hijacked"}) as response:
+            assert response.status == 403 and (await response.json())["code"] == 50013
+        async with http.patch(f"{base}/_double/members/{alice.id}/threads/{thread['id']}",
+                              json={"name": "renamed", "archived": True}) as response:
+            assert (await response.json())["thread_metadata"]["archived"] is True
+        async with http.get(f"{base}/_double/state") as response:
+            listed = next(c for c in (await response.json())["guilds"][0]["channels"] if c["id"] == thread["id"])
+        async with http.delete(f"{base}/_double/messages/{inside['id']}") as response:
+            assert response.status == 204
+    assert (listed["name"], listed["archived"], listed["owner_id"]) == ("renamed", True, str(alice.id))
+    assert discord_double.world.messages[int(inside["id"])].deleted
