@@ -9,6 +9,7 @@ from discord.app_commands import locale_str as _
 from bot.checks import UserFacingError, moderator_only
 from bot.i18n import shorten
 from bot.personal_language import reader_locale
+from cogs.bridge.options import TERM_PARAM
 
 
 class GlossaryCommands:
@@ -21,7 +22,7 @@ class GlossaryCommands:
     )
     @glossary_group.command(name="add", description=_("Add or change a glossary term", key="commands.bridge.glossary.add.description"))
     @app_commands.describe(
-        term=_("The term as written", key="commands.bridge.param.term"),
+        term=TERM_PARAM,
         translation=_("How it is always translated (the same text keeps it as is)", key="commands.bridge.param.translation"),
     )
     @moderator_only()
@@ -36,7 +37,7 @@ class GlossaryCommands:
         )
 
     @glossary_group.command(name="remove", description=_("Remove a glossary term", key="commands.bridge.glossary.remove.description"))
-    @app_commands.describe(term=_("The term as written", key="commands.bridge.param.term"))
+    @app_commands.describe(term=TERM_PARAM)
     @moderator_only()
     async def glossary_remove(self, interaction: discord.Interaction, term: app_commands.Range[str, 1, 100]) -> None:
         if not await self.glossaries.remove(interaction.guild_id, term):

@@ -12,7 +12,7 @@ from discord.app_commands import locale_str as _
 from bot.bridge.invites import Refusal, refusal_for
 from bot.checks import UserFacingError, moderator_only, requires_module
 from bot.personal_language import reader_locale
-from cogs.bridge.options import LANGUAGE_CHOICES, SCRIPT_CHOICES, Linkable
+from cogs.bridge.options import CHANNEL_PARAM, LANGUAGE_CHOICES, LANGUAGE_PARAM, SCRIPT_CHOICES, SCRIPT_PARAM, Linkable
 
 
 
@@ -21,8 +21,8 @@ class Invites:
 
     @app_commands.command(name="invite", description=_("Get a one-time code that lets another server link a channel into this bridge", key="commands.bridge.invite.description"))
     @app_commands.describe(
-        channel=_("The channel", key="commands.bridge.param.channel"),
-        language=_("The language of this channel", key="commands.bridge.param.language"),
+        channel=CHANNEL_PARAM,
+        language=LANGUAGE_PARAM,
     )
     @app_commands.choices(language=LANGUAGE_CHOICES)
     @moderator_only()
@@ -48,9 +48,9 @@ class Invites:
     @app_commands.command(name="accept", description=_("Link a channel of this server into another server's bridge with its code", key="commands.bridge.accept.description"))
     @app_commands.describe(
         code=_("The code the other server's moderator gave you", key="commands.bridge.param.code"),
-        channel=_("The channel", key="commands.bridge.param.channel"),
-        language=_("The language of this channel", key="commands.bridge.param.language"),
-        script=_("Chinese script for translations into this channel", key="commands.bridge.param.script"),
+        channel=CHANNEL_PARAM,
+        language=LANGUAGE_PARAM,
+        script=SCRIPT_PARAM,
     )
     @app_commands.choices(language=LANGUAGE_CHOICES, script=SCRIPT_CHOICES)
     @moderator_only()

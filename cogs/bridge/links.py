@@ -11,7 +11,7 @@ from bot.bridge.models import Bridge, BridgeChannel
 from bot.checks import UserFacingError, moderator_only, requires_module
 from bot.personal_language import reader_locale
 from cogs.bridge.invites import partner_channel_label
-from cogs.bridge.options import LABEL_CHOICES, SCRIPT_CHOICES, Linkable
+from cogs.bridge.options import CHANNEL_PARAM, LABEL_CHOICES, SCRIPT_CHOICES, SCRIPT_PARAM, Linkable
 from cogs.bridge.paused import NEEDED_PERMISSIONS
 
 
@@ -22,7 +22,7 @@ class Links:
     @app_commands.describe(
         english=_("The English channel", key="commands.bridge.param.english"),
         chinese=_("The Chinese channel", key="commands.bridge.param.chinese"),
-        script=_("Chinese script for translations into this channel", key="commands.bridge.param.script"),
+        script=SCRIPT_PARAM,
     )
     @app_commands.choices(script=SCRIPT_CHOICES)
     @moderator_only()
@@ -68,8 +68,8 @@ class Links:
 
     @app_commands.command(name="mixed", description=_("Make one channel bilingual: translations appear under each message", key="commands.bridge.mixed.description"))
     @app_commands.describe(
-        channel=_("The channel", key="commands.bridge.param.channel"),
-        script=_("Chinese script for translations into this channel", key="commands.bridge.param.script"),
+        channel=CHANNEL_PARAM,
+        script=SCRIPT_PARAM,
     )
     @app_commands.choices(script=SCRIPT_CHOICES)
     @moderator_only()
@@ -87,7 +87,7 @@ class Links:
         await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(name="unlink", description=_("Take a channel out of its bridge", key="commands.bridge.unlink.description"))
-    @app_commands.describe(channel=_("The channel", key="commands.bridge.param.channel"))
+    @app_commands.describe(channel=CHANNEL_PARAM)
     @moderator_only()
     @requires_module("bridge")
     async def unlink(self, interaction: discord.Interaction, channel: discord.TextChannel | discord.Thread) -> None:
@@ -124,8 +124,8 @@ class Links:
 
     @app_commands.command(name="settings", description=_("Change a bridged channel's Chinese script or translation label", key="commands.bridge.settings.description"))
     @app_commands.describe(
-        channel=_("The channel", key="commands.bridge.param.channel"),
-        script=_("Chinese script for translations into this channel", key="commands.bridge.param.script"),
+        channel=CHANNEL_PARAM,
+        script=SCRIPT_PARAM,
         label=_("Show the machine-translation label on copies", key="commands.bridge.param.label"),
         slang_notes=_("Explain internet slang under copies in this channel", key="commands.bridge.param.slang_notes"),
     )

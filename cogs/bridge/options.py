@@ -8,6 +8,12 @@ from discord.app_commands import locale_str as _
 
 from bot.checks import UserFacingError
 
+# Option descriptions several /bridge commands share.
+CHANNEL_PARAM = _("The channel", key="commands.bridge.param.channel")
+SCRIPT_PARAM = _("Chinese script for translations into this channel", key="commands.bridge.param.script")
+LANGUAGE_PARAM = _("The language of this channel", key="commands.bridge.param.language")
+TERM_PARAM = _("The term as written", key="commands.bridge.param.term")
+
 LANGUAGE_CHOICES = [
     app_commands.Choice(name=_("English", key="commands.bridge.choice.english"), value="en"),
     app_commands.Choice(name=_("Chinese", key="commands.bridge.choice.chinese"), value="zh"),
