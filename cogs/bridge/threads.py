@@ -173,10 +173,21 @@ class ThreadMirroring:
 
     async def _start_thread(self, thread: discord.Thread, member: BridgeChannel, name: str) -> PairedThread | None:
         """Open the partner thread: on the copy of the starter message (the thread's id is its
-        starter's), else on its own."""
-        copies = [record for record in await self.relay.store.copies_of(thread.id)
-                  if record.copy_channel_id == member.channel_id]
-        return await self._start_thread_on(thread, member, name, copies[0].copy_message_id if copies else None)
+        starter's; a thread started on a copy opens its partner on the original), else on its own."""
+        return await self._start_thread_on(thread, member, name, await self._starter_in(thread.id, member.channel_id))
+
+    async def _starter_in(self, starter_id: int, channel_id: int) -> int | None:
+        """The message in `channel_id` that stands for the thread's starter: the starter's copy there,
+        or — for a thread started on one of Qiao's copies — the original, or its copy there."""
+        store = self.relay.store
+        original = starter_id
+        record = await store.copy(starter_id)
+        if record is not None:
+            if record.original_channel_id == channel_id:
+                return record.original_message_id
+            original = record.original_message_id
+        copies = [r for r in await store.copies_of(original) if r.copy_channel_id == channel_id]
+        return copies[0].copy_message_id if copies else None
 
     async def _start_thread_on(self, thread: discord.Thread, member: BridgeChannel, name: str,
                                copy_id: int | None) -> PairedThread | None:

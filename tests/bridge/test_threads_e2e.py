@@ -332,3 +332,17 @@ async def test_messages_posted_in_a_paired_thread_while_the_bot_was_away_are_cau
         assert numbers(harness, partner) == list(range(7))
         assert all("⏱" in v.content for v in relayed(harness, partner)[1:6])  # marked late
         assert len(threads_in(harness, harness.chinese)) == 1
+
+
+async def test_a_thread_started_on_a_copy_gets_its_partner_on_the_original(harness: Harness) -> None:
+    double = harness.double
+    async with harness.running():
+        await harness.link()
+        original = await double.post(harness.alice, harness.english, "What do you eat for breakfast?")
+        [copy] = await harness.copies(harness.chinese)
+        thread = await double.create_thread(harness.wang, harness.chinese, "早餐", message=double.world.messages[copy.id])
+        partner = await partner_of(harness, harness.english)
+        assert partner.id == original.id and partner.name == "[en] 早餐"
+        await double.post(harness.wang, thread, ZH_SAMPLE)
+        [back] = await harness.copies(partner)
+        assert back.content.startswith(f"[en] {ZH_SAMPLE}")
