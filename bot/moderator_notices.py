@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 import discord
 
@@ -21,14 +22,24 @@ class ModeratorNotices:
         """The problem is solved: report it again if it comes back."""
         self._last_sent.pop((guild_id, problem_key), None)
 
+    def reported(self, guild_id: int, problem_key: str) -> bool:
+        """Whether `problem_key` was reported recently (a notice for it would not go out again)."""
+        sent_at = self._last_sent.get((guild_id, problem_key))
+        return sent_at is not None and time.monotonic() - sent_at < REPEAT_AFTER_SECONDS
+
     async def notify_once(self, guild: discord.Guild, problem_key: str, message_key: str, **fields: object) -> bool:
         """Post the bilingual notice `message_key` unless `problem_key` was reported recently."""
-        now = time.monotonic()
-        sent_at = self._last_sent.get((guild.id, problem_key))
-        if sent_at is not None and now - sent_at < REPEAT_AFTER_SECONDS:
+        return await self.notify_text_once(
+            guild, problem_key, lambda: self.bot.i18n.bilingual(message_key, separator="\n", **fields),
+        )
+
+    async def notify_text_once(self, guild: discord.Guild, problem_key: str, text: Callable[[], str]) -> bool:
+        """Post `text()` (already in both languages: for fields that differ per language) unless
+        `problem_key` was reported recently."""
+        if self.reported(guild.id, problem_key):
             return False
-        self._last_sent[(guild.id, problem_key)] = now
-        text = self.bot.i18n.bilingual(message_key, separator="\n", **fields)
+        self._last_sent[(guild.id, problem_key)] = time.monotonic()
+        text = text()
         for channel in await self._candidate_channels(guild):
             try:
                 await channel.send(text, allowed_mentions=discord.AllowedMentions.none())

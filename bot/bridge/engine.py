@@ -1019,6 +1019,15 @@ class RelayEngine:
     def paused_channels(self) -> list[int]:
         return [key for key, outbox in self.outboxes.items() if outbox.paused]
 
+    def pause(self, channel_id: int) -> bool:
+        """Hold copies for a destination the bot can no longer post into (a permission was seen to
+        go before a post failed); `resume` lets them go in order. False: it was paused already."""
+        outbox = self.outbox_for(channel_id)
+        if outbox.paused:
+            return False
+        outbox.pause()
+        return True
+
     def resume(self, channel_id: int) -> bool:
         outbox = self.outboxes.get(channel_id)
         if outbox is None or not outbox.paused:

@@ -78,6 +78,8 @@ class BridgeCog(
         self._catch_up_lock = asyncio.Lock()
         self._disconnected_at: float | None = None
         self._catch_up_due = False
+        # Channel id -> the permissions last seen (or shown at link time) missing there.
+        self._permissions_known: dict[int, tuple[str, ...]] = {}
         # One process among several (SHARD_IDS): other servers' copies are handed to their process.
         handover = handover_for(bot.settings, getattr(bot, "redis", None))
         engine_class, sharded = (ShardedRelayEngine, {"handover": handover}) if handover is not None else (RelayEngine, {})

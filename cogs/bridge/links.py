@@ -12,7 +12,7 @@ from bot.checks import UserFacingError, moderator_only, requires_module
 from bot.personal_language import reader_locale
 from cogs.bridge.invites import partner_channel_label
 from cogs.bridge.options import CHANNEL_PARAM, LABEL_CHOICES, SCRIPT_CHOICES, SCRIPT_PARAM, Linkable
-from cogs.bridge.paused import NEEDED_PERMISSIONS
+from cogs.bridge.permissions import blocks_delivery, check_channel, describe
 
 
 class Links:
@@ -179,14 +179,18 @@ class Links:
             raise UserFacingError("bridge.error.cannot_see", channel=channel.mention)
 
     def _permission_warnings(self, interaction: discord.Interaction, *channels) -> str:
+        """One line per channel lacking something the bridge needs there (threads and forums
+        included), saying what it stops; the permission recheck then knows it was told."""
         me = interaction.guild.me
         if me is None:
             return ""
+        locale = reader_locale(interaction)
         warnings = []
         for channel in channels:
-            webhook_channel = channel.parent if isinstance(channel, discord.Thread) and channel.parent else channel
-            if not NEEDED_PERMISSIONS.is_subset(webhook_channel.permissions_for(me)):
-                warnings.append(self.bot.i18n.t("bridge.link.missing_permissions", reader_locale(interaction), channel=channel.mention))
+            result = check_channel(channel, me)
+            self.permissions_told(channel.id, result)
+            if not result.complete:
+                warnings.append(describe(self.bot.i18n, "bridge.permission.link_missing", locale, channel.mention, result))
         return "".join("\n" + warning for warning in warnings)
 
     def _health(self, interaction: discord.Interaction, channel: BridgeChannel) -> str:
@@ -194,10 +198,8 @@ class Links:
         parts = []
         guild_channel = interaction.guild.get_channel_or_thread(channel.channel_id)
         me = interaction.guild.me
-        webhook_channel = guild_channel.parent if isinstance(guild_channel, discord.Thread) else guild_channel
         if channel.channel_id in self.engine.stats.forbidden or (
-            webhook_channel is not None and me is not None
-            and not NEEDED_PERMISSIONS.is_subset(webhook_channel.permissions_for(me))
+            guild_channel is not None and me is not None and blocks_delivery(guild_channel, me)
         ):
             parts.append(i18n.t("bridge.health.forbidden", locale))
         backlog = self.engine.backlog(channel.channel_id)
