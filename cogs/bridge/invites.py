@@ -12,7 +12,7 @@ from discord.app_commands import locale_str as _
 from bot.bridge.invites import Refusal, refusal_for
 from bot.checks import UserFacingError, moderator_only, requires_module
 from bot.personal_language import reader_locale
-from cogs.bridge.options import CHANNEL_PARAM, LANGUAGE_CHOICES, LANGUAGE_PARAM, SCRIPT_CHOICES, SCRIPT_PARAM, Linkable
+from cogs.bridge.options import CHANNEL_PARAM, LANGUAGE_CHOICES, LANGUAGE_PARAM, SCRIPT_CHOICES, SCRIPT_PARAM, Linkable, refuse_forum_with_text
 
 
 
@@ -65,6 +65,9 @@ class Invites:
         if await store.bridge_of(channel.id) is not None:
             raise UserFacingError("bridge.error.already_bridged", channel=channel.mention)
         invite = await self.invites.find(code)
+        partner = self.bot.get_channel(invite.channel_id) if invite else None
+        if partner is not None:
+            refuse_forum_with_text(partner, channel)
         bridge = await store.bridge_of(invite.channel_id) if invite else None
         refusal = refusal_for(
             invite, accepting_guild_id=interaction.guild_id, now=self.invites.clock(),

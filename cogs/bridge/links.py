@@ -11,7 +11,7 @@ from bot.bridge.models import Bridge, BridgeChannel
 from bot.checks import UserFacingError, moderator_only, requires_module
 from bot.personal_language import reader_locale
 from cogs.bridge.invites import partner_channel_label
-from cogs.bridge.options import CHANNEL_PARAM, LABEL_CHOICES, SCRIPT_CHOICES, SCRIPT_PARAM, Linkable
+from cogs.bridge.options import CHANNEL_PARAM, LABEL_CHOICES, SCRIPT_CHOICES, SCRIPT_PARAM, BridgedChannel, Linkable, refuse_forum_with_text
 from cogs.bridge.permissions import blocks_delivery, check_channel, describe
 
 
@@ -35,6 +35,7 @@ class Links:
             raise UserFacingError("bridge.error.same_channel")
         for channel in (english, chinese):
             self._check_usable(interaction, channel)
+        refuse_forum_with_text(english, chinese)
         store = self.relay.store
         english_bridge, chinese_bridge = await store.bridge_of(english.id), await store.bridge_of(chinese.id)
         chosen_script = script.value if script else "simplified"
@@ -75,7 +76,7 @@ class Links:
     @moderator_only()
     @requires_module("bridge")
     async def mixed(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | discord.Thread,
+        self, interaction: discord.Interaction, channel: BridgedChannel,
         script: app_commands.Choice[str] | None = None,
     ) -> None:
         self._check_usable(interaction, channel)
@@ -90,7 +91,7 @@ class Links:
     @app_commands.describe(channel=CHANNEL_PARAM)
     @moderator_only()
     @requires_module("bridge")
-    async def unlink(self, interaction: discord.Interaction, channel: discord.TextChannel | discord.Thread) -> None:
+    async def unlink(self, interaction: discord.Interaction, channel: BridgedChannel) -> None:
         await self.bridged_here(interaction, channel)
         await self.relay.unregister(channel.id)
         await interaction.response.send_message(
@@ -133,7 +134,7 @@ class Links:
     @moderator_only()
     @requires_module("bridge")
     async def settings(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | discord.Thread,
+        self, interaction: discord.Interaction, channel: BridgedChannel,
         script: app_commands.Choice[str] | None = None, label: app_commands.Choice[str] | None = None,
         slang_notes: bool | None = None,
     ) -> None:
@@ -172,7 +173,7 @@ class Links:
         return found
 
     def _check_usable(self, interaction: discord.Interaction, channel: discord.abc.GuildChannel) -> None:
-        if not isinstance(channel, (discord.TextChannel, discord.Thread)):
+        if not isinstance(channel, (discord.TextChannel, discord.Thread, discord.ForumChannel)):
             raise UserFacingError("bridge.error.not_text", channel=channel.mention)
         me = interaction.guild.me
         if me is not None and not channel.permissions_for(me).view_channel:

@@ -29,8 +29,9 @@ LABEL_CHOICES = [
 
 
 class LinkableChannel(app_commands.Transformer):
-    """A channel that can be linked: text or announcement (both take webhooks; threads cannot be
-    linked, forums, voice channels and categories take no messages of their own).
+    """A channel that can be linked: text or announcement (both take webhooks), or a forum or media
+    channel (linked with another one: each post becomes a post there). Threads cannot be linked;
+    voice channels and categories take no messages of their own.
 
     Discord's client offers only those types, but a stale command registration or another client
     may still send anything: that gets the specific refusal, not the generic error.
@@ -42,15 +43,25 @@ class LinkableChannel(app_commands.Transformer):
 
     @property
     def channel_types(self) -> list[discord.ChannelType]:
-        return [discord.ChannelType.text, discord.ChannelType.news]
+        return [discord.ChannelType.text, discord.ChannelType.news, discord.ChannelType.forum, discord.ChannelType.media]
 
-    async def transform(self, interaction: discord.Interaction, value: object) -> discord.TextChannel:
+    async def transform(self, interaction: discord.Interaction, value: object) -> discord.TextChannel | discord.ForumChannel:
         channel = value
         if isinstance(value, (app_commands.AppCommandChannel, app_commands.AppCommandThread)):
             channel = value.resolve() or value
-        if not isinstance(channel, discord.TextChannel):
+        if not isinstance(channel, (discord.TextChannel, discord.ForumChannel)):
             raise UserFacingError("bridge.error.not_text", channel=f"<#{getattr(value, 'id', value)}>")
         return channel
 
 
-Linkable = app_commands.Transform[discord.TextChannel, LinkableChannel]
+Linkable = app_commands.Transform[discord.TextChannel | discord.ForumChannel, LinkableChannel]
+# A channel of a bridge, or a thread of one (or made bilingual on its own).
+BridgedChannel = discord.TextChannel | discord.Thread | discord.ForumChannel
+
+
+def refuse_forum_with_text(first: object, second: object) -> None:
+    """A forum links only with a forum (posts become posts), a text channel only with a text channel."""
+    first_is_forum, second_is_forum = isinstance(first, discord.ForumChannel), isinstance(second, discord.ForumChannel)
+    if first_is_forum != second_is_forum:
+        forum, other = (first, second) if first_is_forum else (second, first)
+        raise UserFacingError("bridge.forum.error.with_text", forum=forum.mention, other=other.mention)

@@ -1,5 +1,6 @@
-"""`/bridge link` takes text and announcement channels (both support webhooks); anything else is
-refused with its own message, and the command's options only offer those channel types."""
+"""`/bridge link` takes text and announcement channels (both support webhooks), or two forum or media
+channels; anything else is refused with its own message, and the command's options only offer those
+channel types."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ import pytest
 
 from tests.bridge.conftest import Harness
 
-TEXT, CATEGORY, NEWS, FORUM = 0, 4, 5, 15
+TEXT, CATEGORY, NEWS, FORUM, MEDIA = 0, 4, 5, 15, 16
 
 
 # Voice and stage channels are left out: the double cannot describe them yet (no bitrate).
-@pytest.mark.parametrize("kind", [CATEGORY, FORUM], ids=["category", "forum"])
+@pytest.mark.parametrize("kind", [CATEGORY], ids=["category"])
 async def test_link_refuses_a_channel_that_is_not_a_text_channel(harness: Harness, kind: int) -> None:
     odd = harness.double.create_channel(harness.guild, "odd", type=kind)
     async with harness.running() as bot:
@@ -29,9 +30,9 @@ async def test_link_accepts_an_announcement_channel(harness: Harness) -> None:
         assert bot.bridge_relay.is_bridged(news.id)
 
 
-async def test_link_offers_only_text_and_announcement_channels(harness: Harness) -> None:
+async def test_link_offers_text_announcement_forum_and_media_channels(harness: Harness) -> None:
     async with harness.running() as bot:
         link = next(c for c in bot.tree.get_command("bridge").commands if c.name == "link")
         payload = link.to_dict(bot.tree)
         types = {option["name"]: sorted(option.get("channel_types", [])) for option in payload["options"] if option["type"] == 7}
-        assert types == {"english": [TEXT, NEWS], "chinese": [TEXT, NEWS]}
+        assert types == {"english": [TEXT, NEWS, FORUM, MEDIA], "chinese": [TEXT, NEWS, FORUM, MEDIA]}
