@@ -122,12 +122,22 @@ class CopyRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class NewPost:
+    """A forum post opened by the copy of its starter message: its title and the forum's tag ids."""
+
+    title: str
+    tag_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Destination:
-    """Where a copy goes: a channel, or a thread posted into through its parent's webhook."""
+    """Where a copy goes: a channel, or a thread posted into through its parent's webhook, or a new
+    post of a forum (`post`; `channel_id` is the forum) opened by this very copy."""
 
     guild_id: int
     channel_id: int
     parent_id: int | None = None
+    post: NewPost | None = None
 
     @property
     def webhook_channel_id(self) -> int:

@@ -38,6 +38,7 @@ from cogs.bridge.optout import OptOut
 from cogs.bridge.paused import PausedDestinations
 from cogs.bridge.service import BridgeRelay, ModeratorProblems, build_labels
 from cogs.bridge.snapshot import snapshot
+from cogs.bridge.forum_posts import ForumPosts
 from cogs.bridge.stats import Stats
 from cogs.bridge.threads import ThreadMirroring
 from cogs.bridge.translate_menu import TRANSLATE_PER_MINUTE, TranslateMenu
@@ -57,7 +58,7 @@ SOON, NOW = "soon", "now"
 @app_commands.guild_only()
 class BridgeCog(
     Links, Invites, OptOut, GlossaryCommands, Stats, TranslateMenu, CatchUp, PausedDestinations, ThreadMirroring,
-    commands.GroupCog,
+    ForumPosts, commands.GroupCog,
     group_name=_("bridge", key="commands.bridge.name"),
     group_description=_("Relay translated copies between English and Chinese channels", key="commands.bridge.description"),
 ):
@@ -66,6 +67,7 @@ class BridgeCog(
         self.relay = BridgeRelay(bot)
         self.problems = ModeratorProblems(bot, self.relay)
         self.threads_init()
+        self.forum_posts_init()
         self.combined_posts = CombinedPosts(bot.db)
         self.optouts = OptOuts(bot.db)
         self.glossaries = Glossaries(bot.db)
@@ -244,7 +246,8 @@ class BridgeCog(
     async def on_message(self, message: discord.Message) -> None:
         if not self.bot.accepting_work:
             return
-        if not self.is_relayed_space(message.channel.id) and not await self.thread_space_for(message):
+        if (not self.is_relayed_space(message.channel.id) and not await self.thread_space_for(message)
+                and not await self.forum_space_for(message)):
             return
         if not self.relay.should_relay(message) or not await self._bridge_enabled(message.guild.id):
             return
@@ -252,6 +255,7 @@ class BridgeCog(
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        await self.opened(payload.channel_id)
         relayed_here = self.relay.is_bridged(payload.channel_id) or self.engine.relays_into(payload.channel_id)
         if not self.bot.accepting_work or not relayed_here:
             return
@@ -262,11 +266,13 @@ class BridgeCog(
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        await self.opened(payload.channel_id)
         if self.relay.is_bridged(payload.channel_id) or self.engine.relays_into(payload.channel_id):
             await self.engine.delete([payload.message_id], payload.channel_id)
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        await self.opened(payload.channel_id)
         if self.relay.is_bridged(payload.channel_id) or self.engine.relays_into(payload.channel_id):
             await self.engine.delete(sorted(payload.message_ids), payload.channel_id)
 

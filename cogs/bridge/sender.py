@@ -76,6 +76,11 @@ class WebhookSender:
         payload: dict[str, Any] = {"content": content, "username": username, "allowed_mentions": NO_PINGS.to_dict()}
         if avatar_url:
             payload["avatar_url"] = avatar_url
+        if destination.post is not None:
+            # A forum post opened by this copy: the answer's id is the new thread's (and its starter's).
+            payload["thread_name"] = destination.post.title
+            if destination.post.tag_ids:
+                payload["applied_tags"] = [str(tag_id) for tag_id in destination.post.tag_ids]
         params = {"wait": "true", **_thread_param(destination)}
         for attempt in range(2):
             webhook = await self._webhook(destination.webhook_channel_id)
@@ -118,6 +123,8 @@ class WebhookSender:
                           line: str | None = None) -> SentMessage | None:
         """Our webhook's post of `content` (or a combined post holding `line`) after `after_message_id`
         in the destination, if any."""
+        if destination.post is not None:
+            return await self._find_opened_post(destination, after_message_id)
         try:
             if not self.own_webhook_ids:  # after a restart: which webhook is ours
                 await self._webhook(destination.webhook_channel_id)
@@ -133,6 +140,17 @@ class WebhookSender:
             text = (message.get("content") or "").strip()
             if text == wanted or (line and line in text.splitlines()):
                 return SentMessage(int(message["id"]), webhook_id)
+        return None
+
+    async def _find_opened_post(self, destination: Destination, after_message_id: int) -> SentMessage | None:
+        """A forum holds no messages of its own: a post our webhook opened is one of the server's
+        active threads in that forum, with the title asked for and our webhook as its owner."""
+        data = await _discord(self.bot.http.get_active_threads(destination.guild_id))
+        for thread in sorted(data.get("threads") or [], key=lambda thread: int(thread["id"])):
+            owner = int(thread.get("owner_id") or 0)
+            if (int(thread.get("parent_id") or 0) == destination.channel_id and int(thread["id"]) > after_message_id
+                    and owner in self.own_webhook_ids and thread.get("name") == destination.post.title):
+                return SentMessage(int(thread["id"]), owner)
         return None
 
     async def _call(

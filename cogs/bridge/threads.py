@@ -65,6 +65,13 @@ class ThreadMirroring:
         parent_bridge = self.relay.store.bridge_of_cached(thread.parent_id)
         return parent_bridge is not None and parent_bridge.channel(thread.parent_id) is not None
 
+    async def opened(self, channel_id: int) -> None:
+        """An edit or delete in a thread whose partners are being opened waits until they are (its
+        message's copy is then known, or held to be relayed as it is now)."""
+        opening = self._opening.get(channel_id)
+        if opening is not None:
+            await asyncio.shield(opening)
+
     def is_relayed_space(self, channel_id: int) -> bool:
         """Messages here are relayed now, or held until their thread's partners are open."""
         return self.relay.is_bridged(channel_id) or channel_id in self._opening
