@@ -108,6 +108,10 @@ class CatchUp:
             for thread_id in await self.open_missed_threads(window, linked_at):
                 members.append(self.relay.store.bridge_of_cached(thread_id).channel(thread_id))
                 relayed += await self._catch_up_channel_retrying(thread_id, window, thread_started_at(thread_id))
+            # Forum posts opened while away, likewise (the partner post carries the starter's copy).
+            for post_id in await self.open_missed_posts(window, linked_at):
+                members.append(self.relay.store.bridge_of_cached(post_id).channel(post_id))
+                relayed += await self._catch_up_channel_retrying(post_id, window, thread_started_at(post_id))
         finally:
             for member in members:
                 self.engine.release(member.channel_id)
@@ -130,6 +134,10 @@ class CatchUp:
 
     async def _catch_up_channel(self, channel_id: int, window: int, linked_at: datetime | None) -> int:
         channel = self.bot.get_channel(channel_id)
+        if isinstance(channel, discord.ForumChannel):
+            # A forum (or media channel) holds no messages: its posts are caught up as threads.
+            self.engine.release(channel_id)
+            return 0
         after = catch_up_after(datetime.now(UTC), window, self.high_water.get(channel_id), linked_at)
         if nothing_after(channel, after):
             # No history request: one per channel would keep the live messages of a bot in

@@ -16,10 +16,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from datetime import UTC, datetime, timedelta
 
 import discord
 from discord.ext import commands
 
+from bot.bridge.catch_up import snowflake_time_ms
 from bot.bridge.deliver.webhook import DeliveryError, DestinationForbidden, DestinationGone
 from bot.bridge.compose import webhook_username
 from bot.bridge.forum_tags import ForumTag, map_tags
@@ -84,13 +86,17 @@ class ForumPosts:
         if waiting is not None and not waiting.done() and message.channel.id == message.id:
             waiting.set_result(message)
 
-    def open_partner_posts(self, thread: discord.Thread) -> asyncio.Task[ThreadPairing | None]:
+    def open_partner_posts(self, thread: discord.Thread, *, live: bool = True) -> asyncio.Task[ThreadPairing | None]:
+        """Hold the post's messages, open its partner posts, store the pairing and relay what was
+        held. `live`: the post was just opened (its starter is on its way); else (met at catch-up)
+        the caller catches up its history, then releases it."""
         task = self._opening.get(thread.id)
         if task is not None:
             return task
         self.engine.hold(thread.id)
-        self._starters[thread.id] = asyncio.get_running_loop().create_future()
-        task = asyncio.create_task(self._open_posts(thread), name=f"bridge-forum-post-{thread.id}")
+        if live:
+            self._starters[thread.id] = asyncio.get_running_loop().create_future()
+        task = asyncio.create_task(self._open_posts(thread, release=live), name=f"bridge-forum-post-{thread.id}")
         self._opening[thread.id] = task
 
         def done(_: object) -> None:
@@ -102,14 +108,15 @@ class ForumPosts:
         task.add_done_callback(done)
         return task
 
-    async def _open_posts(self, thread: discord.Thread) -> ThreadPairing | None:
+    async def _open_posts(self, thread: discord.Thread, *, release: bool) -> ThreadPairing | None:
         pairing, skip = None, set()
         try:
             pairing, skip = await self._pair_post(thread)
         except Exception:
             log.exception("bridge: opening the partner posts of post=%s failed", thread.id)
         finally:
-            self.engine.release(thread.id, skip=skip)
+            if release or pairing is None:
+                self.engine.release(thread.id, skip=skip)
             for partner_id in self._partner_posts.get(thread.id, []):
                 self.engine.release(partner_id)
         return pairing
@@ -255,6 +262,28 @@ class ForumPosts:
             copy_channel_id=post_id, webhook_id=webhook_id, part=part, target_language=prepared.plan.translate_to,
             source_hash=prepared.source_hash, needs_translation=not prepared.translated,
         )
+
+    # -- posts opened while Qiao was away -----------------------------------------------------
+
+    async def open_missed_posts(self, window_minutes: int, linked_at: dict[int, datetime]) -> list[int]:
+        """Posts of bridged forums opened within the catch-up window and not paired get their
+        partner posts now; returns the posts paired (still held: the caller catches up their
+        history, then releases them)."""
+        if window_minutes <= 0:
+            return []
+        floor_ms = int((datetime.now(UTC) - timedelta(minutes=window_minutes)).timestamp() * 1000)
+        posts = []
+        for guild in self.bot.guilds:
+            for thread in guild.threads:
+                if self.relay.store.threads.is_paired(thread.id) or self.forum_member(thread) is None:
+                    continue
+                created_ms = snowflake_time_ms(thread.id)
+                linked = linked_at.get(thread.parent_id)
+                if created_ms < floor_ms or (linked is not None and created_ms < linked.timestamp() * 1000):
+                    continue
+                posts.append(thread)
+        pairings = await asyncio.gather(*(self.open_partner_posts(thread, live=False) for thread in posts))
+        return [thread.id for thread, pairing in zip(posts, pairings) if pairing is not None]
 
     # -- posts of mixed forums met on a message ----------------------------------------------
 

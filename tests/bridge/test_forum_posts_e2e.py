@@ -135,3 +135,21 @@ async def test_a_forum_that_lost_manage_webhooks_holds_the_new_post_until_it_is_
         assert [view.content.split("\n")[0] for view in double.view(partner)] == [
             "〔译〕waiting for its partner", "〔译〕a reply while held"]
         assert len([v for v in double.view(harness.general) if "Qiao lost" in v.content]) == 1
+
+
+async def test_a_post_opened_while_qiao_was_away_gets_its_partner_and_replies_once_back(harness: Harness) -> None:
+    double = harness.double
+    english, chinese = linked_forums(harness)
+    async with harness.running():
+        await harness.link(english=english, chinese=chinese)
+    post, _ = await double.create_post(harness.alice, english, "While away", "posted while Qiao slept", tags=["Question"])
+    await double.post(harness.alice, post, "and a reply")
+    async with harness.running():
+        [partner] = await double.wait_for(lambda: double.posts_in(chinese), timeout=10)
+        await double.wait_for(lambda: len(double.view(partner)) == 2, timeout=10)
+        assert partner.name == "〔译〕While away" and tag_names(chinese, partner) == ["问题"]
+        assert [view.content.split("\n")[0] for view in double.view(partner)] == [
+            "〔译〕posted while Qiao slept", "〔译〕and a reply"]
+        await double.post(harness.alice, post, "live again")
+        await double.wait_for(lambda: len(double.view(partner)) == 3)
+        assert len(double.posts_in(chinese)) == 1 and not [r for r in double.requests if r.status >= 400]
