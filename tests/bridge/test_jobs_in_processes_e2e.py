@@ -1,0 +1,59 @@
+"""Jobs that run once, in real `python -m bot` processes running shards 0 and 1 on one PostgreSQL and Redis:
+one process holds the fill-in lease, each prune period is claimed once, both take REST tokens from one bucket;
+`kill -9` of the lease holder and the other process takes the fill-in passes over; the restarted one leaves
+them to it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import redis.asyncio as redis
+
+from discord_double import DiscordDouble
+from tests.bridge.bot_processes import bot_processes, postgres_database, wait_until
+from tests.conftest import RedisTarget
+from tests.translation.fake_servers import FakeMicrosoft
+
+HOLDS = r"job bridge-fill-ins: this process holds the lease"
+PERIODIC = ("prune-message-map", "prune-translation-cache", "prune-notice-cooldowns")
+
+
+@pytest.mark.timeout(300)
+async def test_one_process_runs_each_job_and_another_takes_over_when_it_dies(
+    discord_double: DiscordDouble, tmp_path: Path, redis_target: RedisTarget,
+) -> None:
+    double = discord_double
+    double.create_guild("Shard zero", owner="owner", shard=0, shard_count=2)
+    double.create_guild("Shard one", owner="owner", shard=1, shard_count=2)
+    client = redis.Redis.from_url(redis_target.url)
+    try:
+        async with FakeMicrosoft() as translator, postgres_database() as database_url:
+            async with bot_processes(double, tmp_path, redis_target, database_url, translator.env(), ["0", "1"], 2) as bots:
+                await wait_until(lambda: sum(bot.printed(HOLDS) for bot in bots) >= 1, "a fill-in lease holder", *bots)
+                [holder] = [bot for bot in bots if bot.printed(HOLDS)]
+                [other] = [bot for bot in bots if bot is not holder]
+                lease = await client.get(f"{redis_target.prefix}job:bridge-fill-ins")
+                assert lease is not None and f":{holder.process.pid}:" in lease.decode()
+                # Each prune period claimed by exactly one of them, the other's tick skipped it.
+                for job in PERIODIC:
+                    claimed = await client.get(f"{redis_target.prefix}job:{job}:period")
+                    assert claimed is not None, job
+                    assert sum(f":{bot.process.pid}:" in claimed.decode() for bot in bots) == 1, (job, claimed)
+                # Both processes took their REST requests from the one bucket.
+                assert all(bot.printed("share Discord's global limit") == 1 for bot in bots)
+                assert await client.exists(f"{redis_target.prefix}rest:global")
+
+                await holder.kill()
+                # Its lease runs out (30 s) and the other process's next attempt takes it.
+                await wait_until(lambda: other.printed(HOLDS) >= 1, "the other process to take the fill-in lease over", other)
+                lease = await client.get(f"{redis_target.prefix}job:bridge-fill-ins")
+                assert lease is not None and f":{other.process.pid}:" in lease.decode()
+                # Restarted, the old holder finds the lease taken and leaves the passes to the other.
+                await holder.start()
+                await holder.wait_printed(r"connected as ", times=2)
+                assert holder.printed(HOLDS) == 1
+                lease = await client.get(f"{redis_target.prefix}job:bridge-fill-ins")
+                assert f":{other.process.pid}:" in lease.decode()
+    finally:
+        await client.aclose()
