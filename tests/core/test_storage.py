@@ -116,6 +116,34 @@ async def test_two_concurrent_writers_lose_nothing(database_target: DatabaseTarg
         await second.close()
 
 
+async def test_a_read_neither_waits_for_a_write_in_progress_nor_holds_one_up(database: Database) -> None:
+    """Reads (a translation cache lookup, the copy map) go on while a write transaction is open;
+    on SQLite every read took the write lock too, so they queued behind writes."""
+    config = GuildConfig(database)
+    await config.update(GUILD, log_channel_id=1)
+    writing, finish = asyncio.Event(), asyncio.Event()
+
+    async def slow_write() -> None:
+        async with database.begin() as connection:
+            await connection.execute(sa.update(guild_settings).values(log_channel_id=2))
+            writing.set()
+            await finish.wait()
+
+    async def read() -> int:
+        async with database.connect() as connection:
+            return (await connection.execute(sa.select(guild_settings.c.log_channel_id))).scalar_one()
+
+    writer = asyncio.create_task(slow_write())
+    await writing.wait()
+    reader = asyncio.create_task(read())
+    done, _ = await asyncio.wait({reader, writer}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+    finish.set()
+    await writer
+    assert done == {reader}
+    assert reader.result() == 1  # the committed value: the write was still open
+    assert await read() == 2
+
+
 @pytest.mark.postgres
 async def test_opens_a_heroku_style_postgres_url() -> None:
     from tests.conftest import drop_postgres_schema, open_postgres_schema
