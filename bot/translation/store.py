@@ -86,6 +86,7 @@ class SqlTranslationStore:
         self._cache = translation_cache
         self._usage = translation_usage
         self._upsert: Any = None
+        self._lookup_sqls: dict[int, str] = {}
 
     # The cache and usage never wait for an unavailable database (patience 0): the database logs
     # the outage once and the call raises DatabaseStillUnavailable, which the service shrugs off.
@@ -100,6 +101,12 @@ class SqlTranslationStore:
 
     async def _get_translations(self, keys: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
+        reader = self._db.sqlite_reader
+        if reader is not None:  # looked up for every message: one thread round trip (SqliteReader)
+            for start in range(0, len(keys), self._KEYS_PER_QUERY):
+                batch = list(keys[start : start + self._KEYS_PER_QUERY])
+                found.update(await reader.fetch_all(self._lookup_sql(len(batch)), batch))
+            return found
         async with self._db.connect() as conn:
             for start in range(0, len(keys), self._KEYS_PER_QUERY):
                 batch = list(keys[start : start + self._KEYS_PER_QUERY])
@@ -108,6 +115,18 @@ class SqlTranslationStore:
                 )
                 found.update({row.key: row.text for row in rows})
         return found
+
+    def _lookup_sql(self, count: int) -> str:
+        """The lookup of `count` keys as SQLite SQL, compiled from the same Core query once per count."""
+        sql = self._lookup_sqls.get(count)
+        if sql is None:
+            placeholders = [f"key{index}" for index in range(count)]
+            statement = sa.select(self._cache.c.key, self._cache.c.text).where(self._cache.c.key.in_(placeholders))
+            compiled = statement.compile(dialect=self._db.engine.dialect, compile_kwargs={"render_postcompile": True})
+            # The keys are the only parameters, in the order given.
+            assert [compiled.params[name] for name in compiled.positiontup] == placeholders
+            sql = self._lookup_sqls[count] = str(compiled)
+        return sql
 
     async def _put_translations(self, entries: Sequence[CachedTranslation]) -> None:
         # A key appears once per batch (the last entry for it wins). Rows go in key order: processes

@@ -58,3 +58,13 @@ async def test_cache_survives_a_restart(database, http_session, fake_google, fak
     stats = await second.usage_stats(3, days=30)
     assert stats.by_provider["google"].calls == 1 and stats.by_provider["cache"].cache_hits == 1
     await second.aclose()
+
+
+async def test_a_lookup_of_many_keys_finds_every_stored_one(database) -> None:
+    store = SqlTranslationStore(database)
+    stored = [CachedTranslation(f"{index:064d}", "en", "zh-Hans", f"译 {index}", "google", NOW) for index in range(1200)]
+    await store.put_translations(stored)
+    wanted = [entry.key for entry in stored] + [f"missing-{index}" for index in range(100)]
+    assert await store.get_translations(wanted) == {entry.key: entry.text for entry in stored}
+    # On a SQLite file the lookups take one thread round trip each (bot/storage/sqlite_reader.py).
+    assert (database.sqlite_reader is not None) == (database.dialect == "sqlite")
