@@ -124,6 +124,7 @@ class Gateway:
         self._refuse_connections: int | None = 0  # None: refuse until accept_connections()
         self._refuse_status = 503
         self._refuse_resumes = 0
+        self.withheld_guilds: set[int] = set()
 
     @property
     def session(self) -> Session | None:
@@ -225,7 +226,21 @@ class Gateway:
         }
         self._send(session, "READY", ready)
         for guild in guilds:
-            self._send(session, "GUILD_CREATE", self.double.world.guild_create_payload(guild))
+            if guild.id not in self.withheld_guilds:
+                self._send(session, "GUILD_CREATE", self.double.world.guild_create_payload(guild))
+
+    def withhold_guild(self, guild_id: int) -> None:
+        """The server stays unavailable for sessions identifying from now on (listed in READY, no
+        GUILD_CREATE), as during a Discord outage, until `make_guild_available`."""
+        self.withheld_guilds.add(guild_id)
+
+    def make_guild_available(self, guild_id: int) -> None:
+        """The withheld server's GUILD_CREATE reaches every session now (late, after their READY)."""
+        self.withheld_guilds.discard(guild_id)
+        guild = self.double.world.guilds[guild_id]
+        for session in self.sessions.values():
+            if session.owns(guild_id) and self.double.world.bot_user.id in guild.members:
+                self._send(session, "GUILD_CREATE", self.double.world.guild_create_payload(guild))
 
     async def _resume(self, conn: Connection, data: dict[str, Any]) -> None:
         session = self.sessions.get(data.get("session_id", ""))

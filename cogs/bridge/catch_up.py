@@ -38,9 +38,17 @@ class CatchUp:
         then, so every bridged channel catches up from its high-water mark, as after a restart."""
         first = not self._caught_up
         self._caught_up = True
+        self._session_ready = True
         self._disconnected_at = None
         self._catch_up_due = False
         await self._catch_up_logged("the bot was away" if first else "the gateway session was lost")
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """A server whose GUILD_CREATE came after on_ready (late, or back from an outage) was not
+        caught up with the others (its channels were unknown then): it is now."""
+        if self._session_ready:
+            await self._catch_up_logged(f"server {guild.id} was unavailable", guild_id=guild.id)
 
     @commands.Cog.listener()
     async def on_connect(self) -> None:
@@ -50,6 +58,7 @@ class CatchUp:
         for member in self.relay.store.all_channels():
             self.engine.hold(member.channel_id)
         self._catch_up_due = True
+        self._session_ready = False
 
     @commands.Cog.listener()
     async def on_disconnect(self) -> None:
@@ -65,16 +74,17 @@ class CatchUp:
         if due or (since is not None and time.monotonic() - since >= LONG_DISCONNECT_SECONDS):
             await self._catch_up_logged("the gateway was disconnected")
 
-    async def _catch_up_logged(self, why: str) -> None:
+    async def _catch_up_logged(self, why: str, *, guild_id: int | None = None) -> None:
         async with self._catch_up_lock:
             try:
                 await self.refile_channels()
-                relayed = await self.catch_up()
+                relayed = await self.catch_up(guild_id=guild_id)
             except Exception:
                 log.exception("bridge: catch-up after %s failed", why)
                 return
         if relayed:
             log.info("bridge: relayed %d messages posted while %s", relayed, why)
+        log.debug("bridge: caught up after %s", why)
 
     async def refile_channels(self) -> None:
         """Channels a second server added before each was filed under its own server get theirs back."""
@@ -86,9 +96,11 @@ class CatchUp:
         if refiled:
             log.info("bridge: %d channels filed under their own server", refiled)
 
-    async def catch_up(self) -> int:
-        # Every bridged channel is held (live messages wait) until its history was read.
-        members = list(self.relay.store.all_channels())
+    async def catch_up(self, *, guild_id: int | None = None) -> int:
+        """Every bridged channel (of the server `guild_id` only, when given) is held (live messages
+        wait) until its history was read."""
+        members = [member for member in self.relay.store.all_channels()
+                   if guild_id is None or getattr(getattr(self.bot.get_channel(member.channel_id), "guild", None), "id", None) == guild_id]
         for member in members:
             self.engine.hold(member.channel_id)
         relayed = 0

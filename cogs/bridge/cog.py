@@ -82,6 +82,7 @@ class BridgeCog(
         self._catch_up_due = False
         # Channel id -> the permissions last seen (or shown at link time) missing there.
         self._permissions_known: dict[int, tuple[str, ...]] = {}
+        self._session_ready = False  # on_ready came for the current gateway session
         # One process among several (SHARD_IDS): other servers' copies are handed to their process.
         handover = handover_for(bot.settings, getattr(bot, "redis", None))
         engine_class, sharded = (ShardedRelayEngine, {"handover": handover}) if handover is not None else (RelayEngine, {})

@@ -122,6 +122,29 @@ async def test_catch_up_reads_the_history_only_of_channels_with_messages_after_t
     assert read.isdisjoint({channel.id for pair in quiet for channel in pair})
 
 
+async def test_a_server_that_arrives_after_ready_is_caught_up_too(harness: Harness, caplog) -> None:
+    """The bot is ready without waiting for a server Discord reports late (an outage, or more
+    than the ready timeout after the others): that server's channels catch up when it arrives."""
+    double = harness.double
+    async with harness.running():
+        await harness.link()
+        await double.post(harness.alice, harness.english, "m0 before the outage")
+        await harness.copies(harness.chinese)
+    for number in (1, 2):
+        await double.post(harness.alice, harness.english, f"m{number} while away")
+    double.gateway.withhold_guild(harness.guild.id)
+    caplog.set_level(logging.DEBUG, logger="cogs.bridge")
+    async with harness.running() as bot:
+        await double.wait_for(lambda: any("caught up after the bot was away" in record.getMessage()
+                                          for record in caplog.records), timeout=10)
+        assert bot.get_guild(harness.guild.id).unavailable and bot.get_channel(harness.english.id) is None  # ready without it
+        double.gateway.make_guild_available(harness.guild.id)
+        await double.wait_for(lambda: numbers_in(harness, harness.chinese) == [0, 1, 2], timeout=10)
+        assert all("⏱" in view.content for view in copies_in(harness, harness.chinese)[1:])
+        await double.post(harness.alice, harness.english, "m3 live")
+        await double.wait_for(lambda: numbers_in(harness, harness.chinese) == [0, 1, 2, 3], timeout=10)
+
+
 async def test_catch_up_skips_opted_out_authors(harness: Harness) -> None:
     double = harness.double
     async with harness.running():
