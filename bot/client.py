@@ -57,6 +57,13 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (
 )
 
 
+# discord.py fires on_ready this long after the last GUILD_CREATE (its default: 2 s, most of a
+# start on an existing database). Discord sends a session's servers back to back; one that comes
+# later (an outage) is caught up by the bridge when it arrives (cogs/bridge/catch_up.py), and
+# messages are relayed before on_ready anyway.
+GUILD_READY_TIMEOUT = 0.5
+
+
 def default_intents() -> discord.Intents:
     intents = discord.Intents.default()
     intents.message_content = True
@@ -77,6 +84,7 @@ class QiaoBot(commands.Bot):
         **options: Any,
     ) -> None:
         options.setdefault("intents", default_intents())
+        options.setdefault("guild_ready_timeout", GUILD_READY_TIMEOUT)
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
         options.setdefault("http_trace", self._status_trace())
         super().__init__(command_prefix=commands.when_mentioned, tree_cls=QiaoTree, help_command=None, **options)
@@ -256,6 +264,12 @@ class QiaoBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("connected as %s (id=%s) to %d servers", self.user, self.user.id if self.user else "?", len(self.guilds))
+        # The servers, channels, roles and members just received live as long as the session: out
+        # of the collector's full passes too (thousands of servers made each pass walk them all).
+        # Unfrozen first, so the state of a session this one replaced is collected, not kept.
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
         if self.command_ids_task is None:
             # In the background: replies fall back to plain `/command` text until the ids arrive.
             self.command_ids_task = asyncio.create_task(self.tree.learn_command_ids(list(self.guilds)), name="learn-command-ids")
