@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import re
 import signal
+import socket
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import aiohttp
 
 from bot.bridge.deliver.coalescing import COMBINED_USERNAME
 from discord_double import DiscordDouble
@@ -52,6 +55,7 @@ class BotProcess:
     shard_ids: str
     env: dict[str, str]
     cwd: Path
+    metrics_port: int
     process: asyncio.subprocess.Process | None = None
     output: list[str] = field(default_factory=list)
     _reader: asyncio.Task[None] | None = None
@@ -103,13 +107,14 @@ async def bot_processes(
     for shard_ids in shard_ranges:
         cwd = tmp_path / f"shards-{shard_ids}"
         cwd.mkdir()
+        port = free_port()
         env = bot_env(
             cwd, DISCORD_TOKEN=double.token, DISCORD_API_BASE_URL=double.api_base_url,
             DISCORD_GATEWAY_URL=double.gateway_url, DATABASE_URL=database_url, REDIS_URL=redis_target.url,
             REDIS_KEY_PREFIX=redis_target.prefix, SHARD_COUNT=str(shard_count), SHARD_IDS=shard_ids,
-            TRANSLATOR="microsoft", TRANSLATION_TIMEOUT="5", **translator_env,
+            TRANSLATOR="microsoft", TRANSLATION_TIMEOUT="5", METRICS_PORT=str(port), **translator_env,
         )
-        processes.append(BotProcess(shard_ids, env, cwd))
+        processes.append(BotProcess(shard_ids, env, cwd, port))
     try:
         await asyncio.gather(*(process.start() for process in processes))
         await asyncio.gather(*(process.wait_printed(r"connected as ") for process in processes))
@@ -132,6 +137,17 @@ async def wait_until(condition: Callable[[], object], what: str, *watched: BotPr
             details = "\n".join(f"--- {p.shard_ids}:\n{p.tail()}" for p in watched)
             raise AssertionError(f"timed out waiting for {what} {describe()}\n{details}")
         await asyncio.sleep(0.1)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def health(process: BotProcess) -> tuple[int, dict]:
+    async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{process.metrics_port}/healthz") as response:
+        return response.status, await response.json(content_type=None)
 
 
 def relayed_numbers(double: DiscordDouble, channel, pattern: str) -> list[int]:

@@ -12,7 +12,7 @@ import pytest
 
 from discord_double import DiscordDouble
 from discord_double.ratelimit import RateLimitConfig
-from tests.bridge.bot_processes import BotProcess, bot_processes, postgres_database, relayed_numbers, wait_until
+from tests.bridge.bot_processes import BotProcess, bot_processes, health, postgres_database, relayed_numbers, wait_until
 from tests.translation.fake_servers import FakeMicrosoft
 
 # Two or three bot processes starting on a loaded 2-core machine: more than the suite's default 120 s may pass.
@@ -91,6 +91,8 @@ async def test_a_cross_server_bridge_between_processes_relays_every_message_once
         servers = Servers(double, alpha_shard=0, beta_shard=processes - 1)
         ranges = [str(shard) for shard in range(processes)]
         async with bot_processes(double, tmp_path, redis_target, database_url, translator.env(), ranges, processes) as bots:
+            for shard, bot in enumerate(bots):  # each process is healthy with its own shard connected
+                assert await health(bot) == (200, {"status": "ok", "shards": {str(shard): "connected"}})
             await servers.bridge(told=bots[0])
             await servers.traffic(count)
             to_beta, to_alpha = await servers.wait_all_relayed(count, *bots)
@@ -125,3 +127,32 @@ async def test_a_process_killed_mid_traffic_and_started_again_loses_and_doubles_
         assert any("⏱" in view.content for view in double.view(servers.chinese) if view.by_webhook)
         assert servers.rate_limited_share() <= 0.01
         assert not double.server_errors
+
+
+async def test_edits_and_deletes_reach_the_copies_another_process_posted(tmp_path: Path, redis_target) -> None:
+    async with DiscordDouble(shards=2, rate_limits=RateLimitConfig(enabled=True)) as double, \
+            FakeMicrosoft() as translator, postgres_database() as database_url:
+        servers = Servers(double, alpha_shard=0, beta_shard=1)
+        async with bot_processes(double, tmp_path, redis_target, database_url, translator.env(), ["0", "1"], 2) as bots:
+            await servers.bridge(told=bots[0])
+            english = [await double.post(servers.ann, servers.english, ENGLISH.format(n=n)) for n in range(3)]
+            chinese = [await double.post(servers.mei, servers.chinese, CHINESE.format(n=n)) for n in range(3)]
+            await servers.wait_all_relayed(3, *bots)
+            await double.edit(english[1], ENGLISH.format(n=1) + " (edited)")
+            await double.edit(chinese[1], CHINESE.format(n=1) + "（改过）")
+            await double.delete(english[2])
+            await double.delete(chinese[2])
+
+            def settled() -> bool:  # copies posted alone or as lines of a combined post alike
+                beta, alpha = "\n".join(copies_text(double, servers.chinese)), "\n".join(copies_text(double, servers.english))
+                return servers.relayed() == ([0, 1], [0, 1]) and "(edited)" in beta and "改过" in alpha
+
+            await wait_until(settled, "the edits and deletes in the other server", *bots,
+                             describe=lambda: f"{copies_text(double, servers.chinese)} {copies_text(double, servers.english)}")
+        assert "\n".join(copies_text(double, servers.chinese)).count("(edited)") == 1
+        assert servers.relayed() == ([0, 1], [0, 1])
+        assert not double.server_errors
+
+
+def copies_text(double: DiscordDouble, channel) -> list[str]:
+    return [view.content for view in double.view(channel) if view.by_webhook]
