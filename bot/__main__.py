@@ -124,10 +124,11 @@ async def run_bot(settings: Settings) -> int:
         try:
             await bot.serve_metrics()
             await bot.start(settings.discord_token)
-        except Exception:
+        except Exception as error:
             # A signal during login closes the HTTP session under the pending request: that is the
-            # shutdown that was asked for, not a failure.
-            if not bot.is_shutting_down:
+            # shutdown that was asked for, not a failure. Discord refusing a shard is a failure even
+            # though discord.py's sharded client closes itself before it raises it.
+            if not bot.is_shutting_down or isinstance(error, StartupError):
                 raise
             log.debug("login interrupted by shutdown", exc_info=True)
         await bot.close()

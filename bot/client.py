@@ -223,7 +223,9 @@ class QiaoBot(commands.Bot):
             raise explained from error
 
     def _explained(self, error: Exception) -> Exception:
-        if self.is_shutting_down:
+        # discord.py's sharded client closes itself before it raises a gateway refusal: that is no shutdown.
+        refused = isinstance(error, (discord.ConnectionClosed, discord.PrivilegedIntentsRequired))
+        if self.is_shutting_down and not refused:
             return error
         explained = explain_connection_failure(
             error, api_base_url=self.settings.discord_api_base_url, timeout=self.settings.discord_login_timeout,
