@@ -173,6 +173,7 @@ class BridgeCog(
         if getattr(self.bot, "bridge_relay", None) is self.relay:
             self.bot.bridge_relay = None
         drained = await self.engine.drain(DRAIN_SECONDS)
+        await self.threads_unload()
         waiting = self.engine.waiting()
         if not drained or waiting.total:
             log.warning("bridge: %d copies still waiting after %.0f s (%s); dropping them",

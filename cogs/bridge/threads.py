@@ -54,6 +54,13 @@ class ThreadMirroring:
         self._thread_updates = asyncio.Lock()
         self._partners_opened: dict[int, list[int]] = {}  # thread being opened -> its partners, held
 
+    async def threads_unload(self) -> None:
+        """Partner threads still being opened at shutdown are given up (their threads stay unpaired)."""
+        opening = set(self._opening.values())
+        for task in opening:
+            task.cancel()
+        await asyncio.gather(*opening, return_exceptions=True)
+
     # -- which threads -----------------------------------------------------------------------
 
     def mirrorable(self, thread: discord.Thread) -> bool:
