@@ -288,6 +288,12 @@ class ShardedRelayEngine(RelayEngine):
         await super().close()
 
 
+# Work the bridge cog queues into a partner channel's lane and waits for (opening a partner thread,
+# mirroring its state): it runs here even for another process's channel (a REST call on a thread
+# reaches any server), since the lane there is not this process's to wait on.
+RUN_HERE_FOR_ANY_CHANNEL = ("open thread ", "open post ", "thread state ")
+
+
 class _LocalLanes:
     """The engine's lanes, minus other processes' channels (whose work was handed over instead)."""
 
@@ -296,7 +302,7 @@ class _LocalLanes:
         self._is_local = is_local
 
     def submit(self, key, prepare, deliver, *, label: str = "") -> None:
-        if isinstance(key, int) and not self._is_local(key):
+        if isinstance(key, int) and not self._is_local(key) and not label.startswith(RUN_HERE_FOR_ANY_CHANNEL):
             log.debug("not queueing %s for channel=%s: another process posts there", label, key)
             return
         self._lanes.submit(key, prepare, deliver, label=label)
