@@ -115,6 +115,8 @@ class ForumPosts:
         except Exception:
             log.exception("bridge: opening the partner posts of post=%s failed", thread.id)
         finally:
+            if pairing is not None:
+                await self.pause_if_forbidden(thread.guild.id)
             if release or pairing is None:
                 self.engine.release(thread.id, skip=skip)
             for partner_id in self._partner_posts.get(thread.id, []):

@@ -60,11 +60,24 @@ class PausedDestinations:
                     resumed += 1
         return resumed
 
+    async def pause_if_forbidden(self, guild_id: int) -> None:
+        """After new threads were paired: a permission lost while they opened pauses them before
+        their first copies (never raises: the caller releases what it held next)."""
+        try:
+            await self.recheck_permissions(guild_id)
+        except Exception:
+            log.exception("bridge: checking permissions after pairing threads failed")
+
     def permissions_told(self, channel_id: int, result: PermissionCheck) -> None:
         """The moderator who linked `channel_id` was just shown `result`: no notice for it."""
         self._permissions_known[channel_id] = result.missing
 
     async def _permissions_seen(self, guild: discord.Guild, channel, result: PermissionCheck) -> None:
+        if isinstance(channel, discord.Thread):
+            # A paired thread or forum post: paused with its parent's permissions; told once, for the parent.
+            if result.blocks(in_thread=True):
+                self.engine.pause(channel.id)
+            return
         known = self._permissions_known.get(channel.id, ())
         self._permissions_known[channel.id] = result.missing
         problem = f"bridge.forbidden.{channel.id}"

@@ -120,6 +120,8 @@ class ThreadMirroring:
         finally:
             if pairing is None:
                 self._thread_states.pop(thread.id, None)
+            else:
+                await self.pause_if_forbidden(thread.guild.id)
             for partner_id in self._partners_opened.pop(thread.id, []):
                 self._opening.pop(partner_id, None)
                 self.engine.release(partner_id)

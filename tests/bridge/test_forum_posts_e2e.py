@@ -153,3 +153,27 @@ async def test_a_post_opened_while_qiao_was_away_gets_its_partner_and_replies_on
         await double.post(harness.alice, post, "live again")
         await double.wait_for(lambda: len(double.view(partner)) == 3)
         assert len(double.posts_in(chinese)) == 1 and not [r for r in double.requests if r.status >= 400]
+
+
+async def test_losing_send_messages_in_threads_holds_replies_in_posts_until_it_is_back(harness: Harness) -> None:
+    double = harness.double
+    english, chinese = linked_forums(harness)
+    async with harness.running() as bot:
+        await harness.link(english=english, chinese=chinese)
+        await bot.guild_config.update(harness.guild.id, log_channel_id=harness.general.id)
+        post, _ = await double.create_post(harness.alice, english, "Tones", "first")
+        [partner] = await double.wait_for(lambda: double.posts_in(chinese))
+        double.set_bot_permissions(chinese, deny=["send_messages_in_threads"])
+        [notice] = await double.wait_for(
+            lambda: [v for v in double.view(harness.general) if "Qiao lost Send Messages in Threads" in v.content])
+        assert "“在子区中发送消息”" in notice.content
+        for number in range(3):
+            await double.post(harness.alice, post, f"r{number} waiting")
+        engine = bot.bridge_relay.engine
+        await double.wait_for(lambda: engine.backlog(partner.id) == 3)
+        assert partner.id in engine.paused_channels() and len(double.view(partner)) == 1
+        double.set_bot_permissions(chinese, allow=["send_messages_in_threads"])
+        await double.wait_for(lambda: len(double.view(partner)) == 4)
+        assert [view.content.split("\n")[0] for view in double.view(partner)[1:]] == [
+            "〔译〕r0 waiting", "〔译〕r1 waiting", "〔译〕r2 waiting"]
+        assert len([v for v in double.view(harness.general) if "Qiao lost" in v.content]) == 1
