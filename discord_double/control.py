@@ -68,15 +68,24 @@ def describe(double: DiscordDouble) -> dict[str, Any]:
         "bot_user_id": str(world.bot_user.id),
         "guilds": [{
             "id": str(g.id), "name": g.name,
-            "channels": [{"id": str(c.id), "name": c.name, "type": c.type,
-                          "parent_id": None if c.parent_id is None else str(c.parent_id),
-                          **({"owner_id": str(c.owner_id), "archived": c.archived, "locked": c.locked}
-                             if c.is_thread else {})} for c in g.channels.values()],
+            "channels": [_channel_state(c) for c in g.channels.values()],
             "roles": [{"id": str(r.id), "name": r.name} for r in g.roles.values()],
             "members": [{"id": str(m.id), "username": m.user.username, "display_name": m.display_name}
                         for m in g.members.values()],
         } for g in world.guilds.values()],
     }
+
+
+def _channel_state(channel) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": str(channel.id), "name": channel.name, "type": channel.type,
+                            "parent_id": None if channel.parent_id is None else str(channel.parent_id)}
+    if channel.is_thread:
+        data.update(owner_id=str(channel.owner_id), archived=channel.archived, locked=channel.locked)
+    if channel.is_forum:
+        data["available_tags"] = [tag.to_dict() for tag in channel.available_tags]
+    if channel.applied_tags is not None:
+        data["applied_tags"] = [str(tag_id) for tag_id in channel.applied_tags]
+    return data
 
 
 def control_routes(double: DiscordDouble) -> list[web.RouteDef]:
@@ -143,6 +152,19 @@ def control_routes(double: DiscordDouble) -> list[web.RouteDef]:
     async def delete_message(request: web.Request) -> web.Response:
         await double.delete(world.messages[int(request.match_info["message_id"])])
         return web.Response(status=204)
+
+    async def post_in_forum(request: web.Request) -> web.Response:
+        """{forum_id, name, content, tags: [tag names], attachments?}: a person opens a forum post."""
+        body = await request.json()
+        forum = world.channels[int(body["forum_id"])]
+        atts = [(a["filename"], a.get("text", "").encode(), a.get("content_type")) for a in body.get("attachments", [])]
+        try:
+            thread, starter = await double.create_post(member_of(request.match_info["user_id"], forum.id), forum,
+                                                       body["name"], body.get("content", ""),
+                                                       tags=body.get("tags") or [], attachments=atts)
+        except ValueError as error:
+            return json_response({"message": str(error)}, 400)
+        return json_response({"thread": thread.to_dict(), "message": world.message_payload(starter, gateway=True)})
 
     async def view(request: web.Request) -> web.Response:
         channel = world.channels[int(request.match_info["channel_id"])]
@@ -232,6 +254,7 @@ def control_routes(double: DiscordDouble) -> list[web.RouteDef]:
         web.get("/_double/state", state),
         web.post("/_double/members/{user_id}/messages", post_message),
         web.post("/_double/members/{user_id}/slash", slash),
+        web.post("/_double/members/{user_id}/posts", post_in_forum),
         web.post("/_double/members/{user_id}/threads", start_thread),
         web.patch("/_double/members/{user_id}/threads/{thread_id}", edit_thread),
         web.patch("/_double/messages/{message_id}", edit_message),

@@ -171,7 +171,10 @@ class DiscordDouble:
         return forum.available_tags
 
     def forum_tag(self, forum: Channel, name: str) -> ForumTag:
-        return next(tag for tag in forum.available_tags if tag.name == name)
+        tag = next((tag for tag in forum.available_tags if tag.name == name), None)
+        if tag is None:
+            raise ValueError(f"#{forum.name} has no tag {name!r}")
+        return tag
 
     def create_category(self, guild: Guild, name: str) -> Channel:
         return self.create_channel(guild, name, type=CATEGORY)
