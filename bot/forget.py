@@ -1,7 +1,7 @@
 """What Qiao stores about a person, and forgetting it (`/qiao forget-me`, `/qiao forget-member`).
 
 Each place a person's id is kept is listed once in PERSONAL_DATA; a new table that stores people
-adds its line here (tests/core/test_forget.py fails for a column holding people's ids not listed).
+adds its line here (tests/test_forget.py fails for a column holding people's ids not listed).
 Rows about the person are deleted; rows that are the server's own content and only name who added
 them (an imported list, a prompt) keep the content and lose the name.
 """

@@ -18,7 +18,7 @@ import aiohttp
 from bot.bridge.deliver.coalescing import COMBINED_USERNAME
 from discord_double import DiscordDouble
 from tests.conftest import POSTGRES_URL, RedisTarget, _postgres_available, server_missing
-from tests.core.bot_process import bot_env, start_bot
+from tests.bot_process import bot_env, start_bot
 
 DEADLINE = 120.0
 

@@ -12,7 +12,7 @@ from bot.bridge.handover import Entry, Handover, SharedChanges, handover_for
 from bot.bridge.models import Attachment, OriginalMessage, RepliedMessage, Sticker
 from bot.bridge.sharded_engine import original_from_dict, original_to_dict
 from bot.settings import Settings
-from tests.core.bot_process import VALID_TOKEN
+from tests.bot_process import VALID_TOKEN
 
 DEADLINE = 20.0
 

@@ -14,7 +14,7 @@ import pytest
 import bot.bridge.stats_chart as stats_chart
 from bot.bridge.stats_by_day import AS_WRITTEN, WRITTEN_IN_CHINESE, WRITTEN_IN_ENGLISH, stats_by_day
 from tests.bridge.conftest import ZH_SAMPLE, Harness
-from tests.core.bot_process import REPO_ROOT
+from tests.bot_process import REPO_ROOT
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CHART_WAIT = 60  # drawing the chart takes seconds on a busy machine

@@ -1,5 +1,5 @@
 """Jobs that run once across processes: leases and period claims on the real Redis, and real
-processes (tests/core/job_runner.py) that record every run in the real PostgreSQL."""
+processes (tests/job_runner.py) that record every run in the real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import redis.asyncio as redis
 
 from bot.jobs import JobClaims, LeaderJob, LocalLease, RedisLease
 from tests.conftest import POSTGRES_URL, RedisTarget, drop_postgres_schema, open_postgres_schema
-from tests.core.bot_process import REPO_ROOT
-from tests.core.job_runner import ONCE_JOBS
+from tests.bot_process import REPO_ROOT
+from tests.job_runner import ONCE_JOBS
 
 DEADLINE = 60.0
 
@@ -202,7 +202,7 @@ async def runs_table() -> AsyncIterator[tuple[asyncpg.Connection, str]]:
 async def start_runner(name: str, mode: str, redis_target: RedisTarget, schema: str) -> asyncio.subprocess.Process:
     dsn = POSTGRES_URL.replace("postgresql+asyncpg://", "postgresql://")
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.core.job_runner", name, redis_target.url, redis_target.prefix, dsn, schema, mode,
+        sys.executable, "-m", "tests.job_runner", name, redis_target.url, redis_target.prefix, dsn, schema, mode,
         cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
     )

@@ -3,7 +3,7 @@ mute. Qiao never deletes anyone's message; the only deletion is its own fallback
 
 from __future__ import annotations
 
-from tests.guidance_cog.conftest import Harness
+from tests.guidance.conftest import Harness
 
 
 def fallback_replies(harness: Harness) -> list:

@@ -12,7 +12,7 @@ import pytest
 from bot.personal_language import FOLLOW_DISCORD, PersonalLanguages, reader_locale
 from bot.storage import Database
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 async def test_choices_are_stored_changed_and_forgotten(database: Database) -> None:

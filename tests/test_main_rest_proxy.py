@@ -11,7 +11,7 @@ import aiohttp
 from aiohttp import web
 
 from discord_double import DiscordDouble
-from tests.core.bot_process import bot_env, start_bot, stop_with_signal
+from tests.bot_process import bot_env, start_bot, stop_with_signal
 from tests.translation.fake_servers import FakeMicrosoft
 
 HOP_BY_HOP = {"host", "content-length", "transfer-encoding", "connection"}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.bot_process import bot_env, start_bot, stop_with_signal
+from tests.bot_process import bot_env, start_bot, stop_with_signal
 from discord_double import DiscordDouble
 
 

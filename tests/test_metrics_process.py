@@ -10,7 +10,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.core.bot_process import bot_env, run_bot, start_bot, stop_with_signal
+from tests.bot_process import bot_env, run_bot, start_bot, stop_with_signal
 from discord_double import DiscordDouble
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from bot.settings import CORE_ENV_VARS
 from bot.translation.settings import TRANSLATION_ENV_VARS
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 ALL_VARIABLES = [name for name, _, _ in CORE_ENV_VARS + TRANSLATION_ENV_VARS]
 
 

@@ -182,7 +182,7 @@ def test_unsupported_database_urls_are_refused(given: str) -> None:
 
 async def test_a_postgres_server_that_never_answers_is_refused_in_one_line() -> None:
     from bot.storage import DatabaseUnavailable
-    from tests.core.bot_process import silent_server
+    from tests.bot_process import silent_server
 
     async with silent_server() as server:
         with pytest.raises(DatabaseUnavailable) as caught:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.guidance_cog.conftest import Harness
+from tests.guidance.conftest import Harness
 
 NOT_MODERATOR = "Only moderators (Manage Server permission) can use this command."
 

@@ -9,7 +9,7 @@ from bot.topics.cooldown import RoomCooldown
 from bot.topics.models import TRADITIONAL
 from bot.topics.naming import channel_name
 from discord_double import permissions as P
-from tests.topics.test_icebreakers import FIRST_SLOT, schedule_groceries
+from tests.topics.test_icebreakers_e2e import FIRST_SLOT, schedule_groceries
 
 HEADING_TRADITIONAL = "💬 **Icebreaker · 破冰話題**"
 

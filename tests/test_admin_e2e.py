@@ -17,7 +17,7 @@ from bot.settings import Settings
 from discord_double.client import run_client
 from discord_double.server import DiscordDouble
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclasses.dataclass

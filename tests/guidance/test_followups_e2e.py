@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from bot.guidance.languages import note_locale
 from bot.guidance.store import GuidanceStore, PendingRemoval
 from bot.storage import Database
-from tests.guidance_cog.conftest import Harness
+from tests.guidance.conftest import Harness
 
 
 def fallback_replies(harness: Harness) -> list:

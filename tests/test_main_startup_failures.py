@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.core.bot_process import (
+from tests.bot_process import (
     VALID_TOKEN,
     Finished,
     bot_env,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.guidance_cog.conftest import Harness
+from tests.guidance.conftest import Harness
 
 FOOTER_EN = "Qiao never deletes anything; this is only information."
 FOOTER_ZH = "Qiao 从不删除任何内容；这只是信息。"

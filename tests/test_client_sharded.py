@@ -15,7 +15,7 @@ from bot.errors import StartupError
 from bot.settings import Settings
 from discord_double import DiscordDouble
 from discord_double.client import run_client
-from tests.core.bot_process import VALID_TOKEN, bot_env, run_bot
+from tests.bot_process import VALID_TOKEN, bot_env, run_bot
 
 
 def settings(double: DiscordDouble, tmp_path: Path, **env: str) -> Settings:

@@ -1,7 +1,7 @@
 """A process that runs jobs as a bot process does (`bot.jobs` on the real Redis), recording each run
 in PostgreSQL: two or three of these are the "processes" of the jobs-run-once tests.
 
-    python -m tests.core.job_runner NAME REDIS_URL PREFIX POSTGRES_DSN SCHEMA once|leader
+    python -m tests.job_runner NAME REDIS_URL PREFIX POSTGRES_DSN SCHEMA once|leader
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ import pytest
 import redis.asyncio as redis
 
 from tests.conftest import RedisTarget
-from tests.guidance_cog.conftest import Harness
-from tests.guidance_cog.test_followups import crash_once_stored, fallback_replies, minute_passes_while_away
+from tests.guidance.conftest import Harness
+from tests.guidance.test_followups_e2e import crash_once_stored, fallback_replies, minute_passes_while_away
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import yaml
 
 from bot.settings import CORE_ENV_VARS, Settings
 from bot.translation.settings import TRANSLATION_ENV_VARS
-from tests.core.bot_process import REPO_ROOT, VALID_TOKEN
+from tests.bot_process import REPO_ROOT, VALID_TOKEN
 
 KNOWN_SETTINGS = {name for name, _, _ in CORE_ENV_VARS + TRANSLATION_ENV_VARS}
 

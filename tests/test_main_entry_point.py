@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_bot_command(*args: str, env: dict[str, str] | None = None, cwd: Path) -> subprocess.CompletedProcess:

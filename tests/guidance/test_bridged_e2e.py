@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.guidance_cog.conftest import Harness
+from tests.guidance.conftest import Harness
 
 
 async def link(harness: Harness) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.guidance_cog.conftest import Harness
+from tests.guidance.conftest import Harness
 
 
 async def test_a_note_is_in_the_language_the_person_chose(harness: Harness) -> None:

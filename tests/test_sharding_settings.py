@@ -10,7 +10,7 @@ import pytest
 from bot.doctor import run_doctor
 from bot.settings import Settings, parse_shard_ids
 from bot.sharding import owns_guild, shard_of
-from tests.core.bot_process import VALID_TOKEN, bot_env, run_bot, closed_port
+from tests.bot_process import VALID_TOKEN, bot_env, run_bot, closed_port
 
 
 def read(**env: str):
