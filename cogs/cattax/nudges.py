@@ -8,18 +8,14 @@ import logging
 
 import discord
 
-from bot.cattax.rules import MAX_PHOTO_BYTES, MAX_VIDEO_BYTES, MEGABYTE, PostKind, PostVerdict, TextOnlyAction
+from bot.cattax.rules import PostVerdict, TextOnlyAction
 from bot.cattax.store import CatTaxConfig
+from bot.cattax.texts import reminder_text
 from cogs.cattax.common import plain
 
 log = logging.getLogger(__name__)
 
 PROBLEM_REMOVAL = "cattax.manage_messages"
-NUDGE_KEYS = {
-    PostKind.TEXT_ONLY: "cattax.nudge.text_only",
-    PostKind.NOT_A_PHOTO: "cattax.nudge.not_a_photo",
-    PostKind.TOO_LARGE: "cattax.nudge.too_large",
-}
 
 
 class Nudges:
@@ -31,7 +27,7 @@ class Nudges:
             removed = await self._remove(message)
         if not self.nudge_cooldown.ready(message.channel.id, message.author.id, config.nudge_cooldown_seconds):
             return
-        nudge_text = self._nudge_text(verdict.kind, plain(message.author.display_name), removed)
+        nudge_text = reminder_text(self.bot.i18n, verdict.kind, plain(message.author.display_name), removed=removed)
         try:
             if removed:
                 nudge = await message.channel.send(
@@ -50,16 +46,6 @@ class Nudges:
             return
         lifetime = config.nudge_lifetime_seconds
         self._delete_later(nudge, self.nudge_lifetime if lifetime is None else float(lifetime))
-
-    def _nudge_text(self, kind: PostKind, name: str, removed: bool) -> str:
-        fields = {"name": name, "photo_mb": MAX_PHOTO_BYTES // MEGABYTE, "video_mb": MAX_VIDEO_BYTES // MEGABYTE}
-        texts = []
-        for locale in ("en-US", "zh-CN"):
-            text = self.bot.i18n.t(NUDGE_KEYS[kind], locale, **fields)
-            if removed:
-                text = f"{self.bot.i18n.t('cattax.nudge.removed', locale)} {text}"
-            texts.append(text)
-        return "\n".join(texts)
 
     async def _remove(self, message: discord.Message) -> bool:
         try:

@@ -18,6 +18,7 @@ from bot.cattax.rules import (
     nudge_timing_problem,
 )
 from bot.cattax.store import CatTaxConfig
+from bot.cattax.texts import permission_names, settings_summary
 from bot.checks import UserFacingError, moderator_only, requires_module, role_grant_problem
 from bot.i18n import shorten
 from bot.personal_language import reader_locale
@@ -77,7 +78,7 @@ class SettingsCommands:
             lines.append(
                 self.bot.i18n.t(
                     "cattax.setup.missing_permissions", locale, channel=channel.mention,
-                    permissions=self._permission_names(missing, locale),
+                    permissions=permission_names(self.bot.i18n, missing, locale),
                 )
             )
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
@@ -161,30 +162,15 @@ class SettingsCommands:
         )
         return missing_permissions(lambda name: getattr(granted, name), needed)
 
-    def _permission_names(self, names: list[str], locale: discord.Locale) -> str:
-        return ", ".join(self.bot.i18n.t(f"cattax.permission.{name}", locale) for name in names)
-
     async def _summary(self, guild: discord.Guild, config: CatTaxConfig, locale: discord.Locale) -> str:
-        i18n = self.bot.i18n
         channel = guild.get_channel(config.channel_id)
         role = guild.get_role(config.role_id) if config.role_id else None
-        duration = i18n.t(f"commands.cattax.choice.archive.{config.archive_after_minutes}", locale)
-        lines = [
-            i18n.t("cattax.status.channel", locale, channel=channel.mention if channel else f"#{config.channel_id}"),
-            i18n.t("cattax.status.role", locale, role=role.mention if role else i18n.t("cattax.status.no_role", locale)),
-            i18n.t("cattax.status.emoji", locale, emoji=config.emoji),
-            i18n.t("cattax.status.archive", locale, duration=duration),
-            i18n.t("cattax.status.thanks_in_channel" if config.thank_in_channel else "cattax.status.thanks_in_thread", locale),
-            i18n.t(f"cattax.status.text_only.{config.text_only_action.value}", locale),
-            i18n.t(
-                "cattax.status.nudges", locale,
-                cooldown=int(config.nudge_cooldown_seconds or self.nudge_cooldown.seconds) // 60,
-                lifetime=config.nudge_lifetime_seconds or round(self.nudge_lifetime),
-            ),
-            i18n.t("cattax.status.payments", locale, count=await self.store.payment_count(guild.id)),
-        ]
-        if channel is not None:
-            missing = self._missing_permissions(channel, config)
-            if missing:
-                lines.append(i18n.t("cattax.status.missing", locale, permissions=self._permission_names(missing, locale)))
-        return "\n".join(lines)
+        return settings_summary(
+            self.bot.i18n, config, locale,
+            channel=channel.mention if channel else f"#{config.channel_id}",
+            role=role.mention if role else None,
+            payments=await self.store.payment_count(guild.id),
+            missing=self._missing_permissions(channel, config) if channel is not None else (),
+            default_cooldown_seconds=self.nudge_cooldown.seconds,
+            default_lifetime_seconds=self.nudge_lifetime,
+        )
