@@ -46,9 +46,16 @@ class CatchUp:
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
         """A server whose GUILD_CREATE came after on_ready (late, or back from an outage) was not
-        caught up with the others (its channels were unknown then): it is now."""
-        if self._session_ready:
-            await self._catch_up_logged(f"server {guild.id} was unavailable", guild_id=guild.id)
+        caught up with the others (its channels were unknown then): it is now. Servers arriving
+        together are caught up in one pass (thousands may come after a short ready timeout)."""
+        if not self._session_ready:
+            return
+        self._late_guilds.add(guild.id)
+        if len(self._late_guilds) == 1:
+            await asyncio.sleep(0)  # let the GUILD_CREATEs already received join this pass
+            async with self._catch_up_lock:
+                guild_ids, self._late_guilds = self._late_guilds, set()
+            await self._catch_up_logged(f"{len(guild_ids)} servers were unavailable", guild_ids=guild_ids)
 
     @commands.Cog.listener()
     async def on_connect(self) -> None:
@@ -74,11 +81,11 @@ class CatchUp:
         if due or (since is not None and time.monotonic() - since >= LONG_DISCONNECT_SECONDS):
             await self._catch_up_logged("the gateway was disconnected")
 
-    async def _catch_up_logged(self, why: str, *, guild_id: int | None = None) -> None:
+    async def _catch_up_logged(self, why: str, *, guild_ids: set[int] | None = None) -> None:
         async with self._catch_up_lock:
             try:
                 await self.refile_channels()
-                relayed = await self.catch_up(guild_id=guild_id)
+                relayed = await self.catch_up(guild_ids=guild_ids)
             except Exception:
                 log.exception("bridge: catch-up after %s failed", why)
                 return
@@ -96,11 +103,13 @@ class CatchUp:
         if refiled:
             log.info("bridge: %d channels filed under their own server", refiled)
 
-    async def catch_up(self, *, guild_id: int | None = None) -> int:
-        """Every bridged channel (of the server `guild_id` only, when given) is held (live messages
-        wait) until its history was read."""
+    async def catch_up(self, *, guild_ids: set[int] | None = None) -> int:
+        """Every bridged channel (of the servers `guild_ids` only, when given) is held (live
+        messages wait) until its history was read."""
         members = [member for member in self.relay.store.all_channels()
-                   if guild_id is None or getattr(getattr(self.bot.get_channel(member.channel_id), "guild", None), "id", None) == guild_id]
+                   if guild_ids is None or getattr(getattr(self.bot.get_channel(member.channel_id), "guild", None), "id", None) in guild_ids]
+        if not members:
+            return 0
         for member in members:
             self.engine.hold(member.channel_id)
         relayed = 0

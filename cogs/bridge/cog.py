@@ -83,6 +83,7 @@ class BridgeCog(
         # Channel id -> the permissions last seen (or shown at link time) missing there.
         self._permissions_known: dict[int, tuple[str, ...]] = {}
         self._session_ready = False  # on_ready came for the current gateway session
+        self._late_guilds: set[int] = set()  # servers available after on_ready, to catch up
         # One process among several (SHARD_IDS): other servers' copies are handed to their process.
         handover = handover_for(bot.settings, getattr(bot, "redis", None))
         engine_class, sharded = (ShardedRelayEngine, {"handover": handover}) if handover is not None else (RelayEngine, {})
