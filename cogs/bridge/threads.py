@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import deque
 from datetime import UTC, datetime, timedelta
 
@@ -39,6 +40,8 @@ from bot.translation.languages import to_simplified, to_traditional
 log = logging.getLogger(__name__)
 
 THREAD_NAME_LIMIT = 100
+# A thread whose partners could not be opened is tried again on a message, at most this often.
+RETRY_OPENING_SECONDS = 60.0
 MIRRORED_THREAD_TYPES = (discord.ChannelType.public_thread, discord.ChannelType.news_thread)
 # (name or None when unchanged, archived, locked) Qiao set on a partner thread itself.
 Expected = tuple[str | None, bool, bool]
@@ -53,6 +56,8 @@ class ThreadMirroring:
         self._opening: dict[int, asyncio.Task[ThreadPairing | None]] = {}
         self._thread_updates = asyncio.Lock()
         self._partners_opened: dict[int, list[int]] = {}  # thread being opened -> its partners, held
+        self._opening_tried: dict[int, float] = {}  # thread id -> when its partners were last tried
+        self.retry_opening_seconds = RETRY_OPENING_SECONDS
 
     async def threads_unload(self) -> None:
         """Partner threads still being opened at shutdown are given up (their threads stay unpaired)."""
@@ -89,6 +94,7 @@ class ThreadMirroring:
     async def on_thread_create(self, thread: discord.Thread) -> None:
         if not self.bot.accepting_work or not self.mirrorable(thread) or self.relay.store.threads.is_paired(thread.id):
             return
+        self._opening_tried[thread.id] = time.monotonic()
         # Before any await: a message in the thread may be handled right after this event.
         await self.open_partner_threads(thread)
 
@@ -122,6 +128,7 @@ class ThreadMirroring:
                 self._thread_states.pop(thread.id, None)
             else:
                 await self.pause_if_forbidden(thread.guild.id)
+                self._opening_tried.pop(thread.id, None)
             for partner_id in self._partners_opened.pop(thread.id, []):
                 self._opening.pop(partner_id, None)
                 self.engine.release(partner_id)
@@ -274,7 +281,14 @@ class ThreadMirroring:
             return False
         bridge = self.relay.store.bridge_of_cached(channel.parent_id)
         if bridge.kind != "mixed":
-            return False
+            # A thread of a linked channel whose partners could not be opened (a permission was
+            # missing) or that Qiao never saw start: its partners are opened now, at most once a minute.
+            tried = self._opening_tried.get(channel.id)
+            if tried is not None and time.monotonic() - tried < self.retry_opening_seconds:
+                return False
+            self._opening_tried[channel.id] = time.monotonic()
+            self.open_partner_threads(channel)
+            return True
         await self.relay.store.threads.pair(PairedThread(channel.id, channel.parent_id, channel.guild.id, channel.name))
         return True
 

@@ -346,3 +346,20 @@ async def test_a_thread_started_on_a_copy_gets_its_partner_on_the_original(harne
         await double.post(harness.wang, thread, ZH_SAMPLE)
         [back] = await harness.copies(partner)
         assert back.content.startswith(f"[en] {ZH_SAMPLE}")
+
+
+async def test_a_thread_whose_partner_could_not_be_opened_gets_it_on_a_message_once_the_permission_is_back(harness: Harness) -> None:
+    double = harness.double
+    double.set_bot_permissions(harness.chinese, deny=["create_public_threads"])
+    async with harness.running() as bot:
+        cog = bot.get_cog("BridgeCog")
+        await harness.link()
+        thread = await double.create_thread(harness.alice, harness.english, "Try again")
+        await double.post(harness.alice, thread, "t1 not mirrored")
+        await double.wait_for(lambda: any(r.status == 403 for r in double.requests_to("POST", "/channels/*/threads")))
+        double.set_bot_permissions(harness.chinese, allow=["create_public_threads"])
+        cog.retry_opening_seconds = 0
+        await double.post(harness.alice, thread, "t2 after the fix")
+        partner = await partner_of(harness, harness.chinese)
+        await double.wait_for(lambda: numbers(harness, partner) == [2], timeout=10)
+        assert partner.name == "〔译〕Try again"
