@@ -173,8 +173,8 @@ class BridgeCog(
         self.bot.tree.remove_command(self.translate_menu.name, type=self.translate_menu.type)
         if getattr(self.bot, "bridge_relay", None) is self.relay:
             self.bot.bridge_relay = None
-        drained = await self.engine.drain(DRAIN_SECONDS)
         await self.threads_unload()
+        drained = await self.engine.drain(DRAIN_SECONDS)
         waiting = self.engine.waiting()
         if not drained or waiting.total:
             log.warning("bridge: %d copies still waiting after %.0f s (%s); dropping them",

@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 THREAD_NAME_LIMIT = 100
 # A thread whose partners could not be opened is tried again on a message, at most this often.
 RETRY_OPENING_SECONDS = 60.0
+# At shutdown, how long threads being opened may take to be paired before they are given up.
+OPENING_DRAIN_SECONDS = 8.0
 MIRRORED_THREAD_TYPES = (discord.ChannelType.public_thread, discord.ChannelType.news_thread)
 # (name or None when unchanged, archived, locked) Qiao set on a partner thread itself.
 Expected = tuple[str | None, bool, bool]
@@ -60,11 +62,16 @@ class ThreadMirroring:
         self.retry_opening_seconds = RETRY_OPENING_SECONDS
 
     async def threads_unload(self) -> None:
-        """Partner threads still being opened at shutdown are given up (their threads stay unpaired)."""
+        """Partner threads (and forum posts) still being opened at shutdown get a few seconds to be
+        paired and stored (their held messages then drain with the rest); those still not done are
+        given up (their threads stay unpaired)."""
         opening = set(self._opening.values())
-        for task in opening:
+        if not opening:
+            return
+        _, pending = await asyncio.wait(opening, timeout=OPENING_DRAIN_SECONDS)
+        for task in pending:
             task.cancel()
-        await asyncio.gather(*opening, return_exceptions=True)
+        await asyncio.gather(*pending, return_exceptions=True)
 
     # -- which threads -----------------------------------------------------------------------
 
