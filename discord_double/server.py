@@ -296,6 +296,8 @@ class DiscordDouble:
         `private`: only its members and those with Manage Threads see it)."""
         if message is not None and private:
             raise ValueError("a thread started on a message is public")
+        if channel.is_forum:
+            raise ValueError(f"#{channel.name} is a forum: a post needs its starter message (create_post)")
         thread = self.world.create_thread(channel, name, member.user, message=message,
                                           type=PRIVATE_THREAD if private else None)
         await asyncio.sleep(0)

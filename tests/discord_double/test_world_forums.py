@@ -150,3 +150,14 @@ async def test_tags_edited_on_a_post_and_on_the_forum_reach_the_bot(discord_doub
         await discord_double.wait_for(lambda: len(bot.get_channel(forum.id).available_tags) == 4)
     assert [tag.name for tag in edited.applied_tags] == ["Bug"] and thread.applied_tags == [bug.id]
     assert [tag.name for tag in forum.available_tags] == ["Question", "Bug", "Solved", "Idea"]
+
+
+async def test_a_thread_without_a_starter_cannot_be_opened_in_a_forum(discord_double: DiscordDouble, forum_world) -> None:
+    _, forum, alice = forum_world
+    with pytest.raises(ValueError, match="create_post"):
+        await discord_double.create_thread(alice, forum, "no starter")
+    async with run_client(make_bot(), discord_double) as bot:
+        with pytest.raises(discord.HTTPException) as refused:
+            await bot.http.start_thread_without_message(forum.id, name="no starter", auto_archive_duration=1440, type=11)
+    assert (refused.value.status, refused.value.code) == (400, 50035)
+    assert discord_double.posts_in(forum) == []
