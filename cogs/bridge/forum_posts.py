@@ -139,7 +139,8 @@ class ForumPosts:
         original = snapshot(starter)
         plans = [plan for plan in plan_copies(bridge, thread.parent_id, detect_language(original.content))
                  if not plan.under_original and plan.channel.language != "mixed"]
-        opened = await asyncio.gather(*(self._open_partner_post(thread, original, plan, source_member) for plan in plans))
+        opened = await asyncio.gather(*(self._open_partner_post(thread, source, original, plan, source_member)
+                                        for plan in plans))
         made = [partner for partner in opened if partner is not None]
         if not made:
             return None, {starter.id}
@@ -164,7 +165,7 @@ class ForumPosts:
             log.warning("bridge: the starter of post=%s cannot be read: %s", thread.id, error)
             return None
 
-    async def _open_partner_post(self, thread: discord.Thread, original: OriginalMessage, plan,
+    async def _open_partner_post(self, thread: discord.Thread, source: PairedThread, original: OriginalMessage, plan,
                                  source_member: BridgeChannel) -> PairedThread | None:
         """Open the post in `plan.channel` (a partner forum) in that forum's lane, after the copies
         queued there before; a paused forum holds it until it resumes."""
@@ -183,7 +184,7 @@ class ForumPosts:
             try:
                 if isinstance(ready, Exception):
                     raise ready
-                opened.set_result(await self._post(original, plan, *ready))
+                opened.set_result(await self._post(source, original, plan, *ready))
             except BaseException as error:
                 if not opened.done():
                     opened.set_exception(error)
@@ -209,7 +210,8 @@ class ForumPosts:
         return tuple(await map_tags(applied, forum_tags_of(forum), to_partner_language=to_partner,
                                     to_source_language=to_source, can_moderate=can_moderate))
 
-    async def _post(self, original: OriginalMessage, plan, prepared, title: str, tags: tuple[int, ...]) -> PairedThread | None:
+    async def _post(self, source: PairedThread, original: OriginalMessage, plan, prepared, title: str,
+                    tags: tuple[int, ...]) -> PairedThread | None:
         member: BridgeChannel = plan.channel
         forum_id = member.channel_id
         destination = Destination(member.guild_id, forum_id, post=NewPost(title, tags))
@@ -253,7 +255,10 @@ class ForumPosts:
         self.engine.stats.copies_posted += len(records)
         if not prepared.translated:
             self.engine._schedule_fill_in(original, dataclasses.replace(plan, channel=in_post))
-        return PairedThread(post_id, forum_id, member.guild_id, title)
+        partner = PairedThread(post_id, forum_id, member.guild_id, title)
+        # Paired as soon as it exists (a shutdown right after must not open a second one at start).
+        await self.relay.store.threads.pair(source, [partner])
+        return partner
 
     @staticmethod
     def _copy_record(original: OriginalMessage, prepared, post_id: int, message_id: int, webhook_id: int,
