@@ -5,18 +5,28 @@ them to it."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 import redis.asyncio as redis
 
 from discord_double import DiscordDouble
-from tests.bridge.bot_processes import bot_processes, postgres_database, wait_until
+from tests.bridge.bot_processes import DEADLINE, bot_processes, postgres_database, wait_until
 from tests.conftest import RedisTarget
 from tests.translation.fake_servers import FakeMicrosoft
 
 HOLDS = r"job bridge-fill-ins: this process holds the lease"
 PERIODIC = ("prune-message-map", "prune-translation-cache", "prune-notice-cooldowns")
+
+
+async def claim_of(client: redis.Redis, key: str) -> bytes:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + DEADLINE
+    while (claimed := await client.get(key)) is None:
+        assert loop.time() < deadline, f"nobody claimed {key} within {DEADLINE} s"
+        await asyncio.sleep(0.1)
+    return claimed
 
 
 @pytest.mark.timeout(300)
@@ -35,10 +45,10 @@ async def test_one_process_runs_each_job_and_another_takes_over_when_it_dies(
                 [other] = [bot for bot in bots if bot is not holder]
                 lease = await client.get(f"{redis_target.prefix}job:bridge-fill-ins")
                 assert lease is not None and f":{holder.process.pid}:" in lease.decode()
-                # Each prune period claimed by exactly one of them, the other's tick skipped it.
+                # Each prune period claimed by exactly one of them, the other's tick skipped it (each
+                # loop makes its first tick on its own, a little after the lease is taken: wait for it).
                 for job in PERIODIC:
-                    claimed = await client.get(f"{redis_target.prefix}job:{job}:period")
-                    assert claimed is not None, job
+                    claimed = await claim_of(client, f"{redis_target.prefix}job:{job}:period")
                     assert sum(f":{bot.process.pid}:" in claimed.decode() for bot in bots) == 1, (job, claimed)
                 # Both processes took their REST requests from the one bucket.
                 assert all(bot.printed("share Discord's global limit") == 1 for bot in bots)
