@@ -50,9 +50,10 @@ async def test_one_process_runs_each_job_and_another_takes_over_when_it_dies(
                 for job in PERIODIC:
                     claimed = await claim_of(client, f"{redis_target.prefix}job:{job}:period")
                     assert sum(f":{bot.process.pid}:" in claimed.decode() for bot in bots) == 1, (job, claimed)
-                # Both processes took their REST requests from the one bucket.
+                # Both processes take their REST requests from the one bucket (its key lives only about a
+                # second after the last take, so whether it exists now says nothing; the bucket itself is
+                # tested on the real Redis in tests/test_rest_limits.py).
                 assert all(bot.printed("share Discord's global limit") == 1 for bot in bots)
-                assert await client.exists(f"{redis_target.prefix}rest:global")
 
                 await holder.kill()
                 # Its lease runs out (30 s) and the other process's next attempt takes it.
