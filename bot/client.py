@@ -28,7 +28,10 @@ from bot.settings import Settings
 from bot.storage import Database
 from bot.tree import CatalogueTranslator, QiaoTree
 
-_heap_frozen = False  # see QiaoBot.setup_hook
+# The collector is steered (full passes, freezing long-lived state) only in a process that runs one bot,
+# as `python -m bot` does: a test process builds hundreds, and each full pass walks its whole heap.
+_bots_built = 0
+_heap_frozen = False
 log = logging.getLogger(__name__)
 
 TRANSLATION_CACHE_MAX_AGE = timedelta(days=30)
@@ -83,6 +86,8 @@ class QiaoBot(commands.Bot):
         extensions: Sequence[str] = DEFAULT_EXTENSIONS,
         **options: Any,
     ) -> None:
+        global _bots_built
+        _bots_built += 1
         options.setdefault("intents", default_intents())
         options.setdefault("guild_ready_timeout", GUILD_READY_TIMEOUT)
         options.setdefault("allowed_mentions", discord.AllowedMentions.none())
@@ -250,10 +255,9 @@ class QiaoBot(commands.Bot):
                 log.exception("extension %s failed to load; the bot runs without it", extension)
         # What is loaded by now (modules, catalogues, detector profiles, caches) lives as long as
         # the process: keep it out of the collector's full passes, which under load otherwise walk
-        # it again and again (a third of the bridge's CPU per relay in bench/relay.py). Once per
-        # process: a process runs one bot (a test process builds hundreds, and each full pass costs).
+        # it again and again (a third of the bridge's CPU per relay in bench/relay.py).
         global _heap_frozen
-        if not _heap_frozen:
+        if _bots_built == 1 and not _heap_frozen:
             _heap_frozen = True
             gc.collect()
             gc.freeze()
@@ -269,9 +273,10 @@ class QiaoBot(commands.Bot):
         # The servers, channels, roles and members just received live as long as the session: out
         # of the collector's full passes too (thousands of servers made each pass walk them all).
         # Unfrozen first, so the state of a session this one replaced is collected, not kept.
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
+        if _bots_built == 1:
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
         if self.command_ids_task is None:
             # In the background: replies fall back to plain `/command` text until the ids arrive.
             self.command_ids_task = asyncio.create_task(self.tree.learn_command_ids(list(self.guilds)), name="learn-command-ids")
