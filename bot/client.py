@@ -31,7 +31,6 @@ from bot.tree import CatalogueTranslator, QiaoTree
 # The collector is steered (full passes, freezing long-lived state) only in a process that runs one bot,
 # as `python -m bot` does: a test process builds hundreds, and each full pass walks its whole heap.
 _bots_built = 0
-_heap_frozen = False
 log = logging.getLogger(__name__)
 
 TRANSLATION_CACHE_MAX_AGE = timedelta(days=30)
@@ -256,9 +255,7 @@ class QiaoBot(commands.Bot):
         # What is loaded by now (modules, catalogues, detector profiles, caches) lives as long as
         # the process: keep it out of the collector's full passes, which under load otherwise walk
         # it again and again (a third of the bridge's CPU per relay in bench/relay.py).
-        global _heap_frozen
-        if _bots_built == 1 and not _heap_frozen:
-            _heap_frozen = True
+        if _bots_built == 1:  # setup_hook runs once per bot: this is the process's one freeze at set-up
             gc.collect()
             gc.freeze()
 
