@@ -15,7 +15,10 @@
 Edits and deletes follow the copies (single or lines of a combined post) after the copies
 accepted before them. Fill-ins (a translation an outage left out) edit copies in place; catch-up
 relays messages missed while away, marked late; a full outbox lets copies go and re-reads them
-from history (refill). All are paths through the same stages. Discord-free: Discord is reached
+from history (refill). All are paths through the same stages. One process among several (given a
+`Handover`) posts only into its own servers: its route (`deliver/route.py`) hands copies, edits,
+deletes and fill-ins for the others' channels over where they would enter the lane, and `accept`
+takes what was handed to this process through the same stages. Discord-free: Discord is reached
 through a `Sender` (`deliver/webhook.py`) and moderators are told through a `ProblemReporter`.
 """
 
@@ -30,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.bridge.catch_up import HighWaterMarks, ReadHistory, snowflake_time_ms
+from bot.bridge.catch_up import DISCORD_EPOCH_MS, HighWaterMarks, ReadHistory, snowflake_time_ms
 from bot.bridge.compose import (
     Labels,
     attachment_lines,
@@ -44,6 +47,7 @@ from bot.bridge.deliver.coalescing import COMBINED_USERNAME, CombinedLine, can_b
 from bot.bridge.deliver.outbox import DEFAULT_MAX_ITEMS, Outbox, OutboxItem, PauseDestination
 from bot.bridge.deliver.pacing import Pacer, PacingLimits, SharedBlock
 from bot.bridge.deliver.retries import RetryPolicy
+from bot.bridge.deliver.route import LocalRoute, ShardRoute
 from bot.bridge.deliver.webhook import (
     CopyGone,
     DeliveryError,
@@ -52,8 +56,9 @@ from bot.bridge.deliver.webhook import (
     Sender,
     SentMessage,
 )
-from bot.bridge.deliver.webhook_calls import DeliveringSender
-from bot.bridge.lanes import OrderedPipelines
+from bot.bridge.deliver.webhook_calls import CLOCK_SKEW_MS, DeliveringSender
+from bot.bridge.handover import DELETE, EDIT, FILL_IN, NEW, Entry, Handover, original_from_dict
+from bot.bridge.lanes import OrderedPipelines, nothing
 from bot.bridge.models import Bridge, BridgeChannel, CopyRecord, Destination, OriginalMessage, jump_url
 from bot.bridge.optout import OptOuts
 from bot.bridge.plan import CopyPlan, plan_copies, source_language
@@ -160,6 +165,7 @@ class RelayEngine:
         retry_policy: RetryPolicy | None = None,
         fill_in_delays: Sequence[float] = DEFAULT_FILL_IN_DELAYS,
         on_translated: Callable[[OriginalMessage, str], None] | None = None,
+        handover: Handover | None = None,
     ) -> None:
         # Told about every successful translation (the guidance cog reads the translated text).
         self.on_translated = on_translated
@@ -170,10 +176,13 @@ class RelayEngine:
         self.combined_posts = combined_posts
         self.optouts = optouts
         self.relay_days = relay_days
-        self.high_water = high_water
+        # One process among several: copies for other processes' servers are handed over to them.
+        self.handover = handover
+        self.route = LocalRoute() if handover is None else ShardRoute(handover, store, combined_posts, self.space_of)
+        self.high_water = self.route.marks(high_water)
         self.late_marker = late_marker
         self.fill_in_delays = tuple(fill_in_delays)
-        self.pipelines = OrderedPipelines()
+        self.pipelines = self.route.lanes(OrderedPipelines())
         self.stats = RelayStats()
         self.clock = clock
         self.wall_clock_ms = wall_clock_ms
@@ -310,7 +319,13 @@ class RelayEngine:
     # -- 1. receive: edits and deletes --------------------------------------------------------
 
     async def edit(self, original: OriginalMessage) -> int:
-        """Mirror an edit to the copies; returns how many channels were touched.
+        """Mirror an edit to the copies (handed over for other processes' channels); returns how
+        many channels were touched."""
+        await self.route.hand_over_edit(original)
+        return await self._edit_here(original)
+
+    async def _edit_here(self, original: OriginalMessage) -> int:
+        """Mirror an edit to the copies this process posts into.
 
         Edits of one message are planned one at a time, in the order they arrived: each gateway
         event runs in its own task, and planning reads the copy map, so two quick edits could
@@ -343,7 +358,7 @@ class RelayEngine:
             for line in combined:
                 plan = plans.get(line.copy_channel_id)
                 if plan is None:
-                    self.pipelines.submit(line.copy_channel_id, _nothing, self._deleter(line.copy_channel_id, [original.message_id]))
+                    self.pipelines.submit(line.copy_channel_id, nothing, self._deleter(line.copy_channel_id, [original.message_id]))
                 else:
                     self.pipelines.submit(line.copy_channel_id, lambda plan=plan: self._prepare(original, plan), self._deliver_edit)
                 touched += 1
@@ -385,7 +400,7 @@ class RelayEngine:
         for channel_id in channels:
             plan = by_channel.get(channel_id)
             if plan is None:
-                self.pipelines.submit(channel_id, _nothing, self._deleter(channel_id, [original.message_id]),
+                self.pipelines.submit(channel_id, nothing, self._deleter(channel_id, [original.message_id]),
                                       label=f"edit-delete {original.message_id}")
                 continue
             self.pipelines.submit(
@@ -403,8 +418,12 @@ class RelayEngine:
             del hashes[next(iter(hashes))]  # the oldest: its edit has long been delivered
 
     async def delete(self, original_message_ids: list[int], channel_id: int | None = None) -> int:
-        """Delete the copies (and lines of combined posts) of originals that were deleted; returns
-        how many lanes were touched."""
+        """Delete the copies (and lines of combined posts) of originals that were deleted (handed
+        over for other processes' channels); returns how many lanes were touched."""
+        await self.route.hand_over_delete(original_message_ids, channel_id)
+        return await self._delete_here(original_message_ids, channel_id)
+
+    async def _delete_here(self, original_message_ids: list[int], channel_id: int | None = None) -> int:
         records = await self.store.copies_of_many(original_message_ids)
         channels = {record.copy_channel_id for record in records}
         if channel_id is not None and any(mid in self._in_flight for mid in original_message_ids):
@@ -412,7 +431,7 @@ class RelayEngine:
             if bridge is not None:
                 channels |= {channel.channel_id for channel in bridge.channels}
         for target in channels:
-            self.pipelines.submit(target, _nothing, self._deleter(target, list(original_message_ids)),
+            self.pipelines.submit(target, nothing, self._deleter(target, list(original_message_ids)),
                                   label=f"delete {original_message_ids[:3]}")
         if channels:
             self.stats.deletes += 1
@@ -420,13 +439,92 @@ class RelayEngine:
         combined = await self.combined_posts.lines_of_originals(list(original_message_ids))
         already = {record.copy_channel_id for record in records}
         for target in {line.copy_channel_id for line in combined} - already:
-            self.pipelines.submit(target, _nothing, self._deleter(target, list(original_message_ids)))
+            self.pipelines.submit(target, nothing, self._deleter(target, list(original_message_ids)))
             touched += 1
         return touched
+
+    # -- 1. receive: work another process handed over (one process among several) -------------
+
+    async def accept(self, entry: Entry) -> None:
+        """Plan a hand-over into this process's channels; the route acknowledges it once done."""
+        route: ShardRoute = self.route
+        if entry.kind == NEW:
+            await self._accept_new(entry)
+        elif entry.kind == EDIT:
+            original = original_from_dict(entry.data["original"])
+            await self._known_bridge(original.channel_id)
+            await self._edit_here(original)
+            route.ack_after_lanes(entry, route.channels_here(self.store.bridge_of_cached(original.channel_id)))
+        elif entry.kind == DELETE:
+            channel_id = entry.data.get("channel_id")
+            if channel_id is not None:
+                await self._known_bridge(channel_id)
+            ids = [int(message_id) for message_id in entry.data["ids"]]
+            await self._delete_here(ids, channel_id)
+            records = await self.store.copies_of_many(ids)
+            bridge = self.store.bridge_of_cached(channel_id) if channel_id is not None else None
+            channels = route.channels_here(bridge) | {
+                r.copy_channel_id for r in records if route.is_local_channel(r.copy_channel_id)}
+            route.ack_after_lanes(entry, channels)
+        elif entry.kind == FILL_IN:
+            original = original_from_dict(entry.data["original"])
+            await self._known_bridge(original.channel_id)
+            prepared = await self.prepare_fill_in(original)
+            if prepared is None:
+                return  # providers still fail here: left pending, claimed and tried again later
+            self._submit_fill_ins_here(prepared)
+            route.ack_after_lanes(entry, {copy.plan.channel.channel_id for copy in prepared})
+        else:
+            log.warning("handover: unknown entry kind %r; dropped", entry.kind)
+            route.ack_soon(entry)
+
+    async def _accept_new(self, entry: Entry) -> None:
+        route: ShardRoute = self.route
+        original = original_from_dict(entry.data["original"])
+        channel_id = int(entry.data["channel_id"])
+        bridge = await self._known_bridge(original.channel_id)
+        plan = None
+        if bridge is not None and not original.is_empty:
+            plans = plan_copies(bridge, original.channel_id, detect_language(original.content))
+            plan = next((plan for plan in plans if plan.channel.channel_id == channel_id), None)
+        if plan is None or self.optouts.is_opted_out(original.author_id):
+            route.ack_soon(entry)  # unlinked (or opted out) meanwhile
+            return
+        since = None
+        if entry.redelivered:
+            if await self._already_copied(original.message_id, channel_id):
+                route.ack_soon(entry)
+                return
+            since = max(entry.handed_over_ms - CLOCK_SKEW_MS - DISCORD_EPOCH_MS, 0) << 22
+        if not route.waiting_for(entry, original.message_id, channel_id, since=since):
+            return
+        if entry.data.get("late"):
+            self._late.add(original.message_id)
+        self._submit_copy_here(original, plan)
+
+    async def _known_bridge(self, channel_id: int) -> Bridge | None:
+        """The bridge, read again from the database when another process linked it since we loaded."""
+        bridge = self.store.bridge_of_cached(channel_id)
+        if bridge is None:
+            await self.store.load()
+            bridge = self.store.bridge_of_cached(channel_id)
+        return bridge
+
+    async def _already_copied(self, original_message_id: int, channel_id: int) -> bool:
+        records = await self.store.copies_of(original_message_id)
+        if any(record.copy_channel_id == channel_id for record in records):
+            return True
+        lines = await self.combined_posts.lines_of_originals([original_message_id])
+        return any(line.copy_channel_id == channel_id for line in lines)
 
     # -- 2-4. plan, translate, compose: preparing a copy -------------------------------------
 
     def _submit_copy(self, original: OriginalMessage, plan: CopyPlan) -> None:
+        if self.route.hands_over_copy(original, plan.channel, late=original.message_id in self._late):
+            return
+        self._submit_copy_here(original, plan)
+
+    def _submit_copy_here(self, original: OriginalMessage, plan: CopyPlan) -> None:
         # "In flight" until posted (or let go), so an edit or delete meanwhile follows it.
         self._in_flight[original.message_id] = self._in_flight.get(original.message_id, 0) + 1
 
@@ -604,6 +702,11 @@ class RelayEngine:
         return subtext(*(line.removeprefix("-# ") for line in seen))
 
     async def post_single(self, item: OutboxItem) -> None:
+        if self.route.uncertain and await self._found_posted([item]):
+            return
+        await self._post_single(item)
+
+    async def _post_single(self, item: OutboxItem) -> None:
         prepared: PreparedCopy = item.payload
         original, plan = prepared.original, prepared.plan
         destination = Destination.of(plan.channel)
@@ -625,6 +728,14 @@ class RelayEngine:
             self._schedule_fill_in(original, plan)
 
     async def post_combined(self, items: list[OutboxItem]) -> None:
+        if self.route.uncertain:
+            found = await self._found_posted(items)
+            if found:
+                items = [item for item in items if item not in found]
+                if len(items) <= 1:
+                    if items:
+                        await self._post_single(items[0])
+                    return
         first: PreparedCopy = items[0].payload
         destination = Destination.of(first.plan.channel)
         footer = self.combined_footer(items)
@@ -664,6 +775,35 @@ class RelayEngine:
         self._hold_for_waiting(destination.channel_id, items)
         if self.on_lags is not None:
             self.on_lags(lags)
+        self.route.done(items, destination.channel_id)
+
+    async def _found_posted(self, items: list[OutboxItem]) -> list[OutboxItem]:
+        """Items handed over again after a restart whose copy is already in the destination:
+        recorded as posted, so the copy is not posted twice."""
+        found: list[OutboxItem] = []
+        for item in items:
+            prepared: PreparedCopy = item.payload
+            key = (prepared.original.message_id, prepared.plan.channel.channel_id)
+            since = self.route.uncertain.pop(key, None)
+            if since is None:
+                continue
+            destination = Destination.of(prepared.plan.channel)
+            line = item.line.render() if item.line is not None else None
+            try:
+                sent = await self.sender.find_posted(
+                    destination, prepared.contents[0] if prepared.contents else "", after_message_id=since, line=line,
+                )
+            except DeliveryError as error:
+                log.warning("handover: cannot look for an earlier post in channel=%s (%s); posting", destination.channel_id, error)
+                continue
+            if sent is None:
+                continue
+            log.info("handover: copy of message=%s was posted in channel=%s before the restart", key[0], key[1])
+            if sent.webhook_id:
+                await self.store.record_copies([self._record(prepared, SentMessage(sent.message_id, sent.webhook_id), 0)])
+            self._posted([item], 0, destination)
+            found.append(item)
+        return found
 
     def _hold_for_waiting(self, channel_id: int, done: list[OutboxItem]) -> None:
         """After `done` left the outbox of `channel_id`, hold each source's mark below its oldest
@@ -691,6 +831,7 @@ class RelayEngine:
             self._hold_for_waiting(destination.channel_id, items)
         for item in items:
             self._done_in_flight(item.payload.original.message_id)
+        self.route.done(items, destination.channel_id)  # failed for good (PauseDestination: kept, raised above)
 
     def _done_in_flight(self, message_id: int) -> None:
         left = self._in_flight.get(message_id, 1) - 1
@@ -812,7 +953,7 @@ class RelayEngine:
             self._rerenders_queued.discard(changed.copy_message_id)
             await self._rerender(destination, changed)
 
-        self.pipelines.submit(destination.channel_id, _nothing, rerender, label=f"re-render {changed.copy_message_id}")
+        self.pipelines.submit(destination.channel_id, nothing, rerender, label=f"re-render {changed.copy_message_id}")
 
     async def _rerender(self, destination: Destination, changed: CombinedPostLine) -> None:
         """Edit a combined post to its current lines, or delete it when none is left."""
@@ -884,6 +1025,11 @@ class RelayEngine:
         return prepared
 
     def submit_fill_in(self, prepared: list[PreparedCopy]) -> None:
+        """Edit the filled-in copies in place, each in its channel's order (handed over for other
+        processes' channels)."""
+        self._submit_fill_ins_here(self.route.fill_ins_here(prepared))
+
+    def _submit_fill_ins_here(self, prepared: list[PreparedCopy]) -> None:
         for copy in prepared:
             original, channel_id = copy.original, copy.plan.channel.channel_id
 
@@ -984,7 +1130,7 @@ class RelayEngine:
             async def mark(_: object, cursors=dict(cursors), handed_over=handed_over) -> None:
                 handed_over.set_result(outbox.refilled(cursors))
 
-            self.pipelines.submit(channel_id, _nothing, mark, label=f"refill mark {channel_id}")
+            self.pipelines.submit(channel_id, nothing, mark, label=f"refill mark {channel_id}")
             await handed_over
         await outbox.wait_until_posted()
         for source in cursors:
@@ -1056,6 +1202,7 @@ class RelayEngine:
         return True
 
     async def close(self) -> None:
+        await self.route.close()  # hand-overs acknowledged while the copy map can still be written
         refills = list(self._refills.values())
         for task in refills:
             task.cancel()
@@ -1091,10 +1238,6 @@ def _without_footer(content: str, footer: str) -> str:
     if footer and content == footer:
         return ""
     return content
-
-
-async def _nothing() -> None:
-    return None
 
 
 def _ignore() -> None:

@@ -14,7 +14,7 @@ group `relay` of the process running shard N.
   by a consumer that is gone are claimed (XAUTOCLAIM) after `claim_idle_seconds`. Entries read again
   are marked `redelivered`, so the reader checks whether their copy went out before it posts.
 
-Discord-free; the relay engine (bot/bridge/sharded_engine.py) decides what is handed over.
+Discord-free; the relay engine's route (bot/bridge/deliver/route.py) decides what is handed over.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
+from bot.bridge.models import Attachment, OriginalMessage, RepliedMessage, Sticker
 from bot.sharding import owns_guild, shard_of
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,9 @@ BLOCK_MILLISECONDS = 1_000
 CLAIM_IDLE_SECONDS = 60.0
 CLAIM_EVERY_SECONDS = 10.0
 RETRY_SECONDS = (0.2, 0.5, 1, 2, 5)
+
+# What is handed over: a new copy (with its late mark), an edit, a delete, a filled-in translation.
+NEW, EDIT, DELETE, FILL_IN = "new", "edit", "delete", "fill_in"
 
 # Publish a new copy once: the marker and the entry are written together or not at all.
 _PUBLISH_ONCE = """
@@ -360,6 +364,22 @@ def handover_for(settings, redis) -> Handover | None:
     once_seconds = max(settings.catch_up_window_minutes, 60) * 60 + 3600
     return Handover(redis, prefix=settings.redis_key_prefix, shard_count=settings.shard_count,
                     shard_ids=settings.shard_ids, once_seconds=once_seconds)
+
+
+def original_to_dict(original: OriginalMessage) -> dict:
+    return asdict(original)
+
+
+def original_from_dict(data: dict) -> OriginalMessage:
+    replied = data.get("reply_to")
+    return OriginalMessage(
+        **{
+            **data,
+            "attachments": tuple(Attachment(**attachment) for attachment in data.get("attachments", ())),
+            "stickers": tuple(Sticker(**sticker) for sticker in data.get("stickers", ())),
+            "reply_to": RepliedMessage(**replied) if replied else None,
+        }
+    )
 
 
 class SharedChanges:

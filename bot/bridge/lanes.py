@@ -26,6 +26,11 @@ Deliver = Callable[[Any], Awaitable[None]]
 DEFAULT_LOOKAHEAD = 32
 
 
+async def nothing() -> None:
+    """The prepare step of work that only waits for its turn in a lane."""
+    return None
+
+
 @dataclass(slots=True)
 class _Job:
     prepare: Prepare | None  # None once started

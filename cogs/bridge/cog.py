@@ -25,7 +25,6 @@ from bot.bridge.handover import SharedChanges, handover_for
 from bot.bridge.invites import InviteBook
 from bot.bridge.models import OriginalMessage
 from bot.bridge.optout import OptOuts
-from bot.bridge.sharded_engine import ShardedRelayEngine
 from bot.bridge.remember.combined_posts import CombinedPosts
 from bot.bridge.stats import RelayDays
 from bot.jobs import once_per_tick
@@ -86,9 +85,9 @@ class BridgeCog(
         self._late_guilds: set[int] = set()  # servers available after on_ready, to catch up
         # One process among several (SHARD_IDS): other servers' copies are handed to their process.
         handover = handover_for(bot.settings, getattr(bot, "redis", None))
-        engine_class, sharded = (ShardedRelayEngine, {"handover": handover}) if handover is not None else (RelayEngine, {})
-        self.engine = engine_class(
-            self.relay.store, self.glossary_translator, self.relay.sender, build_labels(bot.i18n), self.problems, **sharded,
+        self.engine = RelayEngine(
+            self.relay.store, self.glossary_translator, self.relay.sender, build_labels(bot.i18n), self.problems,
+            handover=handover,
             combined_posts=self.combined_posts, optouts=self.optouts, relay_days=self.relay_days,
             high_water=self.high_water, late_marker="-# ⏱ " + bot.i18n.bilingual("bridge.label.late"),
             on_translated=lambda original, text: bot.dispatch("qiao_relay_translated", original, text),
@@ -131,7 +130,7 @@ class BridgeCog(
 
     async def _link_processes(self) -> None:
         """One process among several: hear of bridges and opt-outs another changed, and hand copies over."""
-        handover = getattr(self.engine, "handover", None)
+        handover = self.engine.handover
         if handover is None:
             return
         store = self.relay.store
@@ -164,7 +163,7 @@ class BridgeCog(
             await asyncio.gather(self._fill_in_task, return_exceptions=True)
         for nudge in list(self._nudging):
             nudge.cancel()
-        handover = getattr(self.engine, "handover", None)
+        handover = self.engine.handover
         if handover is not None:
             self._handover_task.cancel()
             await asyncio.gather(self._handover_task, return_exceptions=True)

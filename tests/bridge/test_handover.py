@@ -8,9 +8,8 @@ import asyncio
 import pytest
 import redis.asyncio as redis
 
-from bot.bridge.handover import Entry, Handover, SharedChanges, handover_for
+from bot.bridge.handover import Entry, Handover, SharedChanges, handover_for, original_from_dict, original_to_dict
 from bot.bridge.models import Attachment, OriginalMessage, RepliedMessage, Sticker
-from bot.bridge.sharded_engine import original_from_dict, original_to_dict
 from bot.settings import Settings
 from tests.bot_process import VALID_TOKEN
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import asyncio
 
 from bot.bridge.lanes import OrderedPipelines
-from bot.bridge.sharded_engine import _LocalLanes
+from bot.bridge.deliver.route import LanesHere
 
 LOCAL, REMOTE = 1, 2
 
 
 async def test_other_processes_channels_get_no_engine_work_but_awaited_cog_work_runs() -> None:
     ran: list[str] = []
-    lanes = _LocalLanes(OrderedPipelines(), lambda channel_id: channel_id == LOCAL)
+    lanes = LanesHere(OrderedPipelines(), lambda channel_id: channel_id == LOCAL)
 
     async def nothing() -> None:
         return None
