@@ -14,8 +14,11 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY . .
-# Editable: the bot reads locale/ and the shipped data beside its package.
+# Editable: the bot reads locale/ and the shipped data beside its package. PYTHONDONTWRITEBYTECODE (and /app
+# belonging to root) would make every start compile the bot's ~180 modules again (about 0.6 s of CPU):
+# compile them once here.
 RUN pip install -e . \
+    && python -m compileall -q bot cogs \
     && useradd --create-home --uid 10001 qiao \
     && mkdir -p /data && chown qiao:qiao /data
 

@@ -6,8 +6,9 @@ Usage: python -m bench.footprint [--relays 300] [--pairs 30]              # the 
 Default run: the real bot (`python -m bot`, every default cog, its own process) against the Discord
 double (this process, rate limits off; the bot keeps its own pacing to Discord's limits) and a local
 LibreTranslate-compatible server answering at once (TRANSLATOR=libretranslate). The SQLite database is
-created and migrated first and holds the bridges (`--pairs` English/Chinese pairs in one server), so the
-start is a start on an existing database. Printed: seconds from the process start to on_ready and to
+created and migrated first and holds the bridges (`--pairs` English/Chinese pairs in one server), and the
+bot's code is compiled to bytecode first (as the Docker image and any second start have it, even under
+PYTHONDONTWRITEBYTECODE), so the start is a start of an existing install on an existing database. Printed: seconds from the process start to on_ready and to
 the first relayed copy (probes posted every 50 ms from the gateway IDENTIFY on: discord.py handles
 messages before on_ready), then the bot's RSS after --relays relays (English and Simplified Chinese
 messages in turn; no Traditional text), and its peak RSS.
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import contextlib
 import gc
 import json
@@ -110,6 +112,8 @@ async def real_bot(args) -> None:
     guild = double.create_guild("Footprint", owner="owner")
     pairs = [(double.create_channel(guild, f"en-{i}"), double.create_channel(guild, f"zh-{i}")) for i in range(args.pairs)]
     member = double.add_member(guild, "alice", display_name="Alice")
+    compileall.compile_dir(args.bot_dir / "bot", quiet=1)
+    compileall.compile_dir(args.bot_dir / "cogs", quiet=1)
     with tempfile.TemporaryDirectory() as directory:
         database = Path(directory) / "qiao.sqlite3"
         await seed(f"sqlite+aiosqlite:///{database}", [

@@ -255,8 +255,8 @@ class QiaoBot(commands.Bot):
         # What is loaded by now (modules, catalogues, detector profiles, caches) lives as long as
         # the process: keep it out of the collector's full passes, which under load otherwise walk
         # it again and again (a third of the bridge's CPU per relay in bench/relay.py).
+        # No full pass first: READY unfreezes and collects everything once, garbage from set-up included.
         if _bots_built == 1:  # setup_hook runs once per bot: this is the process's one freeze at set-up
-            gc.collect()
             gc.freeze()
 
     async def on_message(self, message: discord.Message) -> None:
