@@ -123,7 +123,8 @@ class QiaoBot(commands.Bot):
         REDIS_URL is set (`self.redis`), else this process alone."""
         redis = getattr(self, "redis", None)
         if self._job_claims is None or self._job_claims.redis is not redis:
-            self._job_claims = JobClaims(redis, prefix=self.settings.redis_key_prefix, holder=self._holder)
+            self._job_claims = JobClaims(redis, prefix=self.settings.redis_key_prefix, holder=self._holder,
+                                         lease_seconds=self.settings.job_lease_seconds)
         return self._job_claims
 
     def share_rest_limit(self) -> SharedRestLimit | None:

@@ -31,10 +31,12 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-# A leader's lease: long enough to ride out a slow Redis answer, short enough that a dead holder's
-# job resumes elsewhere within a minute.
+# A leader's lease (JOB_LEASE_SECONDS): long enough to ride out a slow Redis answer, short enough that a
+# dead holder's job resumes elsewhere within a minute.
 LEASE_SECONDS = 30.0
-# Renewed this often (three chances before it runs out); non-holders try to take it as often.
+# A lease is renewed every third of it (three chances before it runs out), and at least every
+# RENEW_EVERY_SECONDS; non-holders try to take it as often.
+RENEWALS_PER_LEASE = 3
 RENEW_EVERY_SECONDS = 10.0
 
 # Renew/release only a lease this holder still has: a holder whose lease ran out and was taken
@@ -101,19 +103,23 @@ class LocalLease:
 class JobClaims:
     """Where this process's jobs are claimed: Redis (shared by the processes) or nowhere (one process)."""
 
-    def __init__(self, redis: Any | None = None, *, prefix: str = "qiao:", holder: str | None = None) -> None:
+    def __init__(
+        self, redis: Any | None = None, *, prefix: str = "qiao:", holder: str | None = None,
+        lease_seconds: float = LEASE_SECONDS,
+    ) -> None:
         self.redis = redis
         self.prefix = prefix
         self.holder = holder or holder_name()
+        self.lease_seconds = lease_seconds
 
     @property
     def shared(self) -> bool:
         return self.redis is not None
 
-    def lease(self, job: str, *, ttl: float = LEASE_SECONDS) -> RedisLease | LocalLease:
+    def lease(self, job: str, *, ttl: float | None = None) -> RedisLease | LocalLease:
         if self.redis is None:
             return LocalLease()
-        return RedisLease(self.redis, f"{self.prefix}job:{job}", self.holder, ttl=ttl)
+        return RedisLease(self.redis, f"{self.prefix}job:{job}", self.holder, ttl=ttl or self.lease_seconds)
 
     async def once_per(self, job: str, period: timedelta, run: Callable[[], Awaitable[Any]]) -> bool:
         """Run `run` unless another process already ran `job` in this period; True when it ran here.
@@ -141,7 +147,9 @@ class JobClaims:
     ) -> LeaderJob:
         """`on_nudge`: told, in the holder, what other processes ask of the job (`nudge`)."""
         nudges = (self.redis, self._nudge_channel(job)) if self.redis is not None and on_nudge is not None else None
-        return LeaderJob(self.lease(job, ttl=options.pop("ttl", None) or LEASE_SECONDS), run, job=job,
+        ttl = options.pop("ttl", None) or self.lease_seconds
+        renew_every = options.pop("renew_every", None) or min(RENEW_EVERY_SECONDS, ttl / RENEWALS_PER_LEASE)
+        return LeaderJob(self.lease(job, ttl=ttl), run, job=job, renew_every=renew_every,
                          nudges=nudges, on_nudge=on_nudge, **options)
 
     async def nudge(self, job: str, what: str) -> None:

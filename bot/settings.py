@@ -20,6 +20,9 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # short enough that a start-up against a Discord that never answers ends with a message, not a hang.
 DEFAULT_LOGIN_TIMEOUT = 30
 DEFAULT_REDIS_KEY_PREFIX = "qiao:"
+# A job's lease across processes (bot/jobs.py): long enough to ride out a slow Redis answer, short enough
+# that a dead holder's job resumes elsewhere within a minute. Renewed every third of it.
+DEFAULT_JOB_LEASE_SECONDS = 30
 # Far above what any bot needs (Discord recommends one shard per ~1,000 servers), low enough to catch a typo.
 MAX_SHARD_COUNT = 100_000
 # Stands in SettingsReading.invalid for any problem in the translation variables.
@@ -69,6 +72,12 @@ CORE_ENV_VARS: tuple[tuple[str, str, str], ...] = (
     ),
     ("REDIS_URL", "redis://… shared by every process of one bot when they run different SHARD_IDS; unset: one process.", ""),
     ("REDIS_KEY_PREFIX", "Prefix of every Redis key of this bot (two bots sharing one Redis need different ones).", DEFAULT_REDIS_KEY_PREFIX),
+    (
+        "JOB_LEASE_SECONDS",
+        "With REDIS_URL: seconds a process holds a job that runs in one process only (fill-ins) without renewing "
+        "it (every third of it); a dead holder's job moves to another process within 4/3 of this.",
+        str(DEFAULT_JOB_LEASE_SECONDS),
+    ),
 )
 
 
@@ -91,6 +100,7 @@ class Settings:
     shard_ids: tuple[int, ...] | None = None  # SHARD_IDS; None: every shard of shard_count
     redis_url: str | None = field(default=None, repr=False)
     redis_key_prefix: str = DEFAULT_REDIS_KEY_PREFIX
+    job_lease_seconds: int = DEFAULT_JOB_LEASE_SECONDS
     translation: TranslationSettings = field(default_factory=lambda: TranslationSettings.from_env({}))
 
     @classmethod
@@ -143,6 +153,7 @@ class Settings:
             metrics_port=parse("METRICS_PORT", "", _optional_port),
             redis_url=parse("REDIS_URL", "", _optional_redis_url),
             redis_key_prefix=parse("REDIS_KEY_PREFIX", DEFAULT_REDIS_KEY_PREFIX, _redis_key_prefix),
+            job_lease_seconds=parse("JOB_LEASE_SECONDS", str(DEFAULT_JOB_LEASE_SECONDS), _bounded_int(3, 600)),
         )
         values.update(_read_shards(env, values["redis_url"], problems, invalid))
         try:

@@ -69,6 +69,14 @@ async def test_an_expired_lease_is_taken_and_the_old_holder_cannot_touch_the_new
     assert await client.get(key) == b"taker"
 
 
+async def test_a_leader_renews_every_third_of_its_lease(client, redis_target) -> None:
+    default = JobClaims(client, prefix=redis_target.prefix).leader("fill-ins", asyncio.Event().wait)
+    assert (default.lease.ttl_ms, default.renew_every) == (30_000, 10.0)
+    short = JobClaims(client, prefix=redis_target.prefix, lease_seconds=9).leader("fill-ins", asyncio.Event().wait)
+    assert (short.lease.ttl_ms, short.renew_every) == (9_000, 3.0)
+    assert JobClaims(None, lease_seconds=9).leader("fill-ins", asyncio.Event().wait).renew_every == 3.0
+
+
 async def test_a_period_runs_once_among_processes_racing_for_it(client, redis_target) -> None:
     runs: list[str] = []
     claims = [JobClaims(client, prefix=redis_target.prefix, holder=f"process-{n}") for n in range(3)]

@@ -84,6 +84,13 @@ def test_login_timeout_defaults_to_thirty_seconds_and_is_bounded() -> None:
         Settings.from_env({"DISCORD_TOKEN": VALID_TOKEN, "DISCORD_LOGIN_TIMEOUT": "0"})
 
 
+def test_job_lease_defaults_to_thirty_seconds_and_is_bounded() -> None:
+    assert Settings.from_env({"DISCORD_TOKEN": VALID_TOKEN}).job_lease_seconds == 30
+    assert Settings.from_env({"DISCORD_TOKEN": VALID_TOKEN, "JOB_LEASE_SECONDS": "9"}).job_lease_seconds == 9
+    with pytest.raises(ConfigError, match=r"JOB_LEASE_SECONDS='2': expected a number from 3 to 600"):
+        Settings.from_env({"DISCORD_TOKEN": VALID_TOKEN, "JOB_LEASE_SECONDS": "2"})
+
+
 def test_metrics_port_is_optional_and_must_be_a_port() -> None:
     assert Settings.from_env({"DISCORD_TOKEN": VALID_TOKEN}).metrics_port is None
     assert Settings.from_env({"DISCORD_TOKEN": VALID_TOKEN, "METRICS_PORT": "9108"}).metrics_port == 9108

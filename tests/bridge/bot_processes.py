@@ -100,9 +100,10 @@ class BotProcess:
 @asynccontextmanager
 async def bot_processes(
     double: DiscordDouble, tmp_path: Path, redis_target: RedisTarget, database_url: str, translator_env: dict[str, str],
-    shard_ranges: list[str], shard_count: int,
+    shard_ranges: list[str], shard_count: int, *, settings: dict[str, str] | None = None,
 ) -> AsyncIterator[list[BotProcess]]:
-    """Start one process per shard range and wait until each is connected; SIGTERM them all at the end."""
+    """Start one process per shard range and wait until each is connected; SIGTERM them all at the end.
+    `settings`: more environment variables for every process."""
     processes = []
     for shard_ids in shard_ranges:
         cwd = tmp_path / f"shards-{shard_ids}"
@@ -113,6 +114,7 @@ async def bot_processes(
             DISCORD_GATEWAY_URL=double.gateway_url, DATABASE_URL=database_url, REDIS_URL=redis_target.url,
             REDIS_KEY_PREFIX=redis_target.prefix, SHARD_COUNT=str(shard_count), SHARD_IDS=shard_ids,
             TRANSLATOR="microsoft", TRANSLATION_TIMEOUT="5", METRICS_PORT=str(port), **translator_env,
+            **(settings or {}),
         )
         processes.append(BotProcess(shard_ids, env, cwd, port))
     try:

@@ -18,6 +18,10 @@ from tests.translation.fake_servers import FakeMicrosoft
 
 HOLDS = r"job bridge-fill-ins: this process holds the lease"
 PERIODIC = ("prune-message-map", "prune-translation-cache", "prune-notice-cooldowns")
+# The fill-in lease (JOB_LEASE_SECONDS, 30 s by default), renewed every third of it: a dead holder's lease
+# runs out within this and the other process's next attempt (a third later) takes it over. Long enough
+# that a holder stalled for seconds on a loaded machine still renews in time.
+LEASE_SECONDS = 9
 
 
 async def claim_of(client: redis.Redis, key: str) -> bytes:
@@ -39,12 +43,14 @@ async def test_one_process_runs_each_job_and_another_takes_over_when_it_dies(
     client = redis.Redis.from_url(redis_target.url)
     try:
         async with FakeMicrosoft() as translator, postgres_database() as database_url:
-            async with bot_processes(double, tmp_path, redis_target, database_url, translator.env(), ["0", "1"], 2) as bots:
+            async with bot_processes(double, tmp_path, redis_target, database_url, translator.env(), ["0", "1"], 2,
+                                     settings={"JOB_LEASE_SECONDS": str(LEASE_SECONDS)}) as bots:
                 await wait_until(lambda: sum(bot.printed(HOLDS) for bot in bots) >= 1, "a fill-in lease holder", *bots)
                 [holder] = [bot for bot in bots if bot.printed(HOLDS)]
                 [other] = [bot for bot in bots if bot is not holder]
                 lease = await client.get(f"{redis_target.prefix}job:bridge-fill-ins")
                 assert lease is not None and f":{holder.process.pid}:" in lease.decode()
+                assert 0 < await client.pttl(f"{redis_target.prefix}job:bridge-fill-ins") <= LEASE_SECONDS * 1000
                 # Each prune period claimed by exactly one of them, the other's tick skipped it (each
                 # loop makes its first tick on its own, a little after the lease is taken: wait for it).
                 for job in PERIODIC:
@@ -56,7 +62,7 @@ async def test_one_process_runs_each_job_and_another_takes_over_when_it_dies(
                 assert all(bot.printed("share Discord's global limit") == 1 for bot in bots)
 
                 await holder.kill()
-                # Its lease runs out (30 s) and the other process's next attempt takes it.
+                # Its lease runs out (LEASE_SECONDS) and the other process's next attempt takes it.
                 await wait_until(lambda: other.printed(HOLDS) >= 1, "the other process to take the fill-in lease over", other)
                 lease = await client.get(f"{redis_target.prefix}job:bridge-fill-ins")
                 assert lease is not None and f":{other.process.pid}:" in lease.decode()
