@@ -3,12 +3,15 @@
 1. receive    `relay`, `relay_into`, `relay_late`, `edit`, `delete`: opt-outs are checked first, a
               message is queued once, live messages wait while a catch-up reads history (`hold`).
 2. plan       `bot/bridge/plan.py`: which channels get a copy, in which language.
-3. translate  `bot/bridge/translate.py` (with the glossary and slang notes), prepared concurrently
-              per destination in `bot/bridge/lanes.py` and handed over in order.
-4. compose    `bot/bridge/compose.py`: webhook name, reply context, labels, splits.
-5. deliver    the destination's `Outbox` (`deliver/outbox.py`) posts copies paced to Discord's limits
-              (`deliver/pacing.py`), combined under surges (`deliver/coalescing.py`), retried until
-              Discord takes them (`deliver/webhook_calls.py`), paused while a permission is missing.
+3. translate  `bot/bridge/translate.py` `copy_words` (with the glossary and slang notes), prepared
+              concurrently per destination in `bot/bridge/lanes.py` and handed over in order.
+4. compose    `bot/bridge/compose.py` `CopyComposer`: reply context, attachments, footer labels,
+              late mark, splits.
+5. deliver    `deliver/route.py` chooses this process's lane or a hand-over to the process that
+              posts there; the destination's `Outbox` (`deliver/outbox.py`) posts copies paced to
+              Discord's limits (`deliver/pacing.py`), combined under surges (`deliver/coalescing.py`),
+              retried until Discord takes them (`deliver/webhook_calls.py`), paused while a permission
+              is missing.
 6. remember   the message map (`remember/store.py`), combined posts' lines
               (`remember/combined_posts.py`), high-water marks (`catch_up.py`), counters (`stats.py`).
 
@@ -34,15 +37,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.bridge.catch_up import DISCORD_EPOCH_MS, HighWaterMarks, ReadHistory, snowflake_time_ms
-from bot.bridge.compose import (
-    Labels,
-    attachment_lines,
-    compose,
-    reply_line,
-    subtext,
-    webhook_username,
-    without_relay_lines,
-)
+from bot.bridge.compose import CopyComposer, Labels, webhook_username, without_footer
 from bot.bridge.deliver.coalescing import COMBINED_USERNAME, CombinedLine, can_be_combined, render_combined
 from bot.bridge.deliver.outbox import DEFAULT_MAX_ITEMS, Outbox, OutboxItem, PauseDestination
 from bot.bridge.deliver.pacing import Pacer, PacingLimits, SharedBlock
@@ -59,16 +54,15 @@ from bot.bridge.deliver.webhook import (
 from bot.bridge.deliver.webhook_calls import CLOCK_SKEW_MS, DeliveringSender
 from bot.bridge.handover import DELETE, EDIT, FILL_IN, NEW, Entry, Handover, original_from_dict
 from bot.bridge.lanes import OrderedPipelines, nothing
-from bot.bridge.models import Bridge, BridgeChannel, CopyRecord, Destination, OriginalMessage, jump_url
+from bot.bridge.models import Bridge, BridgeChannel, CopyRecord, Destination, OriginalMessage
 from bot.bridge.optout import OptOuts
-from bot.bridge.plan import CopyPlan, plan_copies, source_language
+from bot.bridge.plan import CopyPlan, plan_copies
 from bot.bridge.remember.combined_posts import CombinedPostLine, CombinedPosts
 from bot.bridge.remember.store import BridgeStore
 from bot.bridge.stats import RelayDays
-from bot.bridge.translate import TextTranslator
+from bot.bridge.translate import TextTranslator, copy_words
 from bot.pipeline.detect import detect_language
 from bot.storage.outages import describe, is_transient
-from bot.translation.languages import to_simplified, to_traditional
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +165,7 @@ class RelayEngine:
         self.on_translated = on_translated
         self.store = store
         self.translator = translator
-        self.labels = labels
+        self.composer = CopyComposer(labels, late_marker, store, translator)
         self.problems = problems
         self.combined_posts = combined_posts
         self.optouts = optouts
@@ -180,7 +174,6 @@ class RelayEngine:
         self.handover = handover
         self.route = LocalRoute() if handover is None else ShardRoute(handover, store, combined_posts, self.space_of)
         self.high_water = self.route.marks(high_water)
-        self.late_marker = late_marker
         self.fill_in_delays = tuple(fill_in_delays)
         self.pipelines = self.route.lanes(OrderedPipelines())
         self.stats = RelayStats()
@@ -539,117 +532,34 @@ class RelayEngine:
         self.pipelines.submit(plan.channel.channel_id, prepare, self._deliver_new, label=f"message {original.message_id}")
 
     async def _prepare(self, original: OriginalMessage, plan: CopyPlan) -> PreparedCopy:
-        header_task = None
-        if (original.reply_to is not None or original.reply_to_id) and not plan.under_original:
-            header_task = asyncio.ensure_future(self._reply_header(original, plan))
-        body = original.content
-        translated = True
-        if plan.translate_to is not None and body.strip():
-            notes = self.slang_notes.annotate(
-                body, plan.translate_to, plan.channel.channel_id, original.guild_id) if self.slang_notes else None
-            keep = {"keep": notes.terms} if notes else {}  # slang stays as written; the note explains it
-            result = await self.translator.translate(body, plan.source_language, plan.translate_to, original.guild_id, **keep)
-            translated = result.ok
-            body = result.text
-            if translated and self._untranslated_waiting:
+        """Translate (3) and compose (4) one copy; the reply context is looked up meanwhile."""
+        reply = None
+        if self.composer.has_reply_context(original, plan):
+            reply = asyncio.ensure_future(self.composer.reply_context(original, plan, notes=self.slang_notes is not None))
+        words = await copy_words(self.translator, self.slang_notes, original, plan)
+        if words.translation is not None:
+            if self._untranslated_waiting:
                 self._untranslated_waiting = False
                 self.on_translations_back()
-            if translated and self.on_translated is not None:
-                self.on_translated(original, body)
-            if translated and notes:
-                body = f"{body}\n{notes.line}"
-        elif plan.convert_script == "zh-Hant":
-            body = to_traditional(body)
-        elif plan.convert_script == "zh-Hans":
-            body = to_simplified(body)
-        header = await header_task if header_task is not None else ""
-        if not translated:
+            if self.on_translated is not None:
+                self.on_translated(original, words.translation)
+        header = await reply if reply is not None else ""
+        if not words.ok:
             self.stats.translation_failures += 1
             return self._untranslated(original, plan, header=header)
-        return PreparedCopy(
-            original, plan, compose(body, header=header, attachments=self._attachments(original), footer=self._footer(original, plan)),
-            translated=True, source_hash=source_hash(original),
-        )
+        contents = self.composer.contents(original, plan, words.text, header=header, late=original.message_id in self._late)
+        return PreparedCopy(original, plan, contents, translated=True, source_hash=source_hash(original))
 
     def _untranslated(self, original: OriginalMessage, plan: CopyPlan, *, header: str) -> PreparedCopy:
-        footer = self._untranslated_footer(original, plan)
-        contents = compose(original.content, header=header, attachments=self._attachments(original), footer=footer)
+        contents = self.composer.untranslated_contents(original, plan, header=header)
         return PreparedCopy(original, plan, contents, translated=not plan.is_translation, source_hash=source_hash(original))
-
-    def _untranslated_footer(self, original: OriginalMessage, plan: CopyPlan) -> str:
-        notice = self.labels.translation_unavailable if plan.is_translation else ""
-        return subtext(self._forwarded(original), self._translation_of(original, plan), notice)
 
     def footer_of(self, prepared: PreparedCopy) -> str:
         """The footer line `prepared.contents` ends with."""
+        original, plan = prepared.original, prepared.plan
         if prepared.translated:
-            return self._footer(prepared.original, prepared.plan)
-        return self._untranslated_footer(prepared.original, prepared.plan)
-
-    def _attachments(self, original: OriginalMessage) -> list[str]:
-        return attachment_lines(original.attachments, original.stickers)
-
-    def _translation_of(self, original: OriginalMessage, plan: CopyPlan) -> str:
-        if not plan.under_original or plan.translate_to is None:
-            return ""
-        template = self.labels.translation_of.get(plan.translate_to) or self.labels.translation_of.get("en", "↪ {link}")
-        return template.format(link=original.jump_url())
-
-    def _footer(self, original: OriginalMessage, plan: CopyPlan) -> str:
-        label = self.labels.machine_translation if plan.is_translation and plan.channel.show_label else ""
-        footer = subtext(self._forwarded(original), self._translation_of(original, plan), label)
-        if original.message_id in self._late:
-            return "\n".join(part for part in (footer, self.late_marker) if part)
-        return footer
-
-    def relay_markers(self) -> list[str]:
-        """Texts that mark a footer line as added by the relay."""
-        # "↪ translation of {link}", "↪ {link} 的翻译": the longer side of the link names the line.
-        links = [max((side.strip() for side in template.split("{link}")), key=len) for template in self.labels.translation_of.values()]
-        # A slang note line ("-# 💬 yyds = …", bot.learning.notes.NOTE_PREFIX; not imported here:
-        # that module loads the slang catalogue).
-        notes = ["💬"] if self.slang_notes is not None else []
-        return [self.labels.machine_translation, self.labels.translation_unavailable, self.labels.forwarded, *links, *notes,
-                self.late_marker.removeprefix("-# ")]
-
-    def _forwarded(self, original: OriginalMessage) -> str:
-        return self.labels.forwarded if original.forwarded else ""
-
-    async def _reply_header(self, original: OriginalMessage, plan: CopyPlan) -> str:
-        replied = original.reply_to
-        replied_id = replied.message_id if replied else original.reply_to_id
-        replied_channel = replied.channel_id if replied else original.channel_id
-        link = jump_url(original.guild_id, replied_channel, replied_id)
-        target_channel = plan.channel.channel_id
-        root_channel, root_id = replied_channel, replied_id
-        copy_record = await self.store.copy(replied_id)
-        if copy_record is not None:
-            root_channel, root_id = copy_record.original_channel_id, copy_record.original_message_id
-        if root_channel == target_channel:
-            link = jump_url(original.guild_id, root_channel, root_id)
-        else:
-            for record in await self.store.copies_of(root_id):
-                if record.copy_channel_id == target_channel and record.part == 0:
-                    link = jump_url(original.guild_id, target_channel, record.copy_message_id)
-                    break
-        if replied is None:
-            return reply_line("…", "", link, self.labels.reply_arrow)
-        quoted = replied.content
-        if replied.webhook_id is not None:
-            # One of our copies: quote its words, not the labels and context lines we added.
-            quoted = without_relay_lines(quoted, self.relay_markers(), self.labels.reply_arrow)
-        if plan.translate_to is not None and quoted.strip():
-            short = quoted[:300]
-            detection = detect_language(short)
-            wanted = "en" if plan.translate_to == "en" else "zh"
-            if detection.language not in (wanted, "none"):
-                result = await self.translator.translate(
-                    short, source_language(detection), plan.translate_to,
-                    original.guild_id,
-                )
-                if result.ok:
-                    quoted = result.text
-        return reply_line(replied.author_name, quoted, link, self.labels.reply_arrow)
+            return self.composer.footer(original, plan, late=original.message_id in self._late)
+        return self.composer.untranslated_footer(original, plan)
 
     # -- 5. deliver: through the destination's outbox ----------------------------------------
 
@@ -677,7 +587,7 @@ class RelayEngine:
     async def _deliver_new(self, prepared: PreparedCopy) -> None:
         original, plan = prepared.original, prepared.plan
         channel_id = plan.channel.channel_id
-        body = _without_footer(prepared.contents[0], self.footer_of(prepared)) if prepared.contents else ""
+        body = without_footer(prepared.contents[0], self.footer_of(prepared)) if prepared.contents else ""
         combinable = (can_be_combined(body, len(prepared.contents)) and not plan.under_original
                       and original.message_id not in self._kept_alone)
         line = CombinedLine(original.author_name, body) if combinable else None
@@ -694,12 +604,7 @@ class RelayEngine:
         self.high_water.hold_below(original.channel_id, _waiting_in(channel_id), original.message_id)
 
     def combined_footer(self, items: list[OutboxItem]) -> str:
-        seen: list[str] = []
-        for item in items:
-            for line in item.footer.splitlines():
-                if line not in seen:
-                    seen.append(line)
-        return subtext(*(line.removeprefix("-# ") for line in seen))
+        return self.composer.combined_footer(item.footer for item in items)
 
     async def post_single(self, item: OutboxItem) -> None:
         if self.route.uncertain and await self._found_posted([item]):
@@ -869,7 +774,7 @@ class RelayEngine:
             await self._edit_copies(prepared)
             return
         [line] = lines
-        text = _without_footer(prepared.contents[0] if prepared.contents else "", self.footer_of(prepared))
+        text = without_footer(prepared.contents[0] if prepared.contents else "", self.footer_of(prepared))
         if text == line.text and line.needs_translation == (not prepared.translated):
             return
         await self.combined_posts.update_text(line.original_message_id, channel_id, text, needs_translation=not prepared.translated)
@@ -964,25 +869,14 @@ class RelayEngine:
                 return
             footer = changed.footer
             if not any(line.needs_translation for line in remaining):
-                footer = self._footer_once_translated(footer, destination.channel_id)
+                channel = self.space_of(destination.channel_id)
+                footer = self.composer.footer_once_translated(footer, show_label=channel is None or channel.show_label)
             content = render_combined([CombinedLine(line.author_name, line.text) for line in remaining], footer)
             await self.sender.edit(destination, changed.webhook_id, changed.copy_message_id, content)
         except CopyGone:
             pass
         except DeliveryError as error:
             await self._delivery_failed(destination, error)
-
-    def _footer_once_translated(self, footer: str, channel_id: int) -> str:
-        """A combined post's footer once no line in it is untranslated: no notice, the label instead."""
-        notice, label = self.labels.translation_unavailable, self.labels.machine_translation
-        parts = footer.removeprefix("-# ")
-        if notice not in parts:
-            return footer
-        parts = parts.replace(" · " + notice, "").replace(notice + " · ", "").replace(notice, "")
-        channel = self.space_of(channel_id)
-        if label not in parts and (channel is None or channel.show_label):
-            parts = " · ".join(part for part in (parts, label) if part)
-        return subtext(parts)
 
     # -- 6. remember ---------------------------------------------------------------------------
 
@@ -1230,14 +1124,6 @@ class RelayEngine:
 def _waiting_in(channel_id: int) -> tuple[str, int]:
     """The high-water holder for copies waiting in the outbox of `channel_id`."""
     return ("waiting", channel_id)
-
-
-def _without_footer(content: str, footer: str) -> str:
-    if footer and content.endswith("\n" + footer):
-        return content[: -len(footer) - 1]
-    if footer and content == footer:
-        return ""
-    return content
 
 
 def _ignore() -> None:
