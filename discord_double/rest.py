@@ -1007,7 +1007,9 @@ class Rest:
         self.world.validate_message(content=body.get("content"), embeds=body.get("embeds"), files=len(files),
                                     stickers=None, components=body.get("components"), poll=body.get("poll"))
         original = self.world.messages.get(interaction.original_message_id or 0)
-        if original is not None and original.flags & LOADING and not interaction.followup_ids:
+        # The first follow-up fills in a deferred reply's "thinking" message, unless the bot deleted
+        # it (to answer with the other visibility): then it is a message of its own.
+        if original is not None and not original.deleted and original.flags & LOADING and not interaction.followup_ids:
             msg = self._apply_edit(original, body, files)
         else:
             channel = self.world.channels[interaction.channel_id]

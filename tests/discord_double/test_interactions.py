@@ -42,6 +42,12 @@ def bridge_bot() -> commands.Bot:
         await interaction.followup.send("done thinking")
         await interaction.followup.send("and one more", ephemeral=True)
 
+    @bridge.command(name="private", description="Deferred publicly, answered privately")
+    async def private(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(thinking=True)
+        await interaction.delete_original_response()
+        await interaction.followup.send("just for you", ephemeral=True)
+
     bot.tree.add_command(bridge)
 
     @bot.tree.context_menu(name="Translate")
@@ -74,6 +80,18 @@ async def test_deferred_then_followups(discord_double: DiscordDouble, world) -> 
     assert [v.content for v in discord_double.view(channel, as_member=bob)] == ["done thinking"]
 
 
+async def test_a_followup_after_the_deferred_reply_was_deleted_is_a_message_of_its_own(
+    discord_double: DiscordDouble, world
+) -> None:
+    guild, channel, other, alice, bob = world
+    async with run_client(bridge_bot(), discord_double):
+        handle = await discord_double.invoke_slash(alice, "bridge private", channel=channel)
+        [answer] = await handle.wait_followups(1)
+    assert handle.deferred and handle.message.deleted
+    assert answer.content == "just for you" and answer.ephemeral
+    assert discord_double.view(channel, as_member=bob) == []
+
+
 async def test_message_context_menu(discord_double: DiscordDouble, world) -> None:
     guild, channel, other, alice, bob = world
     target = await discord_double.post(bob, channel, "ni hao")
@@ -91,7 +109,7 @@ async def test_command_sync_is_recorded_and_echoed(discord_double: DiscordDouble
     assert sorted(c.name for c in synced) == ["Translate", "bridge"]
     assert all(c.id for c in synced)
     bridge = next(c for c in discord_double.world.commands[None] if c["name"] == "bridge")
-    assert [o["name"] for o in bridge["options"]] == ["link", "slow"]
+    assert [o["name"] for o in bridge["options"]] == ["link", "slow", "private"]
 
 
 async def test_autocomplete_choices(discord_double: DiscordDouble, world) -> None:
