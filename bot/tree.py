@@ -7,6 +7,7 @@ import logging
 import discord
 from discord import app_commands
 
+from bot.answer_deadline import call_within_deadline
 from bot.command_mentions import CommandMentions
 from bot.checks import GuildOnly, ModuleDisabled, NotModerator, UserFacingError
 from bot.i18n import I18n, shorten
@@ -64,6 +65,10 @@ class QiaoTree(app_commands.CommandTree):
             except discord.HTTPException as error:
                 log.debug("no server commands for guild=%s: %s", guild.id, error)
         log.info("command mentions: ids known for %s", ", ".join(sorted({name for _, name in mentions.known()})) or "no command")
+
+    async def _call(self, interaction: discord.Interaction) -> None:
+        # Every command's answer is deferred when its handler is late for Discord's 3 s rule.
+        await call_within_deadline(interaction, lambda: super(QiaoTree, self)._call(interaction))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Hold text options to their declared min/max_length before any handler runs.

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
 
+from bot.answer_deadline import PUBLIC_ANSWER
 from bot.cattax.store import LeaderboardEntry
 from bot.checks import requires_module
 from bot.personal_language import reader_locale
@@ -19,7 +20,8 @@ WEEK = timedelta(days=7)
 class LeaderboardCommands:
     """Part of the CatTax cog: the commands for everyone."""
 
-    @app_commands.command(name="leaderboard", description=_("Who has paid the most cat tax", key="commands.cattax.leaderboard.description"))
+    @app_commands.command(name="leaderboard", description=_("Who has paid the most cat tax", key="commands.cattax.leaderboard.description"),
+                          extras={PUBLIC_ANSWER: True})
     @app_commands.guild_only()
     @requires_module(MODULE)
     async def leaderboard(self, interaction: discord.Interaction) -> None:
@@ -35,7 +37,8 @@ class LeaderboardCommands:
             lines.extend(self._leaderboard_lines(guild, entries, chinese))
         await interaction.response.send_message("\n".join(lines), allowed_mentions=discord.AllowedMentions.none())
 
-    @app_commands.command(name="random", description=_("A random cat-tax photo, for a smile", key="commands.cattax.random.description"))
+    @app_commands.command(name="random", description=_("A random cat-tax photo, for a smile", key="commands.cattax.random.description"),
+                          extras={PUBLIC_ANSWER: True})
     @app_commands.guild_only()
     @requires_module(MODULE)
     async def random(self, interaction: discord.Interaction) -> None:
