@@ -24,6 +24,7 @@ from bot.storage import migrations
 from bot.storage.outages import OutageLog, is_transient
 from bot.storage.schema import metadata, schema_version
 from bot.storage.sqlite_reader import SqliteReader
+from bot.storage.sqlite_writer import Batch, SqliteWriter
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class Database:
         # writers (the bridge's copy map, the translation cache, usage counters at shutdown) one
         # can lose every retry until busy_timeout and fail with "database is locked". Writers of
         # this process queue here instead, first come first served.
-        self._sqlite_writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._write_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         # Writers (and migrations) take SQLite's write lock at BEGIN; readers begin a deferred
         # transaction, which in WAL mode never waits for a writer nor holds one up.
         self._sqlite_write_engine = engine.execution_options(**{_SQLITE_WRITE: True})
@@ -62,6 +63,11 @@ class Database:
         in_memory = not path or path == ":memory:" or "mode=memory" in str(engine.url)
         # Hot lookups on a SQLite file go in one thread round trip (see SqliteReader).
         self.sqlite_reader = SqliteReader(path) if path and not in_memory else None
+        # Batched writes (`write_batches`) on a SQLite file go in one thread round trip too.
+        self.sqlite_writer = SqliteWriter(
+            engine.url, on_connect=_configure_sqlite_connection, on_begin=_begin_sqlite_transaction,
+            execution_options={_SQLITE_WRITE: True},
+        ) if path and not in_memory else None
         url = engine.url
         label = url.database if engine.dialect.name == "sqlite" else f"{url.host}:{url.port or 5432}/{url.database}"
         self.outage = OutageLog(label or engine.dialect.name)
@@ -98,12 +104,25 @@ class Database:
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
-        if self._sqlite_writer is None:
+        if self._write_turn is None:
             async with self.engine.begin() as connection:
                 yield connection
             return
-        async with self._sqlite_writer, self._sqlite_write_engine.begin() as connection:
+        async with self._write_turn, self._sqlite_write_engine.begin() as connection:
             yield connection
+
+    async def write_batches(self, batches: Sequence[Batch]) -> None:
+        """Run each (statement, rows) once over its rows (executemany), all in one transaction.
+        On a SQLite file: in one trip to the writer's thread (`SqliteWriter`), queued behind this
+        process's other writers like any `begin()`."""
+        if self.sqlite_writer is None:
+            async with self.begin() as connection:
+                for statement, rows in batches:
+                    if rows:
+                        await connection.execute(statement, list(rows))
+            return
+        async with self._write_turn:
+            await self.sqlite_writer.write(batches)
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
@@ -172,6 +191,8 @@ class Database:
     async def close(self) -> None:
         if self.sqlite_reader is not None:
             await self.sqlite_reader.close()
+        if self.sqlite_writer is not None:
+            await self.sqlite_writer.close()
         await self.engine.dispose()
 
 

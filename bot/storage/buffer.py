@@ -4,19 +4,21 @@ Hot paths (a copy posted, a combined post sent) must not wait for the database, 
 they recorded when the database is unavailable for a while: they `add` rows and go on. A
 background writer writes them within `delay` seconds, in chunks, and while the database is
 unavailable keeps them in memory and retries (`Database.retrying`). Readers `flush()` first so
-they always see what was recorded.
+they always see what was recorded. Rows given as statements and their rows (`batches`) are written
+by `Database.write_batches`: on SQLite in one trip to its writer thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage import Database, DatabaseStillUnavailable
+from bot.storage.sqlite_writer import Batch
 
 log = logging.getLogger(__name__)
 
@@ -30,13 +32,18 @@ CLOSE_PATIENCE = 3.0
 
 class WriteBuffer(Generic[T]):
     def __init__(
-        self, db: Database, write: Callable[[AsyncConnection, list[T]], Awaitable[None]], *, doing: str,
+        self, db: Database, write: Callable[[AsyncConnection, list[T]], Awaitable[None]] | None = None, *, doing: str,
+        batches: Callable[[list[T]], Sequence[Batch]] | None = None,
         delay: float = WRITE_DELAY, chunk_size: int = ROWS_PER_TRANSACTION,
     ) -> None:
-        """`write(connection, chunk)` writes one chunk inside a transaction; it must be safe to
-        repeat (a commit whose answer was lost is retried): use `Database.insert_new`."""
+        """Either `write(connection, chunk)` writes one chunk inside a transaction, or `batches(chunk)`
+        says which statements to run over which rows (cheaper: see `Database.write_batches`). Both
+        must be safe to repeat (a commit whose answer was lost is retried): use `Database.insert_new`."""
+        if (write is None) == (batches is None):
+            raise TypeError("give either write or batches")
         self._db = db
         self._write = write
+        self._batches = batches
         self.doing = doing
         self.delay = delay
         self.chunk_size = chunk_size
@@ -77,6 +84,9 @@ class WriteBuffer(Generic[T]):
                 chunk = self._unwritten[: self.chunk_size]
 
                 async def write(chunk: list[T] = chunk) -> None:
+                    if self._batches is not None:
+                        await self._db.write_batches(self._batches(chunk))
+                        return
                     async with self._db.begin() as connection:
                         await self._write(connection, chunk)
 

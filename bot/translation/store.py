@@ -146,10 +146,10 @@ class SqlTranslationStore:
         # the bridge's and usage writers to fail with "database is locked".
         # One upsert statement run over each chunk's rows (executemany): compiled once and cached,
         # where a multi-row VALUES statement was compiled afresh for every chunk.
+        # On a SQLite file each chunk is one trip to the database's writer thread (write_batches).
         statement = self._upsert_statement()
         for start in range(0, len(rows), self._ROWS_PER_UPSERT):
-            async with self._db.begin() as conn:
-                await conn.execute(statement, rows[start : start + self._ROWS_PER_UPSERT])
+            await self._db.write_batches([(statement, rows[start : start + self._ROWS_PER_UPSERT])])
 
     def _upsert_statement(self) -> Any:
         if self._upsert is None:

@@ -35,11 +35,13 @@ def originals(harness: Harness) -> list:
 
 
 class PageCap:
-    """Sets `PRAGMA max_page_count` on each connection the bot takes from its pool."""
+    """Sets `PRAGMA max_page_count` on each connection the bot takes from its pools: the async
+    engine's and the batched writer's (copy map, combined-post lines, translation cache)."""
 
     def __init__(self, bot) -> None:
         self.pages: int | None = None
         sa.event.listen(bot.db.engine.sync_engine.pool, "checkout", self._apply)
+        sa.event.listen(bot.db.sqlite_writer.engine.pool, "checkout", self._apply)
 
     def _apply(self, dbapi_connection, _record, _proxy) -> None:
         if self.pages is not None:

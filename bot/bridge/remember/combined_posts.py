@@ -35,7 +35,8 @@ class CombinedPosts:
         self._db = db
         # Written as the post goes out; while the database is unavailable kept and retried in the
         # background (the post is not held up), and always written before lines are read or changed.
-        self._writes: WriteBuffer[dict] = WriteBuffer(db, self._insert, doing="writing combined-post lines")
+        self._writes: WriteBuffer[dict] = WriteBuffer(db, batches=self._line_rows, doing="writing combined-post lines")
+        self._insert_line = db.insert_new(lines_table, ["original_message_id", "copy_channel_id"])
 
     async def record(self, lines: list[CombinedPostLine]) -> None:
         now = datetime.now(UTC)
@@ -48,8 +49,8 @@ class CombinedPosts:
     async def close(self) -> None:
         await self._writes.close()
 
-    async def _insert(self, connection, rows: list[dict]) -> None:
-        await connection.execute(self._db.insert_new(lines_table, ["original_message_id", "copy_channel_id"]), rows)
+    def _line_rows(self, rows: list[dict]):
+        return [(self._insert_line, rows)]
 
     async def _read(self, statement) -> list[CombinedPostLine]:
         await self._writes.flush()

@@ -24,7 +24,9 @@ class BridgeStore:
         self._loaded = False
         self._lock = asyncio.Lock()
         # Copy records are written in batches: one transaction per message would cap relays/s.
-        self._writes: WriteBuffer[CopyRecord] = WriteBuffer(db, self._insert_copies, doing="writing the copy map")
+        self._writes: WriteBuffer[CopyRecord] = WriteBuffer(db, batches=self._copy_rows, doing="writing the copy map")
+        # Repeatable: a retry after a commit whose answer was lost finds its rows there.
+        self._insert_copy = db.insert_new(relayed_messages, ["copy_message_id"])
         # Threads paired across the bridge: relayed like channels of their own (bot/bridge/remember/thread_pairs.py).
         self.threads = ThreadPairs(db)
 
@@ -227,13 +229,9 @@ class BridgeStore:
     async def close(self) -> None:
         await self._writes.close()
 
-    async def _insert_copies(self, connection, records: list[CopyRecord]) -> None:
+    def _copy_rows(self, records: list[CopyRecord]):
         now = datetime.now(UTC)
-        # Repeatable: a retry after a commit whose answer was lost finds its rows there.
-        await connection.execute(
-            self._db.insert_new(relayed_messages, ["copy_message_id"]),
-            [dict(_record_values(record), created_at=now) for record in records],
-        )
+        return [(self._insert_copy, [dict(_record_values(record), created_at=now) for record in records])]
 
     async def _read(self, statement, doing: str) -> list:
         """Rows of `statement`, after the pending copies are written; waits out an unavailable database."""
