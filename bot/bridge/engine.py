@@ -288,6 +288,14 @@ class RelayEngine:
         held = self._held.pop(channel_id, [])
         return sum(self.relay(original) for original in held if original.message_id not in skip)
 
+    def release_only(self, channel_id: int, message_ids: set[int]) -> int:
+        """Release the held messages among `message_ids`; the channel's others stay held."""
+        held = self._held.pop(channel_id, [])
+        going = [original for original in held if original.message_id in message_ids]
+        relayed = sum(self.relay(original) for original in going)
+        self._held[channel_id] = [original for original in held if original.message_id not in message_ids]
+        return relayed
+
     def held_ids(self, channel_id: int) -> set[int]:
         return {original.message_id for original in self._held.get(channel_id, [])}
 

@@ -253,6 +253,7 @@ class BridgeCog(
             return
         if not self.relay.should_relay(message) or not await self._bridge_enabled(message.guild.id):
             return
+        self.message_while_opening(message.channel.id)
         self.engine.relay(snapshot(message))
 
     @commands.Cog.listener()

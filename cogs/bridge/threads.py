@@ -59,6 +59,9 @@ class ThreadMirroring:
         self._thread_updates = asyncio.Lock()
         self._partners_opened: dict[int, list[int]] = {}  # thread being opened -> its partners, held
         self._opening_tried: dict[int, float] = {}  # thread id -> when its partners were last tried
+        # thread id -> messages held before a message came that was due a new try while its partners
+        # were being opened: if that opening fails, it is tried again for the later messages.
+        self._try_again: dict[int, set[int]] = {}
         self.retry_opening_seconds = RETRY_OPENING_SECONDS
 
     async def threads_unload(self) -> None:
@@ -121,8 +124,22 @@ class ThreadMirroring:
         self._thread_states[thread.id] = (bool(thread.archived), bool(thread.locked))
         task = asyncio.create_task(self._open(thread, seen, release=release), name=f"bridge-thread-{thread.id}")
         self._opening[thread.id] = task
-        task.add_done_callback(lambda _: self._opening.pop(thread.id, None))
+        task.add_done_callback(lambda done: self._forget_opening(thread.id, done))
         return task
+
+    def _forget_opening(self, thread_id: int, task: asyncio.Task) -> None:
+        if self._opening.get(thread_id) is task:  # not a new try started as this one ended
+            del self._opening[thread_id]
+
+    def message_while_opening(self, channel_id: int) -> None:
+        """A message to relay in `channel_id`, held if its partners are being opened. When a new try
+        is due by then (the one running may be failing on a permission given back meanwhile), and
+        that opening fails, the partners are tried again for this message and those after it."""
+        tried = self._opening_tried.get(channel_id)
+        if channel_id not in self._opening or tried is None or channel_id in self._try_again:
+            return
+        if time.monotonic() - tried >= self.retry_opening_seconds:
+            self._try_again[channel_id] = self.engine.held_ids(channel_id)
 
     async def _open(self, thread: discord.Thread, seen: PairedThread, *, release: bool) -> ThreadPairing | None:
         pairing = None
@@ -131,19 +148,32 @@ class ThreadMirroring:
         except Exception:
             log.exception("bridge: opening the partners of thread=%s failed", thread.id)
         finally:
-            if pairing is None:
-                self._thread_states.pop(thread.id, None)
+            held_before_due = self._try_again.pop(thread.id, None)
+            if (pairing is None and held_before_due is not None and release and self.bot.accepting_work
+                    and not asyncio.current_task().cancelling()):
+                # Messages held before the new try was due go where they would have gone (nowhere);
+                # the later ones stay held for the new try.
+                self.engine.release_only(thread.id, held_before_due)
+                self._opening_tried[thread.id] = time.monotonic()
+                del self._opening[thread.id]
+                self.open_partner_threads(thread)
             else:
-                await self.pause_if_forbidden(thread.guild.id)
-                self._opening_tried.pop(thread.id, None)
-            for partner_id in self._partners_opened.pop(thread.id, []):
-                self._opening.pop(partner_id, None)
-                self.engine.release(partner_id)
-            if release or pairing is None:
-                released = self.engine.release(thread.id)
-                if released:
-                    log.debug("bridge: relayed %d messages held while thread=%s was paired", released, thread.id)
+                await self._opening_ended(thread, pairing, release=release)
         return pairing
+
+    async def _opening_ended(self, thread: discord.Thread, pairing: ThreadPairing | None, *, release: bool) -> None:
+        if pairing is None:
+            self._thread_states.pop(thread.id, None)
+        else:
+            await self.pause_if_forbidden(thread.guild.id)
+            self._opening_tried.pop(thread.id, None)
+        for partner_id in self._partners_opened.pop(thread.id, []):
+            self._opening.pop(partner_id, None)
+            self.engine.release(partner_id)
+        if release or pairing is None:
+            released = self.engine.release(thread.id)
+            if released:
+                log.debug("bridge: relayed %d messages held while thread=%s was paired", released, thread.id)
 
     async def _pair(self, thread: discord.Thread, source: PairedThread) -> ThreadPairing | None:
         store = self.relay.store
