@@ -68,10 +68,10 @@ class Invites:
         partner = self.bot.get_channel(invite.channel_id) if invite else None
         if partner is not None:
             refuse_forum_with_text(partner, channel)
-        bridge = await store.bridge_of(invite.channel_id) if invite else None
+        bridge = await store.invited_bridge(invite.bridge_id) if invite else None
         refusal = refusal_for(
             invite, accepting_guild_id=interaction.guild_id, now=self.invites.clock(),
-            bridge_exists=bridge is not None and invite is not None and bridge.id == invite.bridge_id,
+            bridge_exists=bridge is not None and bridge.channel(invite.channel_id) is not None,
         )
         if refusal is not None:
             raise UserFacingError(f"bridge.accept.error.{refusal.value}")

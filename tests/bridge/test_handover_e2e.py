@@ -53,7 +53,9 @@ class Servers:
         code = text.split("`")[1]
         accept = await self.double.invoke_slash(self.beta_moderator, "bridge accept", channel=self.chinese,
                                                 options={"code": code, "channel": self.chinese, "language": "zh"})
-        await accept.wait_text(timeout=30)
+        accepted = await accept.wait_text(timeout=30)
+        # Beta's process may not have heard of the bridge Alpha's invite created yet: it reads it.
+        assert "is now bridged with" in accepted, accepted
         await told.wait_printed("bridges changed .*: 2 bridged channels")
 
     async def traffic(self, count: int, *, during=None) -> None:

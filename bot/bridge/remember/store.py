@@ -75,6 +75,17 @@ class BridgeStore:
         await self._ensure_loaded()
         return self._registered_bridge(channel_id)
 
+    async def invited_bridge(self, bridge_id: int) -> Bridge | None:
+        """The bridge an invite names. Another process may have created it a moment ago (an invite
+        made in the other server's process) and told this one only through Redis, which may not have
+        arrived yet: a bridge unknown here is read again from the database before it counts as gone."""
+        await self._ensure_loaded()
+        if bridge_id not in self._bridges:
+            async with self._lock:
+                if bridge_id not in self._bridges:
+                    await self.load()
+        return self._bridges.get(bridge_id)
+
     async def membership(self, channel_id: int, guild_id: int) -> tuple[Bridge, BridgeChannel] | None:
         """The bridge of a channel of server `guild_id` and the channel's entry in it; None when the
         channel is in no bridge or belongs to another server.

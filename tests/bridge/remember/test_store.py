@@ -95,3 +95,18 @@ async def test_a_large_copy_map_flush_and_other_writers_share_the_database_witho
     assert len(await store.copies_of_many(list(range(1, 3001)))) == 3000
     await marks.load()
     assert marks.get(20) == 1
+
+
+async def test_a_bridge_another_process_just_created_is_found_for_its_invite(database: Database) -> None:
+    # Two processes share the database; the accepting one loaded its bridges before the inviting one
+    # created the invite's bridge, and has not heard of it yet.
+    accepting, inviting = BridgeStore(database), BridgeStore(database)
+    assert await accepting.bridge_of(10) is None
+    bridge = await inviting.create_bridge(GUILD, "linked", [{"channel_id": 10, "language": "en"}])
+    assert await accepting.bridge_of(10) is None  # memory only: not known here yet
+
+    found = await accepting.invited_bridge(bridge.id)
+    assert found is not None and found.channel(10) is not None
+    await accepting.add_channel(bridge.id, 20, "zh", guild_id=77)
+    assert [c.channel_id for c in (await BridgeStore(database).bridge_of(20)).channels] == [10, 20]
+    assert await accepting.invited_bridge(bridge.id + 1) is None
