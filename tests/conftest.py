@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import threading
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -103,6 +105,41 @@ async def database_target(request: pytest.FixtureRequest, tmp_path: Path) -> Asy
         )
     finally:
         await drop_postgres_schema(schema)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file with every migration applied, made once per test process (each xdist worker)."""
+    path = tmp_path_factory.mktemp("migrated") / "qiao.sqlite3"
+    failure: list[BaseException] = []
+
+    async def migrate() -> None:
+        database = await Database.open(f"sqlite+aiosqlite:///{path}")
+        await database.close()
+
+    def run() -> None:
+        try:
+            asyncio.run(migrate())
+        except BaseException as error:  # re-raised in the test's thread
+            failure.append(error)
+
+    # In a thread of its own: no event loop of the tests' is disturbed, whatever is running.
+    thread = threading.Thread(target=run, name="migrate-sqlite-template")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return path
+
+
+@pytest.fixture
+def sqlite_url(migrated_sqlite_file: Path, tmp_path: Path) -> str:
+    """A new SQLite database of this test's own, already at the current schema: a copy of the migrated
+    file, so each bot an end-to-end test starts skips re-running every migration (about 0.1 s of CPU
+    each; the migrations themselves are tested in tests/storage/)."""
+    path = tmp_path / "qiao.sqlite3"
+    shutil.copyfile(migrated_sqlite_file, path)
+    return f"sqlite+aiosqlite:///{path}"
 
 
 @pytest.fixture

@@ -90,7 +90,7 @@ async def translator() -> AsyncIterator[FakeMicrosoft]:
 
 
 @pytest.fixture
-async def harness(discord_double: DiscordDouble, translator: FakeMicrosoft, tmp_path: Path) -> AsyncIterator[Harness]:
+async def harness(discord_double: DiscordDouble, translator: FakeMicrosoft, sqlite_url: str) -> AsyncIterator[Harness]:
     double = discord_double
     double.ratelimiter.config.enabled = False
     guild = double.create_guild("Bridge Club", owner="owner")
@@ -102,7 +102,7 @@ async def harness(discord_double: DiscordDouble, translator: FakeMicrosoft, tmp_
     moderator = double.add_member(guild, "mod", display_name="Mod")
     moderator_role = double.create_role(guild, "mods", permissions=["manage_guild"])
     double.give_role(moderator, moderator_role)
-    yield Harness(double, translator, f"sqlite+aiosqlite:///{tmp_path / 'qiao.sqlite3'}", guild, english, chinese,
+    yield Harness(double, translator, sqlite_url, guild, english, chinese,
                   general, alice, wang, moderator)
 
 

@@ -111,7 +111,7 @@ async def translator() -> AsyncIterator[FakeMicrosoft]:
 
 
 @pytest.fixture
-async def world(discord_double: DiscordDouble, translator: FakeMicrosoft, tmp_path: Path) -> CatTaxWorld:
+async def world(discord_double: DiscordDouble, translator: FakeMicrosoft, sqlite_url: str) -> CatTaxWorld:
     double = discord_double
     # Real rate-limit headers, windows 20x shorter: without headers discord.py pauses after each new route.
     double.ratelimiter.config.time_scale = 0.05
@@ -124,5 +124,5 @@ async def world(discord_double: DiscordDouble, translator: FakeMicrosoft, tmp_pa
     moderators = double.create_role(guild, "mods", permissions=["manage_guild"])
     double.give_role(moderator, moderators)
     tax_role = double.create_role(guild, "Tax Paid")
-    return CatTaxWorld(double, translator, f"sqlite+aiosqlite:///{tmp_path / 'qiao.sqlite3'}", guild, cat_tax,
+    return CatTaxWorld(double, translator, sqlite_url, guild, cat_tax,
                        mod_log, ana, wang, moderator, tax_role)

@@ -104,7 +104,7 @@ async def translator() -> AsyncIterator[FakeMicrosoft]:
 
 
 @pytest.fixture
-async def harness(discord_double: DiscordDouble, translator: FakeMicrosoft, tmp_path: Path) -> AsyncIterator[Harness]:
+async def harness(discord_double: DiscordDouble, translator: FakeMicrosoft, sqlite_url: str) -> AsyncIterator[Harness]:
     double = discord_double
     double.ratelimiter.config.enabled = False
     guild = double.create_guild("Bridge Club", owner="owner")
@@ -117,7 +117,7 @@ async def harness(discord_double: DiscordDouble, translator: FakeMicrosoft, tmp_
     moderator = double.add_member(guild, "mod", display_name="Mod")
     moderator_role = double.create_role(guild, "mods", permissions=["manage_guild"])
     double.give_role(moderator, moderator_role)
-    yield Harness(double, translator, f"sqlite+aiosqlite:///{tmp_path / 'qiao.sqlite3'}", guild, general, english,
+    yield Harness(double, translator, sqlite_url, guild, general, english,
                   chinese, alice, wang, closed, moderator)
     assert_nobody_else_s_message_was_deleted(double)
 

@@ -41,7 +41,7 @@ async def translator() -> AsyncIterator[FakeMicrosoft]:
 
 
 @pytest.fixture
-async def harness(discord_double: DiscordDouble, translator: FakeMicrosoft, tmp_path: Path) -> AsyncIterator[LearnersHarness]:
+async def harness(discord_double: DiscordDouble, translator: FakeMicrosoft, sqlite_url: str) -> AsyncIterator[LearnersHarness]:
     double = discord_double
     double.ratelimiter.config.enabled = False
     guild = double.create_guild("Bridge Club", owner="owner")
@@ -53,5 +53,5 @@ async def harness(discord_double: DiscordDouble, translator: FakeMicrosoft, tmp_
     moderator = double.add_member(guild, "mod", display_name="Mod")
     moderator_role = double.create_role(guild, "mods", permissions=["manage_guild"])
     double.give_role(moderator, moderator_role)
-    yield LearnersHarness(double, translator, f"sqlite+aiosqlite:///{tmp_path / 'qiao.sqlite3'}", guild, english,
+    yield LearnersHarness(double, translator, sqlite_url, guild, english,
                           chinese, general, alice, wang, moderator)

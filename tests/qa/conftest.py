@@ -126,7 +126,7 @@ async def translator() -> AsyncIterator[FakeMicrosoft]:
 
 
 @pytest.fixture
-async def world(discord_double: DiscordDouble, translator: FakeMicrosoft, tmp_path: Path) -> World:
+async def world(discord_double: DiscordDouble, translator: FakeMicrosoft, sqlite_url: str) -> World:
     double = discord_double
     double.ratelimiter.config.enabled = False
     guild = double.create_guild("Bridge Club", owner="owner")
@@ -142,7 +142,7 @@ async def world(discord_double: DiscordDouble, translator: FakeMicrosoft, tmp_pa
     alice = double.add_member(guild, "alice", display_name="Alice")
     wang = double.add_member(guild, "wang", display_name="王伟")
     tax_role = double.create_role(guild, "Tax Paid")
-    return World(double, translator, f"sqlite+aiosqlite:///{tmp_path / 'qiao.sqlite3'}", guild, general, english,
+    return World(double, translator, sqlite_url, guild, general, english,
                  chinese, cat_tax, mod_log, category, forum, moderator, alice, wang, mods_role, tax_role)
 
 

@@ -77,7 +77,7 @@ def environment() -> dict[str, str]:
 
 @pytest.fixture
 async def server(
-    discord_double: DiscordDouble, tmp_path: Path, extensions: tuple[str, ...], environment: dict[str, str]
+    discord_double: DiscordDouble, sqlite_url: str, extensions: tuple[str, ...], environment: dict[str, str]
 ) -> AsyncIterator[Server]:
     discord_double.ratelimiter.config.enabled = False
     guild = discord_double.create_guild("RedNote Refugees")
@@ -89,7 +89,7 @@ async def server(
     settings = dataclasses.replace(
         Settings.from_env(environment, require_token=False),
         discord_token=discord_double.token,
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'qiao.sqlite3'}",
+        database_url=sqlite_url,
         discord_api_base_url=discord_double.api_base_url,
         discord_gateway_url=discord_double.gateway_url,
     )
