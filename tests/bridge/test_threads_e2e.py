@@ -351,21 +351,23 @@ async def test_a_thread_started_on_a_copy_gets_its_partner_on_the_original(harne
 async def test_a_message_arriving_while_a_refused_partner_is_still_being_given_up_opens_it_once_the_permission_is_back(
     harness: Harness,
 ) -> None:
-    """The refusal is decided before the permission comes back, but Discord's answer is still on its
-    way when the next message comes: that message must not share the failing try's fate."""
+    """Discord has refused the partner thread and the permission is back, but the refused try has
+    not ended yet (its notice to the moderators is on its way) when the next message comes: that
+    message must not share the failing try's fate."""
     double = harness.double
     double.set_bot_permissions(harness.chinese, deny=["create_public_threads"])
-    double.faults.delay("POST /channels/*/threads", 1.5, times=1, after_processing=True)
     async with harness.running() as bot:
         cog = bot.get_cog("BridgeCog")
         await harness.link()
+        await bot.guild_config.update(harness.guild.id, log_channel_id=harness.general.id)
+        double.faults.delay("POST /channels/*/messages", 1.5, times=1)  # the moderator notice
         thread = await double.create_thread(harness.alice, harness.english, "Try again")
         await double.post(harness.alice, thread, "t1 not mirrored")
         await double.wait_for(lambda: any(r.status == 403 for r in double.requests_to("POST", "/channels/*/threads")))
         double.set_bot_permissions(harness.chinese, allow=["create_public_threads"])
         cog.retry_opening_seconds = 0
         await double.post(harness.alice, thread, "t2 after the fix")
-        assert cog.is_relayed_space(thread.id)  # held: the refused try has not heard its answer yet
+        assert cog.is_relayed_space(thread.id)  # held: the refused try has not ended yet
         partner = await partner_of(harness, harness.chinese)
         await double.wait_for(lambda: numbers(harness, partner) == [2], timeout=10)
         assert partner.name == "〔译〕Try again"
