@@ -42,6 +42,9 @@ class DatabaseUnavailable(StartupError):
 T = TypeVar("T")
 # Seconds between attempts while a running bot's database is unavailable (the last one repeats).
 RETRY_DELAYS: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0, 5.0)
+# At close, how long a writer still in its transaction may take to end, and a connection left
+# checked out to close.
+CLOSE_WAIT_SECONDS = 2.0
 
 
 class DatabaseStillUnavailable(Exception):
@@ -72,6 +75,11 @@ class Database:
         label = url.database if engine.dialect.name == "sqlite" else f"{url.host}:{url.port or 5432}/{url.database}"
         self.outage = OutageLog(label or engine.dialect.name)
         self.retry_delays = RETRY_DELAYS
+        # Pool records checked out now: the engine's dispose at close leaves these open.
+        self._checked_out: set[Any] = set()
+        sa.event.listen(engine.sync_engine, "checkout", self._on_checkout)
+        sa.event.listen(engine.sync_engine, "checkin", self._on_checkin)
+        self._closed = False
 
     @classmethod
     async def open(cls, url: str, *, migrate: bool = True, **engine_options: Any) -> Database:
@@ -188,12 +196,63 @@ class Database:
                 await connection.execute(sa.text("SELECT pg_advisory_xact_lock(7151992)"))
             return await connection.run_sync(_apply_pending, chosen)
 
+    def _on_checkout(self, _dbapi_connection, record, _proxy) -> None:
+        self._checked_out.add(record)
+
+    def _on_checkin(self, _dbapi_connection, record) -> None:
+        self._checked_out.discard(record)
+
     async def close(self) -> None:
-        if self.sqlite_reader is not None:
-            await self.sqlite_reader.close()
-        if self.sqlite_writer is not None:
-            await self.sqlite_writer.close()
-        await self.engine.dispose()
+        """Close every connection, those still checked out included.
+
+        The engine's dispose closes only the connections in its pool. One still checked out by a
+        task left in the middle of a write transaction (abandoned, or not yet back from a
+        cancellation) kept SQLite's write lock until the garbage collector found it: the next bot
+        on the same file could not write (its shutdown lost copy-map rows) nor migrate, and the
+        collector warned of a connection never checked in. So writers still in their transaction
+        get CLOSE_WAIT_SECONDS to end, then what is still checked out is closed under its task."""
+        if self._closed:
+            return
+        self._closed = True
+        took_turn = await self._wait_for_writers()
+        try:
+            if self.sqlite_reader is not None:
+                await self.sqlite_reader.close()
+            if self.sqlite_writer is not None:
+                await self.sqlite_writer.close()
+            await self.engine.dispose()
+            await self._close_checked_out()
+        finally:
+            if took_turn:
+                self._write_turn.release()
+
+    async def _wait_for_writers(self) -> bool:
+        if self._write_turn is None:
+            return False
+        try:
+            async with asyncio.timeout(CLOSE_WAIT_SECONDS):
+                await self._write_turn.acquire()
+        except TimeoutError:
+            log.warning("a database writer was still in its transaction %g s after close began", CLOSE_WAIT_SECONDS)
+            return False
+        return True
+
+    async def _close_checked_out(self) -> None:
+        left = list(self._checked_out)
+        if not left:
+            return
+        log.warning("closing %d database connections still in use at close", len(left))
+        for record in left:
+            driver = record.driver_connection
+            try:
+                async with asyncio.timeout(CLOSE_WAIT_SECONDS):
+                    await driver.close()  # aiosqlite and asyncpg: rolls back what it was doing
+            except Exception as error:
+                log.warning("a database connection in use at close did not close cleanly: %s: %s", type(error).__name__, error)
+            # The pool forgets it: the task that had it meets a closed connection, and the
+            # collector has nothing left to clean up.
+            record.invalidate()
+            self._checked_out.discard(record)
 
 
 def latest_version() -> int:

@@ -23,11 +23,19 @@ class SqliteReader:
         self.path = path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-reader")
         self._connection: sqlite3.Connection | None = None  # used in the executor's thread only
+        self._closed = False
+
+    @property
+    def connected(self) -> bool:
+        return self._connection is not None
 
     async def fetch_all(self, sql: str, params: Sequence[Any]) -> list[tuple]:
         return await asyncio.get_running_loop().run_in_executor(self._executor, self._fetch_all, sql, tuple(params))
 
     def _fetch_all(self, sql: str, params: tuple) -> list[tuple]:
+        if self._closed:
+            # A lookup queued before close: it must not open a connection nobody would close.
+            raise sqlite3.ProgrammingError("the SQLite reader is closed")
         if self._connection is None:
             connection = sqlite3.connect(self.path, check_same_thread=False)
             try:
@@ -41,12 +49,15 @@ class SqliteReader:
         return self._connection.execute(sql, params).fetchall()
 
     async def close(self) -> None:
+        if self._closed:
+            return
         try:
             await asyncio.get_running_loop().run_in_executor(self._executor, self._close)
         finally:
             self._executor.shutdown(wait=False)
 
     def _close(self) -> None:
+        self._closed = True
         if self._connection is not None:
             self._connection.close()
             self._connection = None
