@@ -101,14 +101,16 @@ async def test_a_writer_cancelled_anywhere_in_its_transaction_gives_the_lock_bac
     await _next_bot_writes(path)
 
 
-async def test_closing_twice_and_reading_after_close_open_nothing_again(tmp_path: Path) -> None:
+async def test_reads_queued_during_close_and_a_second_close_open_nothing_again(tmp_path: Path) -> None:
     path = tmp_path / "qiao.sqlite3"
     database = await _open(path)
-    reads = [asyncio.create_task(database.sqlite_reader.fetch_all("SELECT count(*) FROM close_notes", ()))
-             for _ in range(5)]
-    await asyncio.sleep(0)
+    reader = database.sqlite_reader
+    await reader.fetch_all("SELECT count(*) FROM close_notes", ())
+    closing = asyncio.create_task(database.close())
+    await asyncio.sleep(0)  # the reader's close is queued in its thread; these lookups after it
+    late = [asyncio.create_task(reader.fetch_all("SELECT count(*) FROM close_notes", ())) for _ in range(3)]
+    await closing
     await database.close()
-    await database.close()
-    await asyncio.gather(*reads, return_exceptions=True)
-    assert database.sqlite_reader.connected is False
+    await asyncio.gather(*late, return_exceptions=True)
+    assert not reader.connected
     await _next_bot_writes(path)
