@@ -19,6 +19,7 @@ from bot.discord_failures import explain_connection_failure
 from bot.guild_config import GuildConfig
 from bot.i18n import I18n
 from bot.jobs import JobClaims, holder_name, once_per_tick
+from bot.listeners import PeopleOnlyListeners, people_only
 from bot.rest_limits import SharedRestLimit, install_shared_rest_limit
 from bot.metrics import Metrics, MetricsServer, MetricsSources, ShardState
 from bot.moderator_notices import ModeratorNotices
@@ -73,7 +74,7 @@ def default_intents() -> discord.Intents:
     return intents
 
 
-class QiaoBot(commands.Bot):
+class QiaoBot(PeopleOnlyListeners, commands.Bot):
     def __init__(
         self,
         *,
@@ -260,6 +261,7 @@ class QiaoBot(commands.Bot):
         if _bots_built == 1:  # setup_hook runs once per bot: this is the process's one freeze at set-up
             gc.freeze()
 
+    @people_only  # discord.py's prefix commands ignore bots' messages (a webhook's author is a bot)
     async def on_message(self, message: discord.Message) -> None:
         # Qiao has no prefix commands (slash commands only): skip building a command Context for
         # every message in every channel unless one is ever added.

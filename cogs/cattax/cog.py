@@ -24,6 +24,7 @@ from discord.ext import commands
 from bot.bridge.translate import MessageTranslator
 from bot.cattax.rules import DEFAULT_NUDGE_LIFETIME_SECONDS, AttachmentInfo, NudgeCooldown, classify_post
 from bot.cattax.store import CatTaxStore
+from bot.listeners import people_only
 from cogs.cattax.common import MODULE
 from cogs.cattax.leaderboard import LeaderboardCommands
 from cogs.cattax.nudges import Nudges
@@ -67,6 +68,7 @@ class CatTax(
     # ---- events --------------------------------------------------------------------------------
 
     @commands.Cog.listener()
+    @people_only
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is None or message.author.bot or message.webhook_id is not None:
             return

@@ -15,6 +15,7 @@ from bot.guidance.languages import note_locale
 from bot.guidance.matcher import GuidanceMatcher
 from bot.guidance.notes import Noticed, notice_key
 from bot.i18n import resolve_locale
+from bot.listeners import people_only
 from bot.pipeline.detect import detect_language
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ class Noticing:
     """Part of the Guidance cog: the listeners and the note to a message's author."""
 
     @commands.Cog.listener()
+    @people_only
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is None or message.webhook_id is not None or message.author.bot:
             return

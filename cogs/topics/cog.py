@@ -17,6 +17,7 @@ import discord
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot.listeners import people_only
 from bot.topics import TopicService
 from bot.topics.cooldown import RoomCooldown
 from cogs.topics.icebreakers import IcebreakerCommands
@@ -66,6 +67,7 @@ class Topics(
             await asyncio.sleep(SCHEDULER_INTERVAL_SECONDS)
 
     @commands.Cog.listener()
+    @people_only
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is None or message.author.bot or message.webhook_id is not None:
             return

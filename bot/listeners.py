@@ -1,0 +1,38 @@
+"""Message listeners that only read people's messages are not started for a bot's or a webhook's.
+
+discord.py starts one task per listener per event. Every relayed message comes back through the
+gateway as Qiao's own webhook copy, and every listener that begins with "not from a person:
+return" would get a task of its own only to return (several per relayed message, more asyncio work
+than anything those listeners do). Such a listener is marked `@people_only`; the bot
+(`PeopleOnlyListeners`) does not schedule it for a message whose author is a bot or a webhook.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_PEOPLE_ONLY = "__qiao_people_only__"
+
+
+def people_only(listener: F) -> F:
+    """Mark an `on_message` listener that ignores messages posted by bots and webhooks."""
+    setattr(listener, _PEOPLE_ONLY, True)
+    return listener
+
+
+def posted_by_a_person(message: Any) -> bool:
+    return message.webhook_id is None and not message.author.bot
+
+
+class PeopleOnlyListeners:
+    """Mixed into the bot (a `discord.Client`): where discord.py schedules each listener."""
+
+    def _schedule_event(self, coro, event_name: str, *args: Any, **kwargs: Any) -> asyncio.Task | None:
+        if (event_name == "on_message" and args and getattr(coro, _PEOPLE_ONLY, False)
+                and not posted_by_a_person(args[0])):
+            return None
+        return super()._schedule_event(coro, event_name, *args, **kwargs)
