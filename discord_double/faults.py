@@ -10,7 +10,7 @@
   of Discord's real 503s), or Discord's own JSON `{"message": "500: Internal Server Error", "code": 0}`.
 - A socket dropped mid-request: before the request is carried out, or after (the message exists
   but no answer comes back).
-- Slow answers (`delay`).
+- Slow answers (`delay`), and answers held until the test releases them (`hold`).
 
 Each fault lasts for a number of matching requests (`times`) or for a while (`for_seconds`), or
 both (whichever ends first); `None` for both means until `clear()`. Patterns match the route
@@ -19,6 +19,7 @@ template ("/channels/{channel_id}/messages") or the concrete path, fnmatch-style
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import math
 import time
@@ -64,7 +65,7 @@ def proxy_error(status: int, proxy: str) -> tuple[str, str]:
 class Fault:
     method: str
     pattern: str
-    kind: str  # fail, delay, rate_limit, reset
+    kind: str  # fail, delay, hold, rate_limit, reset
     remaining: int | None
     status: int = 500
     delay: float = 0.0
@@ -77,6 +78,11 @@ class Fault:
     until: float | None = None  # time.monotonic() deadline
     hits: int = 0
     statuses: tuple[int, ...] = field(default_factory=tuple)  # cycled through, for a mixed 5xx storm
+    released: asyncio.Event = field(default_factory=asyncio.Event)  # a hold's requests go on once set
+
+    def release(self) -> None:
+        """A hold: the requests it holds (and later matching ones) are carried out now."""
+        self.released.set()
 
     def matches(self, method: str, template: str, path: str) -> bool:
         if self.method not in ("*", method):
@@ -114,6 +120,11 @@ class Faults:
         out at once (its events go out), only the answer comes late."""
         return self._add(route, "delay", times, for_seconds, delay=seconds, after_processing=after_processing)
 
+    def hold(self, route: str, *, times: int | None = 1) -> Fault:
+        """Matching requests wait, unanswered, until the returned fault's `release()` (or `clear()`):
+        a request that is slow for exactly as long as a test needs, whatever the machine's load."""
+        return self._add(route, "hold", times, None)
+
     def rate_limit(self, route: str, *, retry_after: float = 0.05, times: int | None = 1, is_global: bool = False,
                    scope: str | None = None, for_seconds: float | None = None) -> Fault:
         """Matching requests answer 429 with Discord's body and headers; `scope` user, global or shared."""
@@ -130,6 +141,8 @@ class Faults:
         return self._add(route, "reset", times, for_seconds, after_processing=after_processing)
 
     def clear(self) -> None:
+        for fault in self.active + [fault for fault, _method, _path in self.triggered]:
+            fault.release()
         self.active.clear()
 
     def _add(self, route: str, kind: str, times: int | None, for_seconds: float | None, **kwargs: Any) -> Fault:

@@ -129,6 +129,8 @@ class Rest:
                 answer_late = max(answer_late, fault.delay)
             elif fault.kind == "delay":
                 await asyncio.sleep(fault.delay)
+            elif fault.kind == "hold":
+                await fault.released.wait()
             elif fault.kind == "fail":
                 status = fault.next_status()
                 if fault.body is not None:

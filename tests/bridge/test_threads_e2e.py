@@ -360,7 +360,7 @@ async def test_a_message_arriving_while_a_refused_partner_is_still_being_given_u
         cog = bot.get_cog("BridgeCog")
         await harness.link()
         await bot.guild_config.update(harness.guild.id, log_channel_id=harness.general.id)
-        double.faults.delay("POST /channels/*/messages", 1.5, times=1)  # the moderator notice
+        notice = double.faults.hold("POST /channels/*/messages")  # the moderator notice, unanswered until released
         thread = await double.create_thread(harness.alice, harness.english, "Try again")
         await double.post(harness.alice, thread, "t1 not mirrored")
         await double.wait_for(lambda: any(r.status == 403 for r in double.requests_to("POST", "/channels/*/threads")))
@@ -368,6 +368,7 @@ async def test_a_message_arriving_while_a_refused_partner_is_still_being_given_u
         cog.retry_opening_seconds = 0
         await double.post(harness.alice, thread, "t2 after the fix")
         assert cog.is_relayed_space(thread.id)  # held: the refused try has not ended yet
+        notice.release()
         partner = await partner_of(harness, harness.chinese)
         await double.wait_for(lambda: numbers(harness, partner) == [2], timeout=10)
         assert partner.name == "〔译〕Try again"

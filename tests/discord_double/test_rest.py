@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 import discord
 import pytest
@@ -174,6 +176,21 @@ async def test_injected_503_surfaces_as_discord_server_error(discord_double: Dis
     async with run_client(make_bot(), discord_double) as bot:
         with pytest.raises(discord.DiscordServerError):
             await bot.get_channel(channel.id).send("x")
+
+
+async def test_a_held_request_is_answered_only_once_released(discord_double: DiscordDouble, world) -> None:
+    guild, channel, alice = world
+    held = discord_double.faults.hold("POST /channels/{channel_id}/messages")
+    async with run_client(make_bot(), discord_double) as bot:
+        sending = asyncio.create_task(bot.get_channel(channel.id).send("held"))
+        await discord_double.wait_for(lambda: held.hits == 1)
+        await asyncio.sleep(0.2)
+        assert not sending.done() and discord_double.view(channel) == []
+        held.release()
+        sent = await sending
+        await bot.get_channel(channel.id).send("not held: the hold was for one request")
+    assert [view.content for view in discord_double.view(channel)] == ["held", "not held: the hold was for one request"]
+    assert sent.content == "held"
 
 
 async def test_thread_from_message(discord_double: DiscordDouble, world) -> None:
