@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from bot.single_flight import SingleFlight
 from bot.storage import Database
 from bot.storage.schema import guild_modules, guild_settings
 
@@ -27,21 +28,24 @@ class GuildConfig:
         self._settings: dict[int, GuildSettings] = {}
         self._modules: dict[int, dict[str, bool]] = {}
         self._lock = asyncio.Lock()
-        self._loading_modules: dict[int, asyncio.Future[dict[str, bool]]] = {}
+        # A burst of messages from a server not cached yet (after a restart) reads it once.
+        self._loading_settings: SingleFlight[int, GuildSettings] = SingleFlight()
+        self._loading_modules: SingleFlight[int, dict[str, bool]] = SingleFlight()
 
     async def settings(self, guild_id: int) -> GuildSettings:
         cached = self._settings.get(guild_id)
         if cached is not None:
             return cached
+        return await self._loading_settings.load(
+            guild_id, lambda: self._load_settings(guild_id), lambda loaded: self._settings.__setitem__(guild_id, loaded),
+        )
+
+    async def _load_settings(self, guild_id: int) -> GuildSettings:
         async with self._db.connect() as connection:
             row = (
                 await connection.execute(sa.select(guild_settings).where(guild_settings.c.guild_id == guild_id))
             ).first()
-        loaded = (
-            GuildSettings(guild_id, row.log_channel_id, row.locale) if row else GuildSettings(guild_id)
-        )
-        self._settings[guild_id] = loaded
-        return loaded
+        return GuildSettings(guild_id, row.log_channel_id, row.locale) if row else GuildSettings(guild_id)
 
     async def update(self, guild_id: int, **changes: object) -> GuildSettings:
         async with self._lock:
@@ -55,19 +59,16 @@ class GuildConfig:
             async with self._db.begin() as connection:
                 await connection.execute(self._db.upsert(guild_settings, values, ["guild_id"]))
             self._settings[guild_id] = updated
+            self._loading_settings.forget(guild_id)
             return updated
 
     async def modules(self, guild_id: int) -> dict[str, bool]:
         cached = self._modules.get(guild_id)
         if cached is not None:
             return cached
-        # Single flight: a burst of messages from a server not cached yet (after a restart) must
-        # not open one database connection each.
-        loading = self._loading_modules.get(guild_id)
-        if loading is None:
-            loading = self._loading_modules[guild_id] = asyncio.ensure_future(self._load_modules(guild_id))
-            loading.add_done_callback(lambda _: self._loading_modules.pop(guild_id, None))
-        return await asyncio.shield(loading)
+        return await self._loading_modules.load(
+            guild_id, lambda: self._load_modules(guild_id), lambda states: self._modules.__setitem__(guild_id, states),
+        )
 
     async def _load_modules(self, guild_id: int) -> dict[str, bool]:
         states = dict.fromkeys(MODULES, True)
@@ -82,8 +83,7 @@ class GuildConfig:
         for module, enabled in await self._db.retrying(read, doing="reading a server's modules"):
             if module in states:
                 states[module] = bool(enabled)
-        self._modules.setdefault(guild_id, states)
-        return self._modules[guild_id]
+        return states
 
     async def module_enabled(self, guild_id: int, module: str) -> bool:
         return (await self.modules(guild_id)).get(module, True)
@@ -103,6 +103,7 @@ class GuildConfig:
             states = dict(await self.modules(guild_id))
             states[module] = enabled
             self._modules[guild_id] = states
+            self._loading_modules.forget(guild_id)
 
     async def reset(self, guild_id: int) -> None:
         """Delete this server's core settings and module switches (back to the defaults)."""
@@ -115,4 +116,5 @@ class GuildConfig:
     def forget(self, guild_id: int) -> None:
         self._settings.pop(guild_id, None)
         self._modules.pop(guild_id, None)
-        self._loading_modules.pop(guild_id, None)
+        self._loading_settings.forget(guild_id)
+        self._loading_modules.forget(guild_id)

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.cattax.rules import DEFAULT_ARCHIVE_MINUTES, DEFAULT_EMOJI, TextOnlyAction
 from bot.cattax.tables import cattax_channels, cattax_payments, cattax_role_grants
+from bot.single_flight import SingleFlight
 from bot.storage import Database
 
 LEADERBOARD_SIZE = 10
@@ -61,6 +62,7 @@ class CatTaxStore:
         self._db = db
         self._now = now
         self._configs: dict[int, CatTaxConfig | None] = {}
+        self._loading: SingleFlight[int, CatTaxConfig | None] = SingleFlight()  # a burst after a restart reads once
         self._payment_channels: dict[int, set[int]] = {}
         self._lock = asyncio.Lock()
 
@@ -70,6 +72,11 @@ class CatTaxStore:
         """This server's cat-tax settings, or None when no channel is set up (read on every message)."""
         if guild_id in self._configs:
             return self._configs[guild_id]
+        return await self._loading.load(
+            guild_id, lambda: self._load_config(guild_id), lambda loaded: self._configs.__setitem__(guild_id, loaded),
+        )
+
+    async def _load_config(self, guild_id: int) -> CatTaxConfig | None:
         async with self._db.connect() as connection:
             row = (
                 await connection.execute(sa.select(cattax_channels).where(cattax_channels.c.guild_id == guild_id))
@@ -87,7 +94,6 @@ class CatTaxStore:
                 nudge_cooldown_seconds=row.nudge_cooldown_seconds,
                 nudge_lifetime_seconds=row.nudge_lifetime_seconds,
             )
-        self._configs[guild_id] = loaded
         return loaded
 
     async def set_up(self, guild_id: int, channel_id: int, *, role_id: int | None, emoji: str) -> CatTaxConfig:
@@ -120,6 +126,7 @@ class CatTaxStore:
                     sa.delete(cattax_channels).where(cattax_channels.c.guild_id == guild_id)
                 )
             self._configs[guild_id] = None
+            self._loading.forget(guild_id)
             return bool(result.rowcount)
 
     async def _write(self, config: CatTaxConfig) -> None:
@@ -138,6 +145,7 @@ class CatTaxStore:
         async with self._db.begin() as connection:
             await connection.execute(self._db.upsert(cattax_channels, values, ["guild_id"]))
         self._configs[config.guild_id] = config
+        self._loading.forget(config.guild_id)
 
     # ---- payments ----------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from bot.guidance.tables import (
     guidance_settings,
     guidance_user_locales,
 )
+from bot.single_flight import SingleFlight
 from bot.storage import Database
 
 __all__ = [
@@ -154,6 +155,7 @@ class GuidanceStore:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._cache: dict[int, GuildGuidance] = {}
+        self._loading: SingleFlight[int, GuildGuidance] = SingleFlight()  # a burst after a restart reads once
         self._lock = asyncio.Lock()
         self._locales: LRU[int, str | None] = LRU(LOCALE_CACHE_SIZE)
 
@@ -163,9 +165,9 @@ class GuidanceStore:
         cached = self._cache.get(guild_id)
         if cached is not None:
             return cached
-        loaded = await self._load(guild_id)
-        self._cache[guild_id] = loaded
-        return loaded
+        return await self._loading.load(
+            guild_id, lambda: self._load(guild_id), lambda loaded: self._cache.__setitem__(guild_id, loaded),
+        )
 
     async def _load(self, guild_id: int) -> GuildGuidance:
         async with self._db.connect() as connection:
@@ -398,6 +400,7 @@ class GuidanceStore:
 
     def forget(self, guild_id: int) -> None:
         self._cache.pop(guild_id, None)
+        self._loading.forget(guild_id)
 
     # -- fallback replies to remove -------------------------------------------------------------
 
@@ -438,6 +441,7 @@ class GuidanceStore:
         """After the person's rows were deleted: drop what memory still holds about them."""
         self._locales.pop(user_id, None)
         self._cache.clear()
+        self._loading.forget_all()
 
     async def user_locale(self, user_id: int) -> str | None:
         """The locale last seen in this person's interactions, or None if they never used one."""
@@ -463,7 +467,7 @@ class GuidanceStore:
                 async with self._db.begin() as connection:
                     yield connection
             finally:
-                self._cache.pop(guild_id, None)
+                self.forget(guild_id)
 
     async def _bump_version(self, connection: AsyncConnection, guild_id: int, *, mode: str | None = None) -> None:
         current = (

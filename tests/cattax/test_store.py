@@ -1,6 +1,9 @@
 """The cat-tax settings cache and the payment ledger, on SQLite and PostgreSQL."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
 
 from bot.cattax.rules import TextOnlyAction
 from bot.cattax.store import CatTaxStore, Payment
@@ -102,3 +105,42 @@ async def test_the_role_grant_is_claimed_once(database) -> None:
     assert await store.claim_role_grant(GUILD, 10, 78)  # a new role chosen later is granted once too
     await store.release_role_grant(GUILD, 10, 77)
     assert await store.claim_role_grant(GUILD, 10, 77)
+
+
+async def test_a_burst_of_messages_after_a_restart_reads_the_settings_once(database) -> None:
+    await CatTaxStore(database).set_up(GUILD, CHANNEL, role_id=None, emoji="🐱")
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        if "FROM cattax_channels" in statement:
+            statements.append(statement)
+
+    sa.event.listen(database.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        restarted = CatTaxStore(database)
+        configs = await asyncio.gather(*(restarted.config(GUILD) for _ in range(40)))
+    finally:
+        sa.event.remove(database.engine.sync_engine, "before_cursor_execute", count)
+    assert {config.channel_id for config in configs} == {CHANNEL}
+    assert len(statements) == 1
+
+
+async def test_settings_changed_while_they_were_being_read_are_not_overwritten_by_the_read(database) -> None:
+    await CatTaxStore(database).set_up(GUILD, CHANNEL, role_id=None, emoji="🐱")
+    store = CatTaxStore(database)
+    read_done, answer = asyncio.Event(), asyncio.Event()
+    real_read = store._load_config
+
+    async def slow_read(guild_id: int):
+        loaded = await real_read(guild_id)  # the settings as they were...
+        read_done.set()
+        await answer.wait()  # ...come back only after the moderator's change
+        return loaded
+
+    store._load_config = slow_read
+    reading = asyncio.create_task(store.config(GUILD))
+    await read_done.wait()
+    assert await store.disable(GUILD)
+    answer.set()
+    assert (await reading).channel_id == CHANNEL  # the caller that asked before the change gets what was read
+    assert await store.config(GUILD) is None
