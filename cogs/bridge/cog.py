@@ -246,6 +246,7 @@ class BridgeCog(
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
+        self.forum_starter_seen(message)
         if not self.bot.accepting_work:
             return
         if (not self.is_relayed_space(message.channel.id) and not await self.thread_space_for(message)

@@ -80,8 +80,9 @@ class ForumPosts:
         # Before any await: the starter and the first replies are held until the partners exist.
         self.open_partner_posts(thread)
 
-    @commands.Cog.listener("on_message")
-    async def forum_starter_seen(self, message: discord.Message) -> None:
+    def forum_starter_seen(self, message: discord.Message) -> None:
+        """Called by the bridge's `on_message` for every message (not a listener of its own: one
+        task fewer per message, the bot's own copies included)."""
         waiting = self._starters.get(message.id)
         if waiting is not None and not waiting.done() and message.channel.id == message.id:
             waiting.set_result(message)
