@@ -95,6 +95,7 @@ class QiaoBot(PeopleOnlyListeners, commands.Bot):
         super().__init__(command_prefix=commands.when_mentioned, tree_cls=QiaoTree, help_command=None, **options)
         self.settings = settings
         self.db = db
+        self.own_webhook_ids: set[int] = set()  # filled by the bridge's webhook sender (bot/listeners.py)
         self.session = session
         self.translation = translation
         self.i18n = i18n or I18n.load()

@@ -28,6 +28,7 @@ from bot.bridge.optout import OptOuts
 from bot.bridge.remember.combined_posts import CombinedPosts
 from bot.bridge.stats import RelayDays
 from bot.jobs import once_per_tick
+from bot.listeners import not_for_own_copies
 from bot.learning.notes import SlangNotes
 from cogs.bridge.catch_up import CatchUp
 from cogs.bridge.glossary import GlossaryCommands
@@ -245,6 +246,7 @@ class BridgeCog(
         return await self.bot.guild_config.module_enabled(guild_id, "bridge")
 
     @commands.Cog.listener()
+    @not_for_own_copies
     async def on_message(self, message: discord.Message) -> None:
         self.forum_starter_seen(message)
         if not self.bot.accepting_work:

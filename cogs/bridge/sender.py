@@ -62,7 +62,8 @@ class WebhookSender:
         self.timeout = timeout
         self._webhooks: dict[int, discord.Webhook] = {}
         self._locks: dict[int, asyncio.Lock] = {}
-        self.own_webhook_ids: set[int] = set()
+        # The bot's own set when it keeps one: it then skips listeners that ignore Qiao's copies.
+        self.own_webhook_ids: set[int] = getattr(bot, "own_webhook_ids", set())
 
     def is_own_webhook(self, webhook_id: int) -> bool:
         return webhook_id in self.own_webhook_ids
