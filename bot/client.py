@@ -40,6 +40,9 @@ PRUNE_TRANSLATION_CACHE_EVERY = timedelta(hours=6)
 # an interaction must be answered within 3 s anyway, and platforms send SIGKILL 30 s after SIGTERM,
 # most of which the bridge's drain may need (handlers waiting on a paused outbox are stopped later).
 HANDLER_DRAIN_SECONDS = 3.0
+# Then the bridge's copies still waiting get this long to be posted: it leaves the gateway and the
+# database time to close before that SIGKILL.
+BRIDGE_DRAIN_SECONDS = 20.0
 HANDLER_CANCEL_SECONDS = 5.0
 # Names discord.py gives the tasks it runs handlers in: events, slash commands, components, modals.
 _HANDLER_TASK_NAMES = (
@@ -105,6 +108,9 @@ class QiaoBot(PeopleOnlyListeners, commands.Bot):
         self.initial_extensions = tuple(extensions)
         self.accepting_work = True
         self.handler_drain_seconds = HANDLER_DRAIN_SECONDS
+        # Attributes rather than module constants: discord.py re-imports a cog's modules each time it
+        # loads the extension, so a module constant cannot be set from outside for the next start.
+        self.bridge_drain_seconds = BRIDGE_DRAIN_SECONDS
         self.failed_extensions: dict[str, str] = {}
         self._closing = asyncio.Event()
         self._closed = asyncio.Event()

@@ -45,8 +45,6 @@ from cogs.bridge.translate_menu import TRANSLATE_PER_MINUTE, TranslateMenu
 
 log = logging.getLogger(__name__)
 
-# Heroku kills 30 s after SIGTERM: leave time for the gateway and database to close.
-DRAIN_SECONDS = 20.0
 PRUNE_EVERY_HOURS = 6
 # The fill-in passes' job (one process at a time) and what other processes tell its holder.
 FILL_IN_JOB = "bridge-fill-ins"
@@ -174,11 +172,12 @@ class BridgeCog(
         if getattr(self.bot, "bridge_relay", None) is self.relay:
             self.bot.bridge_relay = None
         await self.threads_unload()
-        drained = await self.engine.drain(DRAIN_SECONDS)
+        drain_seconds = self.bot.bridge_drain_seconds
+        drained = await self.engine.drain(drain_seconds)
         waiting = self.engine.waiting()
         if not drained or waiting.total:
             log.warning("bridge: %d copies still waiting after %.0f s (%s); dropping them",
-                        waiting.total, DRAIN_SECONDS, waiting.describe())
+                        waiting.total, drain_seconds, waiting.describe())
         if handover is not None:
             await handover.close()
             await self.shared_changes.close()

@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-import cogs.bridge.cog
 from bot.bridge.deliver.pacing import PacingLimits, WindowLimit
 from tests.bridge.conftest import Harness
 
@@ -20,11 +19,11 @@ def posted(harness: Harness) -> list[str]:
 
 
 async def test_the_shutdown_log_counts_copies_queued_to_post_not_only_translations(
-    harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,
+    harness: Harness, caplog: pytest.LogCaptureFixture,
 ) -> None:
-    monkeypatch.setattr(cogs.bridge.cog, "DRAIN_SECONDS", 0.5)
     caplog.set_level(logging.WARNING, logger="cogs.bridge.cog")
     async with harness.running() as bot:
+        bot.bridge_drain_seconds = 0.5
         engine = bot.bridge_relay.engine
         engine.set_pacing(STUCK)
         await harness.link()

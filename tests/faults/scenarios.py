@@ -180,24 +180,19 @@ async def invalid_session_mid_traffic(harness, scale: float, *, messages: int = 
 async def restart_while_waiting(harness, scale: float) -> Outcome:
     """30 copies wait out a long 429 storm when the bot shuts down (drain gives up); after the
     restart they are read back from history, once, in order, marked late."""
-    import cogs.bridge.cog
-
     prepare_double(harness, scale)
     double = harness.double
     since = time.time()
-    drain, cogs.bridge.cog.DRAIN_SECONDS = cogs.bridge.cog.DRAIN_SECONDS, 0.5
-    try:
-        async with harness.running() as bot:
-            scale_bot(bot, scale)
-            await harness.link()
-            await post_numbered(harness, range(10), per_second=3, scale=scale, text="before")
-            await settle(harness, bot, 10, timeout=_timeout(scale))
-            double.faults.rate_limit(WEBHOOK_EXECUTE, retry_after=50 * scale, for_seconds=600 * scale)
-            await post_numbered(harness, range(10, 40), per_second=3, scale=scale, text="waiting")
-            engine = bot.bridge_relay.engine
-            await double.wait_for(lambda: engine.backlog(harness.chinese.id) >= 25, timeout=_timeout(scale))
-    finally:
-        cogs.bridge.cog.DRAIN_SECONDS = drain
+    async with harness.running() as bot:
+        bot.bridge_drain_seconds = 0.5
+        scale_bot(bot, scale)
+        await harness.link()
+        await post_numbered(harness, range(10), per_second=3, scale=scale, text="before")
+        await settle(harness, bot, 10, timeout=_timeout(scale))
+        double.faults.rate_limit(WEBHOOK_EXECUTE, retry_after=50 * scale, for_seconds=600 * scale)
+        await post_numbered(harness, range(10, 40), per_second=3, scale=scale, text="waiting")
+        engine = bot.bridge_relay.engine
+        await double.wait_for(lambda: engine.backlog(harness.chinese.id) >= 25, timeout=_timeout(scale))
     double.faults.clear()
     async with harness.running() as bot:
         scale_bot(bot, scale)
@@ -211,28 +206,23 @@ async def restart_while_one_destination_waits(harness, scale: float) -> tuple[Ou
     """A bridge of three channels: #chinese takes every copy while a storm holds #chinese-tw's
     webhook back; the bot restarts; #chinese-tw then gets exactly what it missed, once, in order,
     and #chinese nothing twice."""
-    import cogs.bridge.cog
-
     prepare_double(harness, scale)
     double = harness.double
     traditional = double.create_channel(harness.guild, "chinese-tw")
     since = time.time()
-    drain, cogs.bridge.cog.DRAIN_SECONDS = cogs.bridge.cog.DRAIN_SECONDS, 0.5
-    try:
-        async with harness.running() as bot:
-            scale_bot(bot, scale)
-            await harness.link()
-            await harness.link(chinese=traditional)
-            await post_numbered(harness, range(5), per_second=3, scale=scale, text="before")
-            await settle(harness, bot, 5, timeout=_timeout(scale))
-            await double.wait_for(lambda: len(numbers_in_copies(double, traditional)) >= 5, timeout=_timeout(scale))
-            [webhook] = double.webhooks_in(traditional)
-            double.faults.rate_limit(f"POST /webhooks/{webhook.id}/*", retry_after=50 * scale, for_seconds=600 * scale)
-            await post_numbered(harness, range(5, 25), per_second=3, scale=scale, text="waiting")
-            await double.wait_for(lambda: len(numbers_in_copies(double, harness.chinese)) >= 25, timeout=_timeout(scale))
-            assert len(numbers_in_copies(double, traditional)) < 25
-    finally:
-        cogs.bridge.cog.DRAIN_SECONDS = drain
+    async with harness.running() as bot:
+        bot.bridge_drain_seconds = 0.5
+        scale_bot(bot, scale)
+        await harness.link()
+        await harness.link(chinese=traditional)
+        await post_numbered(harness, range(5), per_second=3, scale=scale, text="before")
+        await settle(harness, bot, 5, timeout=_timeout(scale))
+        await double.wait_for(lambda: len(numbers_in_copies(double, traditional)) >= 5, timeout=_timeout(scale))
+        [webhook] = double.webhooks_in(traditional)
+        double.faults.rate_limit(f"POST /webhooks/{webhook.id}/*", retry_after=50 * scale, for_seconds=600 * scale)
+        await post_numbered(harness, range(5, 25), per_second=3, scale=scale, text="waiting")
+        await double.wait_for(lambda: len(numbers_in_copies(double, harness.chinese)) >= 25, timeout=_timeout(scale))
+        assert len(numbers_in_copies(double, traditional)) < 25
     double.faults.clear()
     async with harness.running() as bot:
         scale_bot(bot, scale)
