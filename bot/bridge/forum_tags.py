@@ -6,6 +6,8 @@ the original's tag name translated into the partner's language, or the partner's
 translated into the original's). Names compare without case, surrounding blanks or the Chinese
 script. A tag that maps to nothing is left off; so is a moderated tag the bot may not apply
 (Discord refuses the whole post otherwise), and anything past Discord's 5 tags a post.
+A partner forum that requires a tag (Discord refuses an untagged post with 40067) gets, when
+nothing maps, the first of its tags the bot may apply: the post is relayed, never dropped.
 """
 
 from __future__ import annotations
@@ -67,11 +69,13 @@ async def map_tags(
     to_partner_language: TranslateName | None = None,
     to_source_language: TranslateName | None = None,
     can_moderate: bool = True,
+    requires_tag: bool = False,
 ) -> list[int]:
     """The ids of the partner forum's tags for a post tagged `applied`, in the order of `applied`.
 
     Translations are asked only for tags that match neither by emoji nor by name, each name at most
-    once; a failed translation (None) just leaves that way of matching out."""
+    once; a failed translation (None) just leaves that way of matching out. `requires_tag`: the
+    partner forum refuses untagged posts, so an empty result becomes its first usable tag."""
     usable = _usable(partner_tags, can_moderate)
     chosen: list[int] = []
     unmatched: list[tuple[int, ForumTag]] = []
@@ -96,6 +100,8 @@ async def map_tags(
     for tag_id in chosen:
         if tag_id and tag_id not in result:
             result.append(tag_id)
+    if not result and requires_tag and usable:
+        result.append(usable[0].id)
     return result[:MAX_APPLIED_TAGS]
 
 

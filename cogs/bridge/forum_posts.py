@@ -197,7 +197,8 @@ class ForumPosts:
     async def _partner_tags(self, thread: discord.Thread, source: BridgeChannel, partner: BridgeChannel) -> tuple[int, ...]:
         forum = self.bot.get_channel(partner.channel_id)
         applied = [_tag(tag) for tag in thread.applied_tags]
-        if not applied or forum is None:
+        requires_tag = forum is not None and forum.flags.require_tag
+        if forum is None or not (applied or requires_tag):
             return ()
         me = forum.guild.me
         can_moderate = me is not None and forum.permissions_for(me).manage_threads
@@ -209,7 +210,8 @@ class ForumPosts:
             return await self.partner_thread_name(name, thread.guild.id, source)
 
         return tuple(await map_tags(applied, forum_tags_of(forum), to_partner_language=to_partner,
-                                    to_source_language=to_source, can_moderate=can_moderate))
+                                    to_source_language=to_source, can_moderate=can_moderate,
+                                    requires_tag=requires_tag))
 
     async def _post(self, source: PairedThread, original: OriginalMessage, plan, prepared, title: str,
                     tags: tuple[int, ...]) -> PairedThread | None:

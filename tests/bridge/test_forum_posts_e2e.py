@@ -86,6 +86,23 @@ async def test_partner_forum_without_tags_gets_an_untagged_post(harness: Harness
         assert partner.applied_tags == [] and partner.name == "〔译〕Show your desk"
 
 
+async def test_a_partner_forum_that_requires_a_tag_gets_the_post_with_its_first_usable_tag(harness: Harness) -> None:
+    double = harness.double
+    english, _ = linked_forums(harness)
+    picky = double.create_channel(harness.guild, "提问", type="forum", require_tag=True, tags=[
+        {"name": "已解决", "moderated": True}, "闲聊", "问题",
+    ])
+    double.set_bot_permissions(picky, deny=["manage_threads"])
+    async with harness.running():
+        await harness.link(english=english, chinese=picky)
+        # No tag at all, then only a tag that maps to nothing: either way the post arrives.
+        await double.create_post(harness.alice, english, "Where to buy tofu", "near the station?")
+        await double.create_post(harness.alice, english, "Weekend plans", "anyone free?", tags=["Off-topic"])
+        posts = await double.wait_for(lambda: len(double.posts_in(picky)) == 2 and double.posts_in(picky))
+        assert [tag_names(picky, post) for post in posts] == [["闲聊"], ["闲聊"]]
+        assert not [r for r in double.requests if r.status >= 400]
+
+
 async def test_replies_in_a_post_are_relayed_after_a_restart(harness: Harness) -> None:
     double = harness.double
     english, chinese = linked_forums(harness)

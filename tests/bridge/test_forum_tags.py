@@ -104,3 +104,16 @@ def test_emoji_match_prefers_the_tag_of_the_same_name_among_several() -> None:
 
 def test_name_key_ignores_script_case_and_spacing() -> None:
     assert name_key("聲調") == name_key("声调") and name_key(" Big  IDEA") == "big idea"
+
+
+async def test_a_forum_that_requires_a_tag_gets_its_first_usable_tag_when_nothing_maps() -> None:
+    # Discord refuses an untagged post in such a forum (40067): the copy would be lost.
+    assert await map_tags([], PARTNER, requires_tag=True) == [WENTI.id]
+    assert await map_tags([TONES], [JIEJUE, ZHUYI], requires_tag=True, can_moderate=False) == [ZHUYI.id]
+    assert await map_tags([TONES], [JIEJUE, ZHUYI], requires_tag=True, can_moderate=True) == [JIEJUE.id]
+
+
+async def test_a_required_tag_changes_nothing_when_a_tag_maps_or_none_is_usable() -> None:
+    assert await map_tags([QUESTION], PARTNER, requires_tag=True) == [WENTI.id]
+    assert await map_tags([], PARTNER) == []
+    assert await map_tags([], [JIEJUE], requires_tag=True, can_moderate=False) == []
