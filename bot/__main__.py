@@ -117,23 +117,47 @@ def _show_traceback_when_debugging(settings: Settings, error: BaseException) -> 
 async def run_bot(settings: Settings) -> int:
     from bot.app import open_bot
 
-    async with open_bot(settings) as bot:
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, _request_shutdown, bot, signum)
-        try:
-            await bot.serve_metrics()
-            await bot.start(settings.discord_token)
-        except Exception as error:
-            # A signal during login closes the HTTP session under the pending request: that is the
-            # shutdown that was asked for, not a failure. Discord refusing a shard is a failure even
-            # though discord.py's sharded client closes itself before it raises it.
-            if not bot.is_shutting_down or isinstance(error, StartupError):
-                raise
-            log.debug("login interrupted by shutdown", exc_info=True)
-        await bot.close()
+    loop = asyncio.get_running_loop()
+    # Until the bot exists (database opened and migrated, Redis reached), a signal stops the
+    # start-up: a platform restarting the app meanwhile gets a clean exit, not a kill mid-way.
+    # Migrations run in transactions, so one cut short is rolled back and runs again next time.
+    starting = asyncio.current_task()
+    signalled: list[int] = []
+
+    def stop_starting(signum: int) -> None:
+        log.info("received %s while starting: stopping", signal.Signals(signum).name)
+        signalled.append(signum)
+        starting.cancel()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop_starting, signum)
+    try:
+        async with open_bot(settings) as bot:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, _request_shutdown, bot, signum)
+            await _serve(settings, bot)
+    except asyncio.CancelledError:
+        if not signalled:
+            raise
+        log.info("stopped before connecting to Discord")
+        return EXIT_OK
     log.info("stopped cleanly")
     return EXIT_OK
+
+
+async def _serve(settings: Settings, bot) -> None:
+    """Connect and run until a signal closes the bot."""
+    try:
+        await bot.serve_metrics()
+        await bot.start(settings.discord_token)
+    except Exception as error:
+        # A signal during login closes the HTTP session under the pending request: that is the
+        # shutdown that was asked for, not a failure. Discord refusing a shard is a failure even
+        # though discord.py's sharded client closes itself before it raises it.
+        if not bot.is_shutting_down or isinstance(error, StartupError):
+            raise
+        log.debug("login interrupted by shutdown", exc_info=True)
+    await bot.close()
 
 
 def _request_shutdown(bot, signum: int) -> None:

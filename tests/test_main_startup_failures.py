@@ -122,6 +122,20 @@ async def test_sigterm_while_the_login_hangs_stops_cleanly_with_exit_zero(tmp_pa
     assert "Traceback" not in output and "Connector is closed" not in output
 
 
+async def test_sigterm_while_the_database_hangs_stops_cleanly_with_exit_zero(tmp_path: Path) -> None:
+    # A platform restarting the app while it still waits for its database (or migrates it).
+    async with silent_server() as server:
+        env = bot_env(tmp_path, DISCORD_TOKEN=VALID_TOKEN, DATABASE_URL=f"postgres://qiao@127.0.0.1:{server.port}/qiao")
+        process = await start_bot(env=env, cwd=tmp_path, merge_output=True)
+        try:
+            await server.wait_for_data()
+        finally:
+            output = await stop_with_signal(process, signal.SIGTERM)
+    assert process.returncode == 0, output
+    assert "received SIGTERM while starting" in output and "stopped before connecting to Discord" in output
+    assert "Traceback" not in output
+
+
 async def test_a_login_answered_by_something_that_is_not_discord_is_one_line(tmp_path: Path) -> None:
     """A captive portal or a misconfigured proxy answers 200 with a page: nothing Qiao can name precisely,
     still one line, and a pointer to the traceback."""
