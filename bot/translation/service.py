@@ -98,6 +98,8 @@ class TranslationService:
         self._reader: asyncio.Task[None] | None = None
         self._unwritten: list[CachedTranslation] = []
         self._writer: asyncio.Task[None] | None = None
+        # Set while draining (and at close): the writer stops lingering and writes at once.
+        self._write_now = asyncio.Event()
         self._closed = False
         # Told the provider and duration of every provider call (the metrics' latency histogram).
         self.on_provider_call: Callable[[str, float], None] | None = None
@@ -240,8 +242,12 @@ class TranslationService:
         message cost more CPU (a SQLite write transaction and thread round trips) than relaying it.
         """
         while self._unwritten:
-            if not self._closed:
-                await asyncio.sleep(_WRITE_LINGER)
+            if not self._write_now.is_set():
+                try:
+                    async with asyncio.timeout(_WRITE_LINGER):
+                        await self._write_now.wait()
+                except TimeoutError:
+                    pass
             batch, self._unwritten = self._unwritten, []
             try:
                 await self._store.put_translations(batch)
@@ -323,10 +329,16 @@ class TranslationService:
         task.add_done_callback(self._background.discard)
 
     async def drain(self) -> None:
-        """Wait for in-flight translations, cache lookups and writes, then write usage (used by tests and close)."""
-        while self._flights or self._background or self._reading():
-            reader = [self._reader] if self._reading() else []
-            await asyncio.gather(*self._flights.values(), *self._background, *reader, return_exceptions=True)
+        """Wait for in-flight translations, cache lookups and writes (written at once, not after
+        the writer's linger), then write usage (used by tests and close)."""
+        self._write_now.set()
+        try:
+            while self._flights or self._background or self._reading():
+                reader = [self._reader] if self._reading() else []
+                await asyncio.gather(*self._flights.values(), *self._background, *reader, return_exceptions=True)
+        finally:
+            if not self._closed:
+                self._write_now.clear()
         await self.flush_usage()
 
     def _reading(self) -> bool:

@@ -59,3 +59,20 @@ async def test_a_cancelled_caller_does_not_cancel_a_shared_lookup() -> None:
     first.cancel()
     assert (await second).texts == ["译 shared text"]
     await service.aclose()
+
+
+async def test_translations_wait_to_be_written_together_but_close_writes_them_at_once() -> None:
+    store = CountingStore()
+    service = TranslationService(TranslationSettings.from_env({}), None, store, providers=[Instant()])
+    await service.translate(["first words"], "en", "zh-Hans", 1)
+    await asyncio.sleep(0.1)
+    await service.translate(["second words"], "en", "zh-Hans", 1)
+    await asyncio.sleep(0.1)
+    assert store.writes == []  # still lingering: the next ones share its transaction
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await service.aclose()
+    # A shutdown does not wait out the linger (0.5 s), and nothing is left unwritten.
+    assert loop.time() - started < 0.25
+    assert store.writes == [2]
+    assert {entry.text for entry in store.translations.values()} == {"译 first words", "译 second words"}
