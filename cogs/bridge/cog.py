@@ -128,7 +128,8 @@ class BridgeCog(
         await self._link_processes()
 
     async def _link_processes(self) -> None:
-        """One process among several: hear of bridges and opt-outs another changed, and hand copies over."""
+        """One process among several: hear of bridges, opt-outs, glossaries and slang-note switches
+        another changed, and hand copies over."""
         handover = self.engine.handover
         if handover is None:
             return
@@ -140,6 +141,9 @@ class BridgeCog(
         # A copy is translated where it is posted, with the glossary of the original's server.
         changes.watch(self.glossaries, ("add", "remove"), "glossaries")
         changes.on("glossaries", self.glossaries.load)
+        # A channel's slang notes switched off (or on again) in one process: every process annotates.
+        changes.watch(self.slang_notes, ("set_enabled",), "slang-notes")
+        changes.on("slang-notes", self.slang_notes.load)
         async def reload_bridges() -> str:
             await store.load()
             return f"{sum(1 for _ in store.registered_channels())} bridged channels"
