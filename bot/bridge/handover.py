@@ -385,8 +385,7 @@ def original_from_dict(data: dict) -> OriginalMessage:
 class SharedChanges:
     """Tells the other processes that something they keep in memory changed in the database (Redis
     pub/sub on `{prefix}changed`): bridges linked or unlinked, thread pairings, opt-outs, glossaries,
-    slang-note switches. A process
-    that misses a notice (restarting) reads everything at start anyway."""
+    slang-note switches. A process that misses a notice (restarting) reads everything at start anyway."""
 
     def __init__(self, redis, *, prefix: str) -> None:
         self.redis = redis
