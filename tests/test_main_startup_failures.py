@@ -109,15 +109,21 @@ async def test_discord_never_answering_gives_up_after_the_login_timeout(tmp_path
     assert b"GET /api/v10/users/@me" in server.received
 
 
+async def sigterm_once_it_waits_on(server, env: dict[str, str], tmp_path: Path) -> tuple[int, str]:
+    """Start `python -m bot`, send SIGTERM once it is waiting on `server` (which never answers)."""
+    process = await start_bot(env=env, cwd=tmp_path, merge_output=True)
+    try:
+        await server.wait_for_data()
+    finally:
+        output = await stop_with_signal(process, signal.SIGTERM)
+    return process.returncode, output
+
+
 async def test_sigterm_while_the_login_hangs_stops_cleanly_with_exit_zero(tmp_path: Path) -> None:
     async with silent_server() as server:
         env = bot_env(tmp_path, **discord_at(f"http://127.0.0.1:{server.port}/api/v10"))
-        process = await start_bot(env=env, cwd=tmp_path, merge_output=True)
-        try:
-            await server.wait_for_data()
-        finally:
-            output = await stop_with_signal(process, signal.SIGTERM)
-    assert process.returncode == 0, output
+        returncode, output = await sigterm_once_it_waits_on(server, env, tmp_path)
+    assert returncode == 0, output
     assert "received SIGTERM" in output and "stopped cleanly" in output
     assert "Traceback" not in output and "Connector is closed" not in output
 
@@ -126,12 +132,8 @@ async def test_sigterm_while_the_database_hangs_stops_cleanly_with_exit_zero(tmp
     # A platform restarting the app while it still waits for its database (or migrates it).
     async with silent_server() as server:
         env = bot_env(tmp_path, DISCORD_TOKEN=VALID_TOKEN, DATABASE_URL=f"postgres://qiao@127.0.0.1:{server.port}/qiao")
-        process = await start_bot(env=env, cwd=tmp_path, merge_output=True)
-        try:
-            await server.wait_for_data()
-        finally:
-            output = await stop_with_signal(process, signal.SIGTERM)
-    assert process.returncode == 0, output
+        returncode, output = await sigterm_once_it_waits_on(server, env, tmp_path)
+    assert returncode == 0, output
     assert "received SIGTERM while starting" in output and "stopped before connecting to Discord" in output
     assert "Traceback" not in output
 
