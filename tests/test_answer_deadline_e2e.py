@@ -83,6 +83,12 @@ async def bot_with_slow_commands(double: DiscordDouble, tmp_path: Path, work: Sl
             yield bot
 
 
+def a_server(double: DiscordDouble, name: str):
+    """A server with its #general and a member, alice."""
+    guild = double.create_guild(name)
+    return double.create_channel(guild, "general"), double.add_member(guild, "alice")
+
+
 async def past_the_deadline(double: DiscordDouble, work: SlowWork, started: int) -> None:
     """Let the handlers' work finish only after Discord would have dropped an unanswered interaction."""
     await double.wait_for(lambda: work.started >= started, 5)
@@ -91,9 +97,7 @@ async def past_the_deadline(double: DiscordDouble, work: SlowWork, started: int)
 
 
 async def test_a_handler_slower_than_three_seconds_still_answers(discord_double: DiscordDouble, tmp_path: Path) -> None:
-    guild = discord_double.create_guild("Slow")
-    general = discord_double.create_channel(guild, "general")
-    alice = discord_double.add_member(guild, "alice")
+    general, alice = a_server(discord_double, "Slow")
     work = SlowWork()
     async with bot_with_slow_commands(discord_double, tmp_path, work):
         slow = await discord_double.invoke_slash(alice, "slow", channel=general)
@@ -109,9 +113,7 @@ async def test_a_handler_slower_than_three_seconds_still_answers(discord_double:
 
 
 async def test_a_quick_handler_answers_directly(discord_double: DiscordDouble, tmp_path: Path) -> None:
-    guild = discord_double.create_guild("Quick")
-    general = discord_double.create_channel(guild, "general")
-    alice = discord_double.add_member(guild, "alice")
+    general, alice = a_server(discord_double, "Quick")
     async with bot_with_slow_commands(discord_double, tmp_path, SlowWork()):
         handle = await discord_double.invoke_slash(alice, "quick", channel=general)
         await handle.wait_response()
@@ -121,9 +123,7 @@ async def test_a_quick_handler_answers_directly(discord_double: DiscordDouble, t
 
 
 async def test_a_late_answer_keeps_the_visibility_the_handler_asks_for(discord_double: DiscordDouble, tmp_path: Path) -> None:
-    guild = discord_double.create_guild("Visible")
-    general = discord_double.create_channel(guild, "general")
-    alice = discord_double.add_member(guild, "alice")
+    general, alice = a_server(discord_double, "Visible")
     work = SlowWork()
     async with bot_with_slow_commands(discord_double, tmp_path, work):
         public = await discord_double.invoke_slash(alice, "slowpublic", channel=general)

@@ -348,6 +348,17 @@ async def test_a_thread_started_on_a_copy_gets_its_partner_on_the_original(harne
         assert back.content.startswith(f"[en] {ZH_SAMPLE}")
 
 
+async def refused_its_partner_then_allowed(harness: Harness, cog):
+    """A thread whose partner Discord refused (no Create Public Threads); then the permission is back."""
+    double = harness.double
+    thread = await double.create_thread(harness.alice, harness.english, "Try again")
+    await double.post(harness.alice, thread, "t1 not mirrored")
+    await double.wait_for(lambda: any(r.status == 403 for r in double.requests_to("POST", "/channels/*/threads")))
+    double.set_bot_permissions(harness.chinese, allow=["create_public_threads"])
+    cog.retry_opening_seconds = 0
+    return thread
+
+
 async def test_a_message_arriving_while_a_refused_partner_is_still_being_given_up_opens_it_once_the_permission_is_back(
     harness: Harness,
 ) -> None:
@@ -361,11 +372,7 @@ async def test_a_message_arriving_while_a_refused_partner_is_still_being_given_u
         await harness.link()
         await bot.guild_config.update(harness.guild.id, log_channel_id=harness.general.id)
         notice = double.faults.hold("POST /channels/*/messages")  # the moderator notice, unanswered until released
-        thread = await double.create_thread(harness.alice, harness.english, "Try again")
-        await double.post(harness.alice, thread, "t1 not mirrored")
-        await double.wait_for(lambda: any(r.status == 403 for r in double.requests_to("POST", "/channels/*/threads")))
-        double.set_bot_permissions(harness.chinese, allow=["create_public_threads"])
-        cog.retry_opening_seconds = 0
+        thread = await refused_its_partner_then_allowed(harness, cog)
         await double.post(harness.alice, thread, "t2 after the fix")
         assert cog.is_relayed_space(thread.id)  # held: the refused try has not ended yet
         notice.release()
@@ -380,11 +387,7 @@ async def test_a_thread_whose_partner_could_not_be_opened_gets_it_on_a_message_o
     async with harness.running() as bot:
         cog = bot.get_cog("BridgeCog")
         await harness.link()
-        thread = await double.create_thread(harness.alice, harness.english, "Try again")
-        await double.post(harness.alice, thread, "t1 not mirrored")
-        await double.wait_for(lambda: any(r.status == 403 for r in double.requests_to("POST", "/channels/*/threads")))
-        double.set_bot_permissions(harness.chinese, allow=["create_public_threads"])
-        cog.retry_opening_seconds = 0
+        thread = await refused_its_partner_then_allowed(harness, cog)
         await double.post(harness.alice, thread, "t2 after the fix")
         partner = await partner_of(harness, harness.chinese)
         await double.wait_for(lambda: numbers(harness, partner) == [2], timeout=10)
