@@ -197,8 +197,10 @@ class ForumPosts:
     async def _partner_tags(self, thread: discord.Thread, source: BridgeChannel, partner: BridgeChannel) -> tuple[int, ...]:
         forum = self.bot.get_channel(partner.channel_id)
         applied = [_tag(tag) for tag in thread.applied_tags]
-        requires_tag = forum is not None and forum.flags.require_tag
-        if forum is None or not (applied or requires_tag):
+        if forum is None:
+            return ()
+        requires_tag = forum.flags.require_tag
+        if not applied and not requires_tag:
             return ()
         me = forum.guild.me
         can_moderate = me is not None and forum.permissions_for(me).manage_threads
