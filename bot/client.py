@@ -19,7 +19,7 @@ from bot.discord_failures import explain_connection_failure
 from bot.guild_config import GuildConfig
 from bot.i18n import I18n
 from bot.jobs import JobClaims, holder_name, once_per_tick
-from bot.listeners import PeopleOnlyListeners, people_only
+from bot.listeners import MessageListeners, people_only
 from bot.rest_limits import SharedRestLimit, install_shared_rest_limit
 from bot.metrics import Metrics, MetricsServer, MetricsSources, ShardState
 from bot.moderator_notices import ModeratorNotices
@@ -77,7 +77,7 @@ def default_intents() -> discord.Intents:
     return intents
 
 
-class QiaoBot(PeopleOnlyListeners, commands.Bot):
+class QiaoBot(MessageListeners, commands.Bot):
     def __init__(
         self,
         *,
@@ -270,10 +270,14 @@ class QiaoBot(PeopleOnlyListeners, commands.Bot):
 
     @people_only  # discord.py's prefix commands ignore bots' messages (a webhook's author is a bot)
     async def on_message(self, message: discord.Message) -> None:
-        # Qiao has no prefix commands (slash commands only): skip building a command Context for
-        # every message in every channel unless one is ever added.
-        if self.all_commands:
-            await self.process_commands(message)
+        await self.process_commands(message)
+
+    def _schedule_event(self, coro, event_name: str, /, *args: Any, **kwargs: Any) -> asyncio.Task | None:
+        # Qiao has no prefix commands (slash commands only): no task per message to build a
+        # command Context in every channel, unless one is ever added.
+        if event_name == "on_message" and not self.all_commands and coro == self.on_message:
+            return None
+        return super()._schedule_event(coro, event_name, *args, **kwargs)
 
     async def on_ready(self) -> None:
         log.info("connected as %s (id=%s) to %d servers", self.user, self.user.id if self.user else "?", len(self.guilds))
