@@ -320,6 +320,25 @@ class QiaoBot(MessageListeners, commands.Bot):
             self._closed.set()
         log.info("gateway and Discord HTTP closed")
 
+    async def _call_module_finalizers(self, lib, key: str) -> None:
+        """An extension unloaded because the bot closes keeps its modules imported.
+
+        discord.py drops an unloaded extension's modules from `sys.modules` (so that loading it
+        again runs the new code). At close that only made the next bot of the process (every
+        end-to-end test; `python -m bot` builds one) execute every cog module again. Its teardown
+        runs as before; an unload or reload while running still drops the modules."""
+        if not self._closing.is_set():
+            await super()._call_module_finalizers(lib, key)
+            return
+        try:
+            teardown = getattr(lib, "teardown", None)
+            if teardown is not None:
+                await teardown(self)
+        except Exception:
+            log.exception("extension %s: teardown failed", key)
+        finally:
+            self._BotBase__extensions.pop(key, None)  # what discord.py's finalizer does, but the purge
+
     def dispatch(self, event_name: str, /, *args, **kwargs) -> None:
         # Once closed, nothing runs handlers any more: a task started now (a background job finishing
         # late) would never be awaited and could reach the database after it closed.

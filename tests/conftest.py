@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import threading
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot.storage import Database
+from tests.bot_process import migrated_sqlite_template
 
 
 pytest_plugins = ["discord_double.pytest_plugin"]
@@ -108,28 +108,9 @@ async def database_target(request: pytest.FixtureRequest, tmp_path: Path) -> Asy
 
 
 @pytest.fixture(scope="session")
-def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def migrated_sqlite_file() -> Path:
     """An SQLite file with every migration applied, made once per test process (each xdist worker)."""
-    path = tmp_path_factory.mktemp("migrated") / "qiao.sqlite3"
-    failure: list[BaseException] = []
-
-    async def migrate() -> None:
-        database = await Database.open(f"sqlite+aiosqlite:///{path}")
-        await database.close()
-
-    def run() -> None:
-        try:
-            asyncio.run(migrate())
-        except BaseException as error:  # re-raised in the test's thread
-            failure.append(error)
-
-    # In a thread of its own: no event loop of the tests' is disturbed, whatever is running.
-    thread = threading.Thread(target=run, name="migrate-sqlite-template")
-    thread.start()
-    thread.join()
-    if failure:
-        raise failure[0]
-    return path
+    return migrated_sqlite_template()
 
 
 @pytest.fixture

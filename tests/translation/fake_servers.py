@@ -28,11 +28,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
-import opencc
 from aiohttp import web
 
-_s2twp = opencc.OpenCC("s2twp")
-_t2s = opencc.OpenCC("t2s")
+from bot.chinese_scripts import to_simplified, to_traditional
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PAIRS_PATH = REPO_ROOT.parent / "shared" / "data" / "pairs" / "cmn-eng.tsv"
@@ -57,16 +55,16 @@ class FakeDictionary:
         self.en_to_zh: dict[str, str] = {}
         self.zh_to_en: dict[str, str] = {}
         for english, chinese in pairs:
-            simplified = _t2s.convert(chinese)
+            simplified = to_simplified(chinese)
             self.en_to_zh.setdefault(english, simplified)
             self.zh_to_en.setdefault(simplified, english)
 
     def translate(self, text: str, target: str) -> str:
         """``target``: "en", "zh-Hans" or "zh-Hant" (the fake converts provider codes first)."""
         if target == "en":
-            return self.zh_to_en.get(_t2s.convert(text), f"[en] {text}")
+            return self.zh_to_en.get(to_simplified(text), f"[en] {text}")
         simplified = self.en_to_zh.get(text, f"〔译〕{text}")
-        return _s2twp.convert(simplified) if target == "zh-Hant" else simplified
+        return to_traditional(simplified) if target == "zh-Hant" else simplified
 
 
 @dataclass
