@@ -646,9 +646,7 @@ class Rest:
         return self.world.message_payload(self._apply_edit(msg, body, request[FILES]))
 
     def _apply_edit(self, msg: Message, body: dict[str, Any], files: list[dict[str, Any]]) -> Message:
-        channel = self.world.channels.get(msg.channel_id)
-        if channel is not None and channel.is_thread and channel.archived:
-            raise thread_archived()  # only deleting works in an archived thread
+        self._refuse_in_archived_thread(msg.channel_id)
         if "content" in body and body["content"] is not None and len(body["content"]) > 2000:
             self.world.validate_message(content=body["content"], embeds=None, files=0, stickers=None, components=None)
         return self.world.edit_message(
@@ -659,11 +657,19 @@ class Rest:
             allowed_mentions=body.get("allowed_mentions"), flags=body.get("flags"),
         )
 
+    def _refuse_in_archived_thread(self, channel_id: int) -> None:
+        """Discord takes no edit nor delete of a message in an archived thread (its client unarchives
+        the thread first); only posting a message unarchives one by itself."""
+        channel = self.world.channels.get(channel_id)
+        if channel is not None and channel.is_thread and channel.archived:
+            raise thread_archived()
+
     async def delete_message(self, request: web.Request):
         channel = self.channel(request)
         msg = self.message(channel, request.match_info["message_id"])
         if msg.author.id != self.world.bot_user.id or msg.webhook_id is not None:
             self.world.require(channel, P.MANAGE_MESSAGES)
+        self._refuse_in_archived_thread(channel.id)
         self.world.delete_message(msg)
 
     async def bulk_delete(self, request: web.Request):
@@ -673,6 +679,7 @@ class Rest:
         if not 2 <= len(ids) <= 100:
             raise E.invalid_form(E.field_error("messages", "BASE_TYPE_BAD_LENGTH",
                                                "Must be between 2 and 100 in length."))
+        self._refuse_in_archived_thread(channel.id)
         self.world.bulk_delete(channel, [self.message(channel, i) for i in ids])
 
     # ---- reactions ---------------------------------------------------------------------------
@@ -916,7 +923,9 @@ class Rest:
 
     @no_auth
     async def delete_webhook_message(self, request: web.Request):
-        self.world.delete_message(self._webhook_message(request))
+        msg = self._webhook_message(request)
+        self._refuse_in_archived_thread(msg.channel_id)
+        self.world.delete_message(msg)
 
     # ---- interactions ------------------------------------------------------------------------
 

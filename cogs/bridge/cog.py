@@ -92,6 +92,7 @@ class BridgeCog(
             on_translated=lambda original, text: bot.dispatch("qiao_relay_translated", original, text),
         )
         self.relay.attach(self.engine)
+        self.relay.sender.reopen_thread = self.reopened
         self.stored_fill_ins = StoredFillIns(
             self.engine, self.fetch_original,
             retention=lambda: timedelta(days=bot.settings.message_map_retention_days),

@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any, TypeVar
 
 import aiohttp
@@ -37,6 +38,9 @@ WEBHOOK_NAME = "Qiao bridge"
 UNKNOWN_CHANNEL = 10003
 UNKNOWN_MESSAGE = 10008
 UNKNOWN_WEBHOOK = 10015
+# Discord refuses to edit or delete a message in an archived thread (its client unarchives first);
+# only posting unarchives one by itself.
+THREAD_ARCHIVED = 50083
 NO_PINGS = discord.AllowedMentions.none()
 # A webhook call that has not answered by then is treated as lost in transit (and looked for).
 CALL_TIMEOUT_SECONDS = 30.0
@@ -64,6 +68,9 @@ class WebhookSender:
         self._locks: dict[int, asyncio.Lock] = {}
         # The bot's own set when it keeps one: it then skips listeners that ignore Qiao's copies.
         self.own_webhook_ids: set[int] = getattr(bot, "own_webhook_ids", set())
+        # Unarchives a thread for the calls made inside it and archives it again after (set by the
+        # bridge cog's thread mirroring, which must not mirror those changes to the partner threads).
+        self.reopen_thread: Callable[[int], AbstractAsyncContextManager[None]] | None = None
 
     def is_own_webhook(self, webhook_id: int) -> bool:
         return webhook_id in self.own_webhook_ids
@@ -105,7 +112,7 @@ class WebhookSender:
             raise CopyGone(f"webhook {webhook_id} no longer exists")
         payload = {"content": content, "allowed_mentions": NO_PINGS.to_dict()}
         try:
-            await self._call("PATCH", webhook, f"/messages/{message_id}", payload, _thread_param(destination))
+            await self._call_in_thread(destination, "PATCH", webhook, f"/messages/{message_id}", payload)
         except _Refused as refused:
             raise _delivery_error(refused.status, refused.code, refused.message) from refused
 
@@ -116,7 +123,7 @@ class WebhookSender:
             await _discord(self.bot.http.delete_message(destination.channel_id, message_id))
             return
         try:
-            await self._call("DELETE", webhook, f"/messages/{message_id}", None, _thread_param(destination))
+            await self._call_in_thread(destination, "DELETE", webhook, f"/messages/{message_id}", None)
         except _Refused as refused:
             raise _delivery_error(refused.status, refused.code, refused.message) from refused
 
@@ -153,6 +160,19 @@ class WebhookSender:
                     and owner in self.own_webhook_ids and thread.get("name") == destination.post.title):
                 return SentMessage(int(thread["id"]), owner)
         return None
+
+    async def _call_in_thread(
+        self, destination: Destination, method: str, webhook: discord.Webhook, suffix: str, payload: dict[str, Any] | None,
+    ) -> tuple[Any, DiscordAnswer]:
+        """An edit or delete of a copy; in an archived thread, made while the thread is unarchived."""
+        params = _thread_param(destination)
+        try:
+            return await self._call(method, webhook, suffix, payload, params)
+        except _Refused as refused:
+            if refused.code != THREAD_ARCHIVED or not destination.thread_id or self.reopen_thread is None:
+                raise
+        async with self.reopen_thread(destination.thread_id):
+            return await self._call(method, webhook, suffix, payload, params)
 
     async def _call(
         self, method: str, webhook: discord.Webhook, suffix: str, payload: dict[str, Any] | None, params: dict[str, str],

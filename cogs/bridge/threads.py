@@ -21,15 +21,18 @@ thread through the parent channel's webhook with `thread_id`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import deque
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import discord
 from discord.ext import commands
 
 from bot.bridge.catch_up import snowflake_time_ms
+from bot.bridge.deliver.webhook import DeliveryError, DestinationForbidden, TransientDeliveryError
 from bot.bridge.models import BridgeChannel
 from bot.bridge.plan import source_language, target_for
 from bot.bridge.remember.thread_pairs import PairedThread, ThreadPairing
@@ -439,6 +442,40 @@ class ThreadMirroring:
             self._thread_states[thread_id] = (state_archived, state_locked)
             if "name" in body:
                 await self.relay.store.threads.renamed(thread_id, body["name"])
+
+    @contextlib.asynccontextmanager
+    async def reopened(self, thread_id: int) -> AsyncIterator[None]:
+        """A partner thread unarchived for the edits and deletes of copies made inside, and archived
+        again after: Discord refuses both in an archived thread (400 50083). Neither change is
+        mirrored to the other threads of the pairing."""
+        state = self._thread_states.get(thread_id)
+        if state is None:
+            cached = self.bot.get_channel(thread_id)
+            state = (True, bool(cached.locked)) if isinstance(cached, discord.Thread) else (True, False)
+        locked = state[1]
+        self._expect(thread_id, None, False, locked)
+        try:
+            await self.bot.http.edit_channel(thread_id, reason="Qiao bridge: a copy edited", archived=False)
+        except discord.HTTPException as error:
+            self._was_expected(thread_id, None, False, locked)
+            what = f"cannot unarchive thread {thread_id} to change a copy in it: HTTP {error.status} {error.text}"
+            if isinstance(error, discord.Forbidden):  # a locked thread: only with Manage Threads
+                raise DestinationForbidden(what) from error
+            if error.status == 429 or error.status >= 500:
+                raise TransientDeliveryError(what) from error
+            raise DeliveryError(what) from error
+        self._thread_states[thread_id] = (False, locked)
+        try:
+            yield
+        finally:
+            self._expect(thread_id, None, True, locked)
+            try:
+                await self.bot.http.edit_channel(thread_id, reason="Qiao bridge: archived as before", archived=True)
+            except discord.HTTPException as error:
+                self._was_expected(thread_id, None, True, locked)
+                log.warning("bridge: thread=%s stays unarchived after a copy in it changed: %s", thread_id, error)
+            else:
+                self._thread_states[thread_id] = (True, locked)
 
     # -- a thread deleted ----------------------------------------------------------------------
 

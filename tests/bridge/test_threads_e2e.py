@@ -244,6 +244,49 @@ async def test_a_copy_left_untranslated_in_a_thread_is_filled_in_after_the_outag
         assert [v.id for v in relayed(harness, partner)] == [copy.id]
 
 
+async def test_a_fill_in_reaches_a_copy_in_threads_archived_since_and_leaves_both_archived(harness: Harness) -> None:
+    double = harness.double
+    async with harness.running():
+        await harness.link()
+        thread = await double.create_thread(harness.alice, harness.english, "Outage")
+        partner = await partner_of(harness, harness.chinese)
+        harness.translator.fail_always(UNAVAILABLE)
+        await double.post(harness.alice, thread, "during the outage")
+        [copy] = await harness.copies(partner)
+        assert "translation unavailable" in copy.content
+        # The conversation ends and the threads archive (Discord refuses to edit inside: 50083).
+        await double.edit_thread(harness.alice, thread, archived=True)
+        await double.wait_for(lambda: partner.archived)
+        harness.translator.recover()
+        await double.wait_for(lambda: relayed(harness, partner)[0].content.startswith("〔译〕during the outage"), timeout=15)
+        await double.wait_for(lambda: partner.archived)
+        assert thread.archived and [v.id for v in relayed(harness, partner)] == [copy.id]
+        # Unarchived for the edit and archived again by Qiao, neither change mirrored to the thread.
+        states = [d["thread_metadata"]["archived"] for e, d in double.events if e == "THREAD_UPDATE" and d["id"] == str(partner.id)]
+        assert states[-2:] == [False, True]
+        assert [d["thread_metadata"]["archived"] for e, d in double.events
+                if e == "THREAD_UPDATE" and d["id"] == str(thread.id)] == [True]
+
+
+async def test_a_deleted_message_takes_its_copy_out_of_a_partner_thread_archived_while_the_bot_was_away(
+    harness: Harness,
+) -> None:
+    double = harness.double
+    double.give_role(harness.moderator, double.create_role(harness.guild, "thread mods", permissions=["manage_threads"]))
+    async with harness.running():
+        await harness.link()
+        thread = await double.create_thread(harness.alice, harness.english, "Plans")
+        partner = await partner_of(harness, harness.chinese)
+        original = await double.post(harness.alice, thread, "delete me later")
+        await harness.copies(partner)
+    await double.edit_thread(harness.moderator, partner, archived=True)  # archived while Qiao was away
+    async with harness.running():
+        await double.delete(original)
+        await double.wait_for(lambda: not relayed(harness, partner))
+        await double.wait_for(lambda: partner.archived)
+        assert not thread.archived
+
+
 async def test_a_deleted_thread_leaves_its_pairing_and_its_partner_keeps_what_it_holds(harness: Harness) -> None:
     double = harness.double
     async with harness.running() as bot:

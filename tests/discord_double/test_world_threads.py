@@ -202,10 +202,17 @@ async def test_the_bot_threads_on_a_message_and_alone_and_posts_through_a_webhoo
         assert sent.channel.id == alone.id
         await discord_double.wait_for(lambda: any(m.content == "into the thread" and m.channel.id == alone.id
                                                   for m in bot.of("message")))
-        # archived: a webhook post unarchives; edits are refused until then; locked and archived refuse it
+        # archived: a webhook post unarchives; edits and deletes are refused until then (Discord's
+        # own client unarchives first); locked and archived refuse it
         await alone.edit(archived=True)
         with pytest.raises(discord.HTTPException) as caught:
             await webhook.edit_message(sent.id, content="edited", thread=alone)
+        assert caught.value.code == 50083
+        with pytest.raises(discord.HTTPException) as caught:
+            await webhook.delete_message(sent.id, thread=alone)
+        assert caught.value.code == 50083
+        with pytest.raises(discord.HTTPException) as caught:
+            await bot.http.delete_message(alone.id, sent.id)
         assert caught.value.code == 50083
         await webhook.send("again", username="Alice", thread=alone, wait=True)
         assert not discord_double.world.channels[alone.id].archived
