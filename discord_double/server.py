@@ -321,10 +321,12 @@ class DiscordDouble:
                       key=lambda c: c.id)
 
     async def edit_thread(self, member: Member, thread: Channel, *, name: str | None = None,
-                          archived: bool | None = None, locked: bool | None = None) -> Channel:
-        """A person renames, archives, unarchives, locks or unlocks a thread (one THREAD_UPDATE).
-        Like Discord: the creator or Manage Threads for a name or archiving, Manage Threads to lock
-        or to unarchive a locked thread; an archived thread only takes being unarchived."""
+                          archived: bool | None = None, locked: bool | None = None,
+                          tags: Iterable[str | ForumTag] | None = None) -> Channel:
+        """A person renames, archives, unarchives, locks or unlocks a thread, or retags a forum post
+        (tags by name or ForumTag): one THREAD_UPDATE. Like Discord: the creator or Manage Threads
+        for a name, archiving or tags (a moderated tag only with Manage Threads), Manage Threads to
+        lock or to unarchive a locked thread; an archived thread only takes being unarchived."""
         perms = self.world.perms(thread, member.user)
         manage = bool(perms & P.MANAGE_THREADS)
         owner = thread.owner_id == member.user.id
@@ -332,13 +334,20 @@ class DiscordDouble:
             raise E.missing_access()
         if locked is not None and not manage:
             raise E.missing_permissions()
-        if (name is not None or archived is True) and not (owner or manage):
+        if (name is not None or archived is True or tags is not None) and not (owner or manage):
             raise E.missing_permissions()
         if archived is False and thread.locked and not manage:
             raise E.missing_permissions()
         if thread.archived and archived is not False:
             raise thread_archived()
-        self.world.update_thread(thread, name=name, archived=archived, locked=locked, by=member.user)
+        tag_ids = None
+        if tags is not None:
+            forum = self.world.channels[thread.parent_id]
+            tag_ids = self.world.check_applied_tags(
+                forum, [t.id if isinstance(t, ForumTag) else self.forum_tag(forum, t).id for t in tags], member.user,
+                creating=False,
+            )
+        self.world.update_thread(thread, name=name, archived=archived, locked=locked, applied_tags=tag_ids, by=member.user)
         await asyncio.sleep(0)
         return thread
 

@@ -7,8 +7,9 @@ of the starter message itself (a webhook execute with `thread_name` and `applied
 under the author's name and avatar, titled with the title's translation, tagged with the partner
 forum's tags that match (bot/bridge/forum_tags.py). It is posted in the partner forum's lane, after
 the copies queued before, and waits while that forum is paused for a lost permission. Replies,
-edits, deletes, renames and archiving then go through the pairing like any paired thread. In a
-mixed forum a post is a pairing of one: each message gets its translation in the same post.
+edits, deletes, renames and archiving then go through the pairing like any paired thread, and a
+post retagged later retags its partners the same way. In a mixed forum a post is a pairing of one:
+each message gets its translation in the same post.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from collections import deque
 from datetime import UTC, datetime, timedelta
 
 import discord
@@ -54,6 +56,8 @@ class ForumPosts:
         self._starters: dict[int, asyncio.Future[discord.Message]] = {}
         # Post being opened -> the partner posts opened so far (held too until the pairing is stored).
         self._partner_posts: dict[int, list[int]] = {}
+        # Partner post -> the tag sets Qiao gave it and has not yet seen come back: not mirrored back.
+        self._tags_given: dict[int, deque[frozenset[int]]] = {}
 
     # -- which posts -------------------------------------------------------------------------
 
@@ -194,8 +198,12 @@ class ForumPosts:
         self.engine.pipelines.submit(member.channel_id, prepare, deliver, label=f"open post {thread.id}")
         return await opened
 
-    async def _partner_tags(self, thread: discord.Thread, source: BridgeChannel, partner: BridgeChannel) -> tuple[int, ...]:
-        forum = self.bot.get_channel(partner.channel_id)
+    async def _partner_tags(self, thread: discord.Thread, source: BridgeChannel, partner: BridgeChannel,
+                            forum: discord.ForumChannel | None = None) -> tuple[int, ...]:
+        """The tags of `partner`'s forum (the partner channel itself, or `forum` when the partner is
+        a post in it) for a post tagged as `thread` is."""
+        if forum is None:
+            forum = self.bot.get_channel(partner.channel_id)
         applied = [_tag(tag) for tag in thread.applied_tags]
         if forum is None:
             return ()
@@ -214,6 +222,75 @@ class ForumPosts:
         return tuple(await map_tags(applied, forum_tags_of(forum), to_partner_language=to_partner,
                                     to_source_language=to_source, can_moderate=can_moderate,
                                     requires_tag=requires_tag))
+
+    # -- tags changed on a paired post ------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_thread_update(self, before: discord.Thread, after: discord.Thread) -> None:
+        """A paired post was retagged: each partner post takes its forum's matching tags (as when it
+        was opened; a tag that matches none is left off), after the copies queued before in its lane."""
+        tags = frozenset(tag.id for tag in after.applied_tags)
+        if tags == frozenset(tag.id for tag in before.applied_tags) or not self.bot.accepting_work:
+            return
+        if self._tags_came_back(after.id, tags):
+            return
+        opening = self._opening.get(after.id)
+        if opening is not None:
+            await asyncio.shield(opening)
+        bridge = self.relay.store.bridge_of_cached(after.id)
+        source = bridge.channel(after.id) if bridge is not None else None
+        if source is None:
+            return
+        for member in bridge.channels:
+            if member.channel_id != after.id:
+                self._retag(after, source, member)
+
+    def _tags_came_back(self, thread_id: int, tags: frozenset[int]) -> bool:
+        given = self._tags_given.get(thread_id)
+        if not given or tags not in given:
+            return False
+        given.remove(tags)
+        if not given:
+            del self._tags_given[thread_id]
+        return True
+
+    def _retag(self, thread: discord.Thread, source: BridgeChannel, member: BridgeChannel) -> None:
+        async def prepare() -> tuple[int, ...] | None:
+            partner = self.bot.get_channel(member.channel_id)
+            if partner is None:  # discord.py forgets archived threads
+                try:
+                    partner = await self.bot.fetch_channel(member.channel_id)
+                except discord.HTTPException as error:
+                    log.warning("bridge: cannot read partner post=%s to retag it: %s", member.channel_id, error)
+                    return None
+            forum = getattr(partner, "parent", None)
+            if not isinstance(partner, discord.Thread) or not isinstance(forum, discord.ForumChannel):
+                return None
+            tags = await self._partner_tags(thread, source, member, forum)
+            return None if set(tags) == {tag.id for tag in partner.applied_tags} else tags
+
+        async def deliver(tags: tuple[int, ...] | None) -> None:
+            if tags is None:
+                return
+            outbox = self.engine.outboxes.get(member.channel_id)
+            if outbox is not None:
+                await outbox.wait_until_posted()
+            await self._give_tags(member, tags)
+
+        self.engine.pipelines.submit(member.channel_id, prepare, deliver, label=f"tags {member.channel_id}")
+
+    async def _give_tags(self, member: BridgeChannel, tags: tuple[int, ...]) -> None:
+        thread_id = member.channel_id
+        wanted = frozenset(tags)
+        self._tags_given.setdefault(thread_id, deque(maxlen=8)).append(wanted)
+        body = {"applied_tags": [str(tag_id) for tag_id in tags]}
+        try:
+            await self.bot.http.edit_channel(thread_id, reason="Qiao bridge: partner post's tags", **body)
+        except discord.HTTPException as error:
+            self._tags_came_back(thread_id, wanted)
+            log.warning("bridge: retagging partner post=%s failed: %s", thread_id, error)
+            if isinstance(error, discord.Forbidden):
+                await self._report_thread_problem(member)
 
     async def _post(self, source: PairedThread, original: OriginalMessage, plan, prepared, title: str,
                     tags: tuple[int, ...]) -> PairedThread | None:

@@ -75,6 +75,64 @@ async def test_a_post_written_in_chinese_opens_an_english_post_and_edits_follow(
         await double.wait_for(lambda: double.view(partner)[0].content.startswith("[en] 我明白了"))
 
 
+async def test_a_post_retagged_later_retags_its_partner_and_nothing_comes_back(harness: Harness) -> None:
+    double = harness.double
+    english, chinese = linked_forums(harness)
+    double.give_role(harness.moderator, double.create_role(harness.guild, "post mods", permissions=["manage_threads"]))
+    async with harness.running():
+        await harness.link(english=english, chinese=chinese)
+        post, _ = await double.create_post(harness.alice, english, "How do tones work", "I keep mixing them up",
+                                           tags=["Question"])
+        [partner] = await double.wait_for(lambda: double.posts_in(chinese))
+        assert tag_names(chinese, partner) == ["问题"]
+        await double.edit_thread(harness.alice, post, tags=["Bug", "Off-topic"])
+        await double.wait_for(lambda: tag_names(chinese, partner) == ["错误"])  # "Off-topic" maps to nothing
+        # Retagged on the Chinese side: the English post follows, matched by emoji.
+        await double.edit_thread(harness.moderator, partner, tags=["问题", "错误"])
+        await double.wait_for(lambda: sorted(tag_names(english, post)) == ["Bug", "Question"])
+        await double.post(harness.alice, post, "settled")
+        await double.wait_for(lambda: len(double.view(partner)) == 2)
+        # One change each way, none mirrored back: the person's tags stay as they set them.
+        assert tag_names(chinese, partner) == ["问题", "错误"]
+        updates = [(data["id"], tuple(data.get("applied_tags") or ())) for event, data in double.events
+                   if event == "THREAD_UPDATE" and data["id"] in (str(post.id), str(partner.id))]
+        assert len(updates) == 4, updates
+
+
+async def test_a_post_retagged_after_a_restart_reopens_and_retags_its_partner_archived_meanwhile(harness: Harness) -> None:
+    double = harness.double
+    english, chinese = linked_forums(harness)
+    double.give_role(harness.moderator, double.create_role(harness.guild, "post mods", permissions=["manage_threads"]))
+    async with harness.running():
+        await harness.link(english=english, chinese=chinese)
+        post, _ = await double.create_post(harness.alice, english, "Tones", "help", tags=["Question"])
+        [partner] = await double.wait_for(lambda: double.posts_in(chinese))
+    await double.edit_thread(harness.moderator, partner, archived=True)  # while Qiao was away
+    async with harness.running():
+        await double.edit_thread(harness.alice, post, tags=["Bug"])
+        # The partner takes the post's state (open) first, then its tags: Discord retags no archived post.
+        await double.wait_for(lambda: tag_names(chinese, partner) == ["错误"])
+        assert not partner.archived and not post.archived
+        assert not [r for r in double.requests if r.status >= 400]
+
+
+async def test_a_retag_discord_refuses_leaves_both_posts_as_they_are_and_the_relay_goes_on(harness: Harness) -> None:
+    double = harness.double
+    english, chinese = linked_forums(harness)
+    async with harness.running():
+        await harness.link(english=english, chinese=chinese)
+        post, _ = await double.create_post(harness.alice, english, "Tones", "help", tags=["Question"])
+        [partner] = await double.wait_for(lambda: double.posts_in(chinese))
+        double.faults.fail(f"PATCH /channels/{partner.id}", status=403, body={"message": "Missing Permissions", "code": 50013})
+        await double.edit_thread(harness.alice, post, tags=["Bug"])
+        await double.wait_for(lambda: [r for r in double.requests if r.status == 403])
+        await double.post(harness.alice, post, "still relayed")
+        await double.wait_for(lambda: len(double.view(partner)) == 2)
+        assert tag_names(chinese, partner) == ["问题"] and tag_names(english, post) == ["Bug"]
+        assert [(r.method, r.json) for r in double.requests if r.status >= 400] == [
+            ("PATCH", {"applied_tags": [str(double.forum_tag(chinese, "错误").id)]})]
+
+
 async def test_partner_forum_without_tags_gets_an_untagged_post(harness: Harness) -> None:
     double = harness.double
     english, _ = linked_forums(harness)

@@ -152,6 +152,29 @@ async def test_tags_edited_on_a_post_and_on_the_forum_reach_the_bot(discord_doub
     assert [tag.name for tag in forum.available_tags] == ["Question", "Bug", "Solved", "Idea"]
 
 
+async def test_a_person_retags_their_own_post_and_only_a_thread_moderator_someone_elses(
+    discord_double: DiscordDouble, forum_world,
+) -> None:
+    guild, forum, alice = forum_world
+    bob = discord_double.add_member(guild, "bob")
+    async with run_client(make_bot(), discord_double) as bot:
+        updates: list[list[str]] = []
+
+        async def record(payload: discord.RawThreadUpdateEvent) -> None:
+            updates.append(payload.data.get("applied_tags"))
+
+        bot.add_listener(record, "on_raw_thread_update")
+        thread, _ = await discord_double.create_post(alice, forum, "Tones", "?", tags=["Question"])
+        await discord_double.edit_thread(alice, thread, tags=["Bug"])
+        with pytest.raises(Exception, match="50013"):
+            await discord_double.edit_thread(bob, thread, tags=["Question"])
+        with pytest.raises(Exception, match="50013"):  # moderated: Manage Threads only, the owner too
+            await discord_double.edit_thread(alice, thread, tags=["Solved"])
+        await discord_double.wait_for(lambda: updates)
+    assert thread.applied_tags == [discord_double.forum_tag(forum, "Bug").id]
+    assert updates == [[str(discord_double.forum_tag(forum, "Bug").id)]]
+
+
 async def test_a_thread_without_a_starter_cannot_be_opened_in_a_forum(discord_double: DiscordDouble, forum_world) -> None:
     _, forum, alice = forum_world
     with pytest.raises(ValueError, match="create_post"):
