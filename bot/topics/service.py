@@ -85,6 +85,18 @@ class TopicService:
         async with self.db.connect() as connection:
             return [_topic(row) for row in await connection.execute(query)]
 
+    async def open_rooms_by_guild(self, guild_ids: set[int]) -> dict[int, list[Topic]]:
+        """The topics with a room, not archived, of each of these servers: one query for them all
+        (at start-up a process may serve thousands of servers)."""
+        query = (sa.select(topics).where(topics.c.archived_at.is_(None), topics.c.channel_id.is_not(None))
+                 .order_by(topics.c.guild_id, topics.c.id))
+        rooms: dict[int, list[Topic]] = {}
+        async with self.db.connect() as connection:
+            for row in await connection.execute(query):
+                if row.guild_id in guild_ids:
+                    rooms.setdefault(row.guild_id, []).append(_topic(row))
+        return rooms
+
     async def topic(self, topic_id: int) -> Topic | None:
         async with self.db.connect() as connection:
             row = (await connection.execute(sa.select(topics).where(topics.c.id == topic_id))).first()

@@ -161,8 +161,12 @@ class TopicsCommon:
 
     async def make_rooms_bilingual(self) -> None:
         """Catch up rooms created while the bridge was not loaded (registering is idempotent)."""
-        for guild in self.bot.guilds:
-            for _topic, channel in await self._open_rooms(guild):
+        guilds = {guild.id: guild for guild in self.bot.guilds}
+        for guild_id, rooms in (await self.service.open_rooms_by_guild(set(guilds))).items():
+            for topic in rooms:
+                channel = guilds[guild_id].get_channel(topic.channel_id)
+                if not isinstance(channel, discord.TextChannel):
+                    continue
                 try:
                     if not await self._make_bilingual(channel):
                         return

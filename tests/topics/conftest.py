@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -75,28 +76,42 @@ def environment() -> dict[str, str]:
     return {}
 
 
+@contextlib.asynccontextmanager
+async def running(server: Server, sqlite_url: str, extensions: tuple[str, ...], environment: dict[str, str]
+                  ) -> AsyncIterator[Server]:
+    """`server`'s world with a bot (these extensions, this database) running in it."""
+    double = server.double
+    settings = dataclasses.replace(
+        Settings.from_env(environment, require_token=False),
+        discord_token=double.token,
+        database_url=sqlite_url,
+        discord_api_base_url=double.api_base_url,
+        discord_gateway_url=double.gateway_url,
+    )
+    async with open_bot(settings, extensions=extensions, guild_ready_timeout=0.05) as bot:
+        async with run_client(bot, double):
+            assert not bot.failed_extensions, bot.failed_extensions
+            await bot.tree.sync()
+            if bot.get_cog("Topics") is not None:
+                bot.get_cog("Topics").service.clock = server.clock
+            yield dataclasses.replace(server, bot=bot)
+
+
+def world(double: DiscordDouble) -> Server:
+    """A server with a moderator and two members; no bot yet."""
+    double.ratelimiter.config.enabled = False
+    guild = double.create_guild("RedNote Refugees")
+    general = double.create_channel(guild, "general")
+    mods = double.create_role(guild, "Moderators", permissions=["manage_guild"])
+    moderator = double.add_member(guild, "mod", display_name="Mod", roles=[mods])
+    alice = double.add_member(guild, "alice", display_name="Alice")
+    bob = double.add_member(guild, "xiaoming", display_name="小明")
+    return Server(double, None, guild, general, moderator, alice, bob, Clock(datetime(2025, 1, 15, 12, 0, tzinfo=UTC)))
+
+
 @pytest.fixture
 async def server(
     discord_double: DiscordDouble, sqlite_url: str, extensions: tuple[str, ...], environment: dict[str, str]
 ) -> AsyncIterator[Server]:
-    discord_double.ratelimiter.config.enabled = False
-    guild = discord_double.create_guild("RedNote Refugees")
-    general = discord_double.create_channel(guild, "general")
-    mods = discord_double.create_role(guild, "Moderators", permissions=["manage_guild"])
-    moderator = discord_double.add_member(guild, "mod", display_name="Mod", roles=[mods])
-    alice = discord_double.add_member(guild, "alice", display_name="Alice")
-    bob = discord_double.add_member(guild, "xiaoming", display_name="小明")
-    settings = dataclasses.replace(
-        Settings.from_env(environment, require_token=False),
-        discord_token=discord_double.token,
-        database_url=sqlite_url,
-        discord_api_base_url=discord_double.api_base_url,
-        discord_gateway_url=discord_double.gateway_url,
-    )
-    clock = Clock(datetime(2025, 1, 15, 12, 0, tzinfo=UTC))
-    async with open_bot(settings, extensions=extensions, guild_ready_timeout=0.05) as bot:
-        async with run_client(bot, discord_double):
-            assert not bot.failed_extensions, bot.failed_extensions
-            await bot.tree.sync()
-            bot.get_cog("Topics").service.clock = clock
-            yield Server(discord_double, bot, guild, general, moderator, alice, bob, clock)
+    async with running(world(discord_double), sqlite_url, extensions, environment) as started:
+        yield started

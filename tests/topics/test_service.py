@@ -70,6 +70,19 @@ async def test_archived_rooms_leave_lists_and_resolution(service):
     assert refused.value.key == "topics.error.unknown_topic"
 
 
+async def test_open_rooms_of_many_servers_come_in_one_read_without_archived_roomless_or_other_servers(service):
+    groceries = await _groceries(service, channel_id=500)
+    rent_draft = next(d for d in service.starter_drafts() if d.slug == "rent-housing")
+    rent = await service.add(GUILD, rent_draft, 501)
+    await service.archive(rent)
+    roomless = await service.add(GUILD, next(d for d in service.starter_drafts() if d.slug == "music-fandoms"), None)
+    elsewhere = await service.add(GUILD + 1, rent_draft, 600)
+    unserved = await service.add(GUILD + 2, rent_draft, 700)
+    rooms = await service.open_rooms_by_guild({GUILD, GUILD + 1, GUILD + 3})
+    assert rooms == {GUILD: [groceries], GUILD + 1: [elsewhere]}
+    assert roomless.channel_id is None and unserved.guild_id not in rooms
+
+
 async def test_custom_draft_fills_both_scripts_and_a_slug(service):
     draft = await service.draft_custom(GUILD, "Swifties", "霉粉聚集地", "聊聊泰勒·斯威夫特", "🎤")
     assert draft.slug == "swifties"
