@@ -24,6 +24,13 @@ def tag_names(forum, post) -> list[str]:
     return [next(tag.name for tag in forum.available_tags if tag.id == tag_id) for tag_id in post.applied_tags]
 
 
+async def a_paired_post(harness: Harness, english, chinese, *, tags: list[str]):
+    """A post opened in the linked English forum (tagged `tags`) and the partner post Qiao opened."""
+    post, _ = await harness.double.create_post(harness.alice, english, "Tones", "help", tags=tags)
+    [partner] = await harness.double.wait_for(lambda: harness.double.posts_in(chinese))
+    return post, partner
+
+
 def relayed(harness: Harness, post) -> list:
     return [view for view in harness.double.view(post) if view.by_webhook]
 
@@ -81,9 +88,7 @@ async def test_a_post_retagged_later_retags_its_partner_and_nothing_comes_back(h
     double.give_role(harness.moderator, double.create_role(harness.guild, "post mods", permissions=["manage_threads"]))
     async with harness.running():
         await harness.link(english=english, chinese=chinese)
-        post, _ = await double.create_post(harness.alice, english, "How do tones work", "I keep mixing them up",
-                                           tags=["Question"])
-        [partner] = await double.wait_for(lambda: double.posts_in(chinese))
+        post, partner = await a_paired_post(harness, english, chinese, tags=["Question"])
         assert tag_names(chinese, partner) == ["问题"]
         await double.edit_thread(harness.alice, post, tags=["Bug", "Off-topic"])
         await double.wait_for(lambda: tag_names(chinese, partner) == ["错误"])  # "Off-topic" maps to nothing
@@ -105,8 +110,7 @@ async def test_a_post_retagged_after_a_restart_reopens_and_retags_its_partner_ar
     double.give_role(harness.moderator, double.create_role(harness.guild, "post mods", permissions=["manage_threads"]))
     async with harness.running():
         await harness.link(english=english, chinese=chinese)
-        post, _ = await double.create_post(harness.alice, english, "Tones", "help", tags=["Question"])
-        [partner] = await double.wait_for(lambda: double.posts_in(chinese))
+        post, partner = await a_paired_post(harness, english, chinese, tags=["Question"])
     await double.edit_thread(harness.moderator, partner, archived=True)  # while Qiao was away
     async with harness.running():
         await double.edit_thread(harness.alice, post, tags=["Bug"])
@@ -121,8 +125,7 @@ async def test_a_retag_discord_refuses_leaves_both_posts_as_they_are_and_the_rel
     english, chinese = linked_forums(harness)
     async with harness.running():
         await harness.link(english=english, chinese=chinese)
-        post, _ = await double.create_post(harness.alice, english, "Tones", "help", tags=["Question"])
-        [partner] = await double.wait_for(lambda: double.posts_in(chinese))
+        post, partner = await a_paired_post(harness, english, chinese, tags=["Question"])
         double.faults.fail(f"PATCH /channels/{partner.id}", status=403, body={"message": "Missing Permissions", "code": 50013})
         await double.edit_thread(harness.alice, post, tags=["Bug"])
         await double.wait_for(lambda: [r for r in double.requests if r.status == 403])

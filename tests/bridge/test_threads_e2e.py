@@ -229,16 +229,23 @@ async def test_a_surge_in_a_thread_under_rate_limits_is_coalesced_without_loss(h
         assert len(relayed(harness, partner)) < 30  # combined posts under the pacing
 
 
+async def copy_left_untranslated_in_a_thread(harness: Harness):
+    """A linked thread, its partner, and the copy a provider outage left untranslated there (the
+    provider still down)."""
+    thread = await harness.double.create_thread(harness.alice, harness.english, "Outage")
+    partner = await partner_of(harness, harness.chinese)
+    harness.translator.fail_always(UNAVAILABLE)
+    await harness.double.post(harness.alice, thread, "during the outage")
+    [copy] = await harness.copies(partner)
+    assert "translation unavailable" in copy.content
+    return thread, partner, copy
+
+
 async def test_a_copy_left_untranslated_in_a_thread_is_filled_in_after_the_outage(harness: Harness) -> None:
     double = harness.double
     async with harness.running():
         await harness.link()
-        thread = await double.create_thread(harness.alice, harness.english, "Outage")
-        partner = await partner_of(harness, harness.chinese)
-        harness.translator.fail_always(UNAVAILABLE)
-        await double.post(harness.alice, thread, "during the outage")
-        [copy] = await harness.copies(partner)
-        assert "translation unavailable" in copy.content
+        _, partner, copy = await copy_left_untranslated_in_a_thread(harness)
         harness.translator.recover()
         await double.wait_for(lambda: relayed(harness, partner)[0].content.startswith("〔译〕during the outage"), timeout=15)
         assert [v.id for v in relayed(harness, partner)] == [copy.id]
@@ -248,12 +255,7 @@ async def test_a_fill_in_reaches_a_copy_in_threads_archived_since_and_leaves_bot
     double = harness.double
     async with harness.running():
         await harness.link()
-        thread = await double.create_thread(harness.alice, harness.english, "Outage")
-        partner = await partner_of(harness, harness.chinese)
-        harness.translator.fail_always(UNAVAILABLE)
-        await double.post(harness.alice, thread, "during the outage")
-        [copy] = await harness.copies(partner)
-        assert "translation unavailable" in copy.content
+        thread, partner, copy = await copy_left_untranslated_in_a_thread(harness)
         # The conversation ends and the threads archive (Discord refuses to edit inside: 50083).
         await double.edit_thread(harness.alice, thread, archived=True)
         await double.wait_for(lambda: partner.archived)
