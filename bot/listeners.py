@@ -9,7 +9,13 @@ A listener that reads other bots' and webhooks' messages too, but never Qiao's o
 bridge's), is marked `@not_for_own_copies`: the bot skips it for messages of the webhooks in its
 `own_webhook_ids`, which the bridge's webhook sender fills.
 
-When every `on_message` listener is marked so and nothing waits for a message (`wait_for`), no
+A listener that can tell from what its cog holds in memory that a message is none of its business
+(cat tax: not the server's cat-tax channel; topics: not a room) is marked `@only_if(check)`: the
+check, made synchronously with the cog and the message, decides whether a task is started at all.
+It answers True whenever it cannot tell without waiting (nothing loaded yet): the listener then
+decides, as before.
+
+When every `on_message` listener is marked `@people_only` or `@not_for_own_copies` and nothing waits for a message (`wait_for`), no
 one reads Qiao's own copies: their MESSAGE_CREATE is not turned into a `discord.Message` at all
 (building one costs as much as the gateway's decoding of it). Only the channel's last message id
 is kept current, as discord.py would (catch-up reads it). An unmarked listener added later gets
@@ -29,6 +35,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _PEOPLE_ONLY = "__qiao_people_only__"
 _NOT_FOR_OWN_COPIES = "__qiao_not_for_own_copies__"
+_ONLY_IF = "__qiao_only_if__"
 # The channels whose last message id discord.py keeps from MESSAGE_CREATE (ConnectionState.parse_message_create).
 _LAST_MESSAGE_KEPT = (discord.TextChannel, discord.VoiceChannel, discord.Thread, discord.StageChannel)
 
@@ -43,6 +50,17 @@ def not_for_own_copies(listener: F) -> F:
     """Mark an `on_message` listener that ignores the copies Qiao's own webhooks post."""
     setattr(listener, _NOT_FOR_OWN_COPIES, True)
     return listener
+
+
+def only_if(check: Callable[[Any, Any], bool]) -> Callable[[F], F]:
+    """Mark a cog's `on_message` listener with `check(cog, message)`: False skips the listener (no
+    task) for a message the cog can already tell is not for it; True when it is, or may be."""
+
+    def mark(listener: F) -> F:
+        setattr(listener, _ONLY_IF, check)
+        return listener
+
+    return mark
 
 
 def posted_by_a_person(message: Any) -> bool:
@@ -66,6 +84,9 @@ class MessageListeners:
                 return None
             if (getattr(coro, _NOT_FOR_OWN_COPIES, False) and message.webhook_id is not None
                     and message.webhook_id in self.own_webhook_ids):
+                return None
+            check = getattr(coro, _ONLY_IF, None)
+            if check is not None and not check(coro.__self__, message):
                 return None
         return super()._schedule_event(coro, event_name, *args, **kwargs)
 

@@ -11,7 +11,7 @@ import discord
 from discord.ext import commands
 
 from bot.client import QiaoBot
-from bot.listeners import MessageListeners, not_for_own_copies, people_only, posted_by_a_person
+from bot.listeners import MessageListeners, not_for_own_copies, only_if, people_only, posted_by_a_person
 from discord_double import DiscordDouble, run_client
 
 
@@ -148,3 +148,35 @@ async def test_the_bots_own_prefix_command_listener_gets_no_task_without_prefix_
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+async def test_a_listener_whose_cog_can_tell_a_message_is_not_for_it_gets_no_task() -> None:
+    bot = Bot(command_prefix=[], intents=discord.Intents.none())
+    bot.loop = asyncio.get_running_loop()
+
+    class Rooms(commands.Cog):
+        def __init__(self) -> None:
+            self.rooms = {5}
+            self.heard: list[int] = []
+            self.asked: list[tuple[object, int]] = []
+
+        def wants(self, message) -> bool:
+            self.asked.append((self, message.channel.id))
+            return message.channel.id in self.rooms
+
+        @commands.Cog.listener()
+        @people_only
+        @only_if(lambda cog, message: cog.wants(message))
+        async def on_message(self, message) -> None:
+            self.heard.append(message.channel.id)
+
+    cog = Rooms()
+    await bot.add_cog(cog)
+    in_a_room, elsewhere = (SimpleNamespace(webhook_id=None, author=SimpleNamespace(bot=False),
+                                            channel=SimpleNamespace(id=channel)) for channel in (5, 6))
+    started_before = len(asyncio.all_tasks())
+    bot.dispatch("message", elsewhere)
+    assert len(asyncio.all_tasks()) == started_before + 1  # the bot's own on_message only: none for the cog
+    bot.dispatch("message", in_a_room)
+    await asyncio.sleep(0.05)
+    assert cog.heard == [5] and cog.asked == [(cog, 6), (cog, 5)]

@@ -76,6 +76,14 @@ class CatTaxStore:
             guild_id, lambda: self._load_config(guild_id), lambda loaded: self._configs.__setitem__(guild_id, loaded),
         )
 
+    def may_be_cat_tax_channel(self, guild_id: int, channel_id: int, parent_id: int | None) -> bool:
+        """False only when this server's settings are loaded and the channel (or a thread's parent)
+        is not its cat-tax channel; True when it is, or when the settings are not read yet."""
+        if guild_id not in self._configs:
+            return True
+        config = self._configs[guild_id]
+        return config is not None and config.channel_id in (channel_id, parent_id)
+
     async def _load_config(self, guild_id: int) -> CatTaxConfig | None:
         async with self._db.connect() as connection:
             row = (

@@ -102,6 +102,10 @@ class TopicService:
             row = (await connection.execute(sa.select(topics).where(topics.c.id == topic_id))).first()
         return _topic(row) if row else None
 
+    def may_be_room(self, channel_id: int) -> bool:
+        """False only when the rooms are loaded and this channel is not one of them."""
+        return self._room_channels is None or channel_id in self._room_channels
+
     async def topic_for_channel(self, channel_id: int) -> Topic | None:
         """The room in this channel; cheap for channels that are not rooms (checked on every message)."""
         if self._room_channels is None:

@@ -24,7 +24,7 @@ from discord.ext import commands
 from bot.bridge.translate import MessageTranslator
 from bot.cattax.rules import DEFAULT_NUDGE_LIFETIME_SECONDS, AttachmentInfo, NudgeCooldown, classify_post
 from bot.cattax.store import CatTaxStore
-from bot.listeners import people_only
+from bot.listeners import only_if, people_only
 from cogs.cattax.common import MODULE
 from cogs.cattax.leaderboard import LeaderboardCommands
 from cogs.cattax.nudges import Nudges
@@ -69,6 +69,8 @@ class CatTax(
 
     @commands.Cog.listener()
     @people_only
+    @only_if(lambda cog, message: message.guild is not None and cog.store.may_be_cat_tax_channel(
+        message.guild.id, message.channel.id, getattr(message.channel, "parent_id", None)))
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is None or message.author.bot or message.webhook_id is not None:
             return

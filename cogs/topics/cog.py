@@ -17,7 +17,7 @@ import discord
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.listeners import people_only
+from bot.listeners import only_if, people_only
 from bot.topics import TopicService
 from bot.topics.cooldown import RoomCooldown
 from cogs.topics.icebreakers import IcebreakerCommands
@@ -68,6 +68,7 @@ class Topics(
 
     @commands.Cog.listener()
     @people_only
+    @only_if(lambda cog, message: message.guild is not None and cog.service.may_be_room(message.channel.id))
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is None or message.author.bot or message.webhook_id is not None:
             return

@@ -45,6 +45,19 @@ async def test_options_are_written_through_to_the_cache_and_kept_by_a_new_setup(
         )
 
 
+async def test_whether_a_channel_may_be_the_cat_tax_channel_is_told_from_memory_once_read(database) -> None:
+    store = CatTaxStore(database)
+    assert store.may_be_cat_tax_channel(GUILD, 9, None)  # nothing read yet: the listener must look
+    await store.config(GUILD)
+    assert not store.may_be_cat_tax_channel(GUILD, 9, None)  # read: no cat tax in this server
+    await store.set_up(GUILD, CHANNEL, role_id=None, emoji="🐱")
+    assert store.may_be_cat_tax_channel(GUILD, CHANNEL, None)
+    assert store.may_be_cat_tax_channel(GUILD, 3003, CHANNEL)  # a thread under it
+    assert not store.may_be_cat_tax_channel(GUILD, 3003, 4004)
+    await store.disable(GUILD)
+    assert not store.may_be_cat_tax_channel(GUILD, CHANNEL, None)
+
+
 async def test_disable_forgets_the_channel(database) -> None:
     store = CatTaxStore(database)
     await store.set_up(GUILD, CHANNEL, role_id=None, emoji="🐱")

@@ -83,6 +83,15 @@ async def test_open_rooms_of_many_servers_come_in_one_read_without_archived_room
     assert roomless.channel_id is None and unserved.guild_id not in rooms
 
 
+async def test_whether_a_channel_may_be_a_room_is_told_from_memory_once_the_rooms_are_read(service):
+    assert service.may_be_room(500)  # nothing read yet
+    assert await service.topic_for_channel(500) is None
+    assert not service.may_be_room(500)
+    groceries = await _groceries(service, channel_id=500)
+    assert service.may_be_room(500) and await service.topic_for_channel(500) == groceries
+    assert not service.may_be_room(501)
+
+
 async def test_custom_draft_fills_both_scripts_and_a_slug(service):
     draft = await service.draft_custom(GUILD, "Swifties", "霉粉聚集地", "聊聊泰勒·斯威夫特", "🎤")
     assert draft.slug == "swifties"
