@@ -449,10 +449,11 @@ class ThreadMirroring:
         again after: Discord refuses both in an archived thread (400 50083). Neither change is
         mirrored to the other threads of the pairing."""
         state = self._thread_states.get(thread_id)
-        if state is None:
+        if state is not None:
+            locked = state[1]
+        else:
             cached = self.bot.get_channel(thread_id)
-            state = (True, bool(cached.locked)) if isinstance(cached, discord.Thread) else (True, False)
-        locked = state[1]
+            locked = isinstance(cached, discord.Thread) and bool(cached.locked)
         self._expect(thread_id, None, False, locked)
         try:
             await self.bot.http.edit_channel(thread_id, reason="Qiao bridge: a copy edited", archived=False)

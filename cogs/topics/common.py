@@ -162,23 +162,24 @@ class TopicsCommon:
     async def make_rooms_bilingual(self) -> None:
         """Catch up rooms created while the bridge was not loaded (registering is idempotent)."""
         guilds = {guild.id: guild for guild in self.bot.guilds}
-        for guild_id, rooms in (await self.service.open_rooms_by_guild(set(guilds))).items():
-            for topic in rooms:
-                channel = guilds[guild_id].get_channel(topic.channel_id)
-                if not isinstance(channel, discord.TextChannel):
-                    continue
+        for guild_id, topics in (await self.service.open_rooms_by_guild(set(guilds))).items():
+            for _topic, channel in _rooms_in(guilds[guild_id], topics):
                 try:
                     if not await self._make_bilingual(channel):
                         return
                 except Exception:
                     log.exception("could not make room %s bilingual", channel.id)
 
-
     async def _open_rooms(self, guild: discord.Guild) -> list[tuple[Topic, discord.TextChannel]]:
-        rooms = []
-        for topic in await self.service.topics(guild.id):
-            channel = guild.get_channel(topic.channel_id) if topic.channel_id else None
-            if isinstance(channel, discord.TextChannel):
-                rooms.append((topic, channel))
-        return rooms
+        return _rooms_in(guild, await self.service.topics(guild.id))
+
+
+def _rooms_in(guild: discord.Guild, topics: list[Topic]) -> list[tuple[Topic, discord.TextChannel]]:
+    """The topics whose room is a text channel of `guild` Discord still has, with that channel."""
+    rooms = []
+    for topic in topics:
+        channel = guild.get_channel(topic.channel_id) if topic.channel_id else None
+        if isinstance(channel, discord.TextChannel):
+            rooms.append((topic, channel))
+    return rooms
 
